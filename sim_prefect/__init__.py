@@ -1,0 +1,69 @@
+"""sim_prefect: Prefect 3's flow/task engine, imitated in pure standard-library Python.
+
+Code written for Prefect runs on it with only the import changed::
+
+    from sim_prefect import flow, task
+
+It prints what Prefect prints (to stderr, in Prefect's format) and records every
+run's state history. It runs the same on CPython 3.11+ and on Pyodide, where
+real Prefect cannot run: there is no server, no threads, and no real waiting
+unless you ask for it. PORT.yaml lists what differs from Prefect and why.
+
+Beyond Prefect's API, three things are the simulator's own:
+
+- `configure(mode=...)`: ``real``, ``fast`` or ``deterministic`` time and names;
+- `state_log()`: every run's ordered states (`print_state_log()` prints it);
+- `subscribe(fn)`: the structured event stream the page and tests read.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import IO, Callable
+
+from . import futures, states, tasks
+from .events import Event, RunRecord
+from .exceptions import MissingContextError
+from .flows import Flow, flow
+from .formatting import format_state_log
+from .loggers import get_run_logger
+from .session import configure, session
+from .states import State
+from .tasks import Task, task, unmapped
+
+__version__ = "0.1.0"
+PREFECT_VERSION = "3.8.8"  # the Prefect release our conformance suite checks against
+
+
+def state_log() -> list[RunRecord]:
+    """Every run so far in this session, in creation order, with all its states."""
+    return session().state_log.runs
+
+
+def print_state_log(file: IO[str] | None = None) -> None:
+    """Print the state log as a compact table (to stdout by default)."""
+    print(format_state_log(state_log()), file=file or sys.stdout)
+
+
+def subscribe(fn: Callable[[Event], None]) -> Callable[[], None]:
+    """Call `fn` with every event from now on; returns the unsubscribe function."""
+    return session().bus.subscribe(fn)
+
+
+__all__ = [
+    "Flow",
+    "MissingContextError",
+    "State",
+    "Task",
+    "configure",
+    "flow",
+    "futures",
+    "get_run_logger",
+    "print_state_log",
+    "state_log",
+    "states",
+    "subscribe",
+    "task",
+    "tasks",
+    "unmapped",
+]

@@ -1,0 +1,96 @@
+"""Clocks: where sim_prefect's "now" comes from, and what a wait costs.
+
+The engine never calls `time.time()` or `time.sleep()` itself; it asks the
+clock it was given. Three clocks, one small interface (after time-machine's
+`Traveller` and freezegun's clock factories, without their global patching):
+
+- `SystemClock`: real time. A 10-second retry delay takes 10 seconds.
+- `FastForwardClock`: real time, except that waits are skipped and added to an
+  offset, so a 10-second retry finishes at once while the timestamps still
+  show the 10 seconds passing. The browser uses it: `time.sleep` in Pyodide
+  would freeze the worker.
+- `VirtualClock`: fully simulated, for byte-identical output. Time starts at a
+  fixed instant and moves only when the engine says so: by the waits, and by a
+  fixed small cost for each engine step, so log timestamps look plausible.
+
+A learner's own `time.sleep()` is *not* intercepted (nothing is patched): under
+`SystemClock` and `FastForwardClock` it really waits and the timestamps show it;
+under `VirtualClock` it really waits but simulated time does not move.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Protocol
+
+# The fixed start of deterministic runs: 2026-01-01 09:00:00 in local time, so
+# the printed HH:MM:SS is the same in every time zone.
+DETERMINISTIC_START = time.mktime((2026, 1, 1, 9, 0, 0, 0, 1, -1))
+
+
+class Clock(Protocol):
+    """What the engine needs from a clock."""
+
+    def now(self) -> float:
+        """Seconds since the epoch."""
+        ...
+
+    def sleep(self, seconds: float) -> None:
+        """Wait `seconds` (really, or by moving simulated time)."""
+        ...
+
+    def charge(self, seconds: float) -> None:
+        """Account for engine work that real clocks measure by themselves."""
+        ...
+
+
+class SystemClock:
+    """Real time, real waits."""
+
+    def now(self) -> float:
+        return time.time()
+
+    def sleep(self, seconds: float) -> None:
+        if seconds > 0:
+            time.sleep(seconds)
+
+    def charge(self, seconds: float) -> None:
+        pass
+
+
+class FastForwardClock:
+    """Real time plus every wait so far: waits return at once."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def now(self) -> float:
+        return time.time() + self.offset
+
+    def sleep(self, seconds: float) -> None:
+        if seconds > 0:
+            self.offset += seconds
+
+    def charge(self, seconds: float) -> None:
+        pass
+
+
+class VirtualClock:
+    """Simulated time only, kept in integer microseconds so sums are exact."""
+
+    def __init__(self, start: float = DETERMINISTIC_START) -> None:
+        self._start_us = round(start * 1_000_000)
+        self._elapsed_us = 0
+
+    def now(self) -> float:
+        return (self._start_us + self._elapsed_us) / 1_000_000
+
+    def sleep(self, seconds: float) -> None:
+        if seconds > 0:
+            self._elapsed_us += round(seconds * 1_000_000)
+
+    def charge(self, seconds: float) -> None:
+        self.sleep(seconds)
+
+
+__all__ = ["Clock", "SystemClock", "FastForwardClock", "VirtualClock", "DETERMINISTIC_START"]

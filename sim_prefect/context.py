@@ -1,0 +1,42 @@
+"""Which run is running now: Prefect's FlowRunContext / TaskRunContext, in one ContextVar.
+
+The scheduler enters a run's context before each of its steps and leaves it
+afterwards, so code inside a task sees that task run, even when submitted runs
+take turns.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Union
+
+if TYPE_CHECKING:
+    from .engine import FlowRun, TaskRun
+
+
+@dataclass(frozen=True)
+class RunContext:
+    run: Union["FlowRun", "TaskRun"]
+    log_prints: bool
+
+
+_current: ContextVar[RunContext | None] = ContextVar("sim_prefect_run", default=None)
+
+
+def current() -> RunContext | None:
+    return _current.get()
+
+
+def enter(ctx: RunContext) -> Callable[[], None]:
+    """Make `ctx` current; return the function that restores the previous one."""
+    token = _current.set(ctx)
+    return lambda: _current.reset(token)
+
+
+def current_flow_run() -> "FlowRun | None":
+    ctx = _current.get()
+    if ctx is None:
+        return None
+    run = ctx.run
+    return run if run.kind == "flow" else run.flow_run  # type: ignore[return-value]

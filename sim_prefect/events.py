@@ -1,0 +1,183 @@
+"""Structured events: the one stream that every view is drawn from.
+
+The engine never writes text. It emits three kinds of event:
+
+- `RunCreated`: a flow run or task run exists (with its name and parent);
+- `StateChanged`: a run moved to a new state;
+- `LogEmitted`: a log record (level, logger, run, message, traceback).
+
+Sinks subscribe to the stream: the terminal sink formats `LogEmitted` into
+Prefect's lines on stderr; the page's sink posts every event, as JSON, from the
+worker to the page, which draws the output and the state timeline; the
+`StateLog` below keeps each run's history for `print_state_log()` and for
+exercise checks.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Any, Callable, Literal, Union
+
+from .states import State
+
+RunKind = Literal["flow", "task"]
+
+
+@dataclass(frozen=True)
+class RunCreated:
+    run_id: str
+    kind: RunKind
+    name: str  # the run's name: 'persimmon-rat', 'fetch_data-82b'
+    owner: str  # the flow's or task's name: 'example-pipeline', 'fetch_data'
+    parent_id: str | None
+    timestamp: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "event": "run",
+            "run_id": self.run_id,
+            "kind": self.kind,
+            "name": self.name,
+            "owner": self.owner,
+            "parent_id": self.parent_id,
+            "timestamp": self.timestamp,
+        }
+
+
+@dataclass(frozen=True)
+class StateChanged:
+    run_id: str
+    state: State
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"event": "state", "run_id": self.run_id, **self.state.to_dict()}
+
+
+@dataclass(frozen=True)
+class LogEmitted:
+    timestamp: float
+    level: str  # 'DEBUG' ... 'CRITICAL'
+    logger: str  # 'prefect.flow_runs', 'prefect.task_runs', or any other name
+    message: str
+    run_id: str | None = None
+    run_kind: RunKind | None = None
+    run_name: str | None = None
+    traceback: str | None = None  # already formatted, ends without a newline
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "event": "log",
+            "timestamp": self.timestamp,
+            "level": self.level,
+            "logger": self.logger,
+            "message": self.message,
+            "run_id": self.run_id,
+            "run_kind": self.run_kind,
+            "run_name": self.run_name,
+            "traceback": self.traceback,
+        }
+
+
+Event = Union[RunCreated, StateChanged, LogEmitted]
+Subscriber = Callable[[Event], None]
+
+
+class EventBus:
+    """A list of subscribers, called in order, synchronously."""
+
+    def __init__(self) -> None:
+        self._subscribers: list[Subscriber] = []
+
+    def subscribe(self, fn: Subscriber) -> Callable[[], None]:
+        self._subscribers.append(fn)
+        return lambda: self._subscribers.remove(fn) if fn in self._subscribers else None
+
+    def emit(self, event: Event) -> None:
+        for fn in list(self._subscribers):
+            fn(event)
+
+
+# -- the state log --------------------------------------------------------------
+
+
+@dataclass
+class RunRecord:
+    """Everything recorded about one run: who it is and every state it had."""
+
+    run_id: str
+    kind: RunKind
+    name: str
+    owner: str
+    parent_id: str | None
+    states: list[State] = field(default_factory=list)
+
+    @property
+    def state(self) -> State | None:
+        return self.states[-1] if self.states else None
+
+    @property
+    def state_names(self) -> list[str]:
+        return [s.name for s in self.states]
+
+    @property
+    def run_count(self) -> int:
+        """Attempts made: one per Running or Retrying state, as Prefect counts."""
+        return sum(1 for s in self.states if s.is_running())
+
+    @property
+    def started(self) -> _dt.datetime | None:
+        return self.states[0].timestamp if self.states else None
+
+    @property
+    def ended(self) -> _dt.datetime | None:
+        last = self.state
+        return last.timestamp if last is not None and last.is_final() else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "kind": self.kind,
+            "name": self.name,
+            "owner": self.owner,
+            "parent_id": self.parent_id,
+            "states": [s.to_dict() for s in self.states],
+        }
+
+
+class StateLog:
+    """Every run's ordered transitions, in the order the runs were created."""
+
+    def __init__(self) -> None:
+        self._runs: dict[str, RunRecord] = {}
+
+    def __call__(self, event: Event) -> None:
+        if isinstance(event, RunCreated):
+            self._runs[event.run_id] = RunRecord(
+                event.run_id, event.kind, event.name, event.owner, event.parent_id
+            )
+        elif isinstance(event, StateChanged) and event.run_id in self._runs:
+            self._runs[event.run_id].states.append(event.state)
+
+    def clear(self) -> None:
+        self._runs.clear()
+
+    @property
+    def runs(self) -> list[RunRecord]:
+        return list(self._runs.values())
+
+    def flow_runs(self) -> list[RunRecord]:
+        return [r for r in self._runs.values() if r.kind == "flow"]
+
+    def task_runs(self, task_name: str | None = None) -> list[RunRecord]:
+        return [
+            r
+            for r in self._runs.values()
+            if r.kind == "task" and (task_name is None or r.owner == task_name)
+        ]
+
+    def get(self, run_id: str) -> RunRecord:
+        return self._runs[run_id]
+
+    def to_list(self) -> list[dict[str, Any]]:
+        return [r.to_dict() for r in self._runs.values()]

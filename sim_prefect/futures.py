@@ -1,0 +1,107 @@
+"""Futures: handles to submitted task runs (``prefect.futures``).
+
+A future does not own a thread. Asking for its result drives the session's
+scheduler until the run is done, so the flow body blocks exactly where it would
+block with real Prefect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from .states import State
+
+if TYPE_CHECKING:
+    from .engine import TaskRun
+
+R = TypeVar("R")
+
+
+class PrefectFuture(Generic[R]):
+    """Base class, as in Prefect; `PrefectConcurrentFuture` is what `.submit()` returns."""
+
+    def __init__(self, run: TaskRun) -> None:
+        self._run = run
+
+    @property
+    def task_run_id(self) -> str:
+        return self._run.id
+
+    @property
+    def state(self) -> State:
+        return self._run.state
+
+    def done(self) -> bool:
+        return self._run.done() or self._run.state.name == "NotReady"
+
+    def wait(self, timeout: float | None = None) -> None:
+        self._run.session.scheduler.run_until(self.done)
+
+    def result(self, timeout: float | None = None, raise_on_failure: bool = True) -> R:
+        self.wait(timeout)
+        return self._run.result(raise_on_failure=raise_on_failure)  # type: ignore[no-any-return]
+
+
+class PrefectConcurrentFuture(PrefectFuture[R]):
+    """What `Task.submit()` returns (Prefect's default task runner gives this type)."""
+
+
+class PrefectFutureList(list):  # type: ignore[type-arg]
+    """What `Task.map()` returns: a list of futures that can be waited on together."""
+
+    def wait(self, timeout: float | None = None) -> None:
+        for future in self:
+            future.wait(timeout)
+
+    def result(self, timeout: float | None = None, raise_on_failure: bool = True) -> list[Any]:
+        self.wait(timeout)
+        return [f.result(raise_on_failure=raise_on_failure) for f in self]
+
+
+@dataclass
+class DoneAndNotDoneFutures(Generic[R]):
+    done: set[PrefectFuture[R]] = field(default_factory=set)
+    not_done: set[PrefectFuture[R]] = field(default_factory=set)
+
+
+def wait(futures: Iterable[PrefectFuture[R]], timeout: float | None = None) -> DoneAndNotDoneFutures[R]:
+    """Wait for all `futures`; return which are done (all of them, without a timeout)."""
+    futures = list(futures)
+    for future in futures:
+        future.wait(timeout)
+    return DoneAndNotDoneFutures(
+        done={f for f in futures if f.done()}, not_done={f for f in futures if not f.done()}
+    )
+
+
+def collect_futures(value: Any) -> list[PrefectFuture[Any]]:
+    """Every future inside `value` (through lists, tuples, sets and dicts)."""
+    if isinstance(value, PrefectFuture):
+        return [value]
+    if isinstance(value, dict):
+        return [f for v in value.values() for f in collect_futures(v)]
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [f for v in value for f in collect_futures(v)]
+    return []
+
+
+def resolve_futures(value: Any) -> Any:
+    """`value` with each future replaced by its result (Prefect resolves inputs the same way)."""
+    if isinstance(value, PrefectFuture):
+        return value.result()
+    if isinstance(value, dict):
+        return {k: resolve_futures(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)) and collect_futures(value):
+        return type(value)(resolve_futures(v) for v in value)
+    return value
+
+
+__all__ = [
+    "PrefectFuture",
+    "PrefectConcurrentFuture",
+    "PrefectFutureList",
+    "DoneAndNotDoneFutures",
+    "wait",
+]

@@ -1,0 +1,138 @@
+"""Logging the way Prefect does it: run loggers, `log_prints`, and other loggers.
+
+- `get_run_logger()` returns an adapter on ``prefect.flow_runs`` or
+  ``prefect.task_runs`` that carries the run in `extra`; a handler on the
+  ``prefect`` logger turns each record into one `LogEmitted` event.
+- The root logger gets the same handler (only if it has none), so a user's
+  ``logging.getLogger("mylib").warning(...)`` prints in Prefect's generic form,
+  as Prefect's own logging set-up does. The root stays at WARNING.
+- `print()` inside a run with `log_prints` becomes an INFO record, like
+  ``prefect.logging.loggers.print_as_log``: the hook is installed once and
+  passes every other call straight through.
+"""
+
+from __future__ import annotations
+
+import builtins
+import io
+import logging
+import sys
+from typing import Any
+
+from . import _msgs, context
+from .events import LogEmitted
+from .exceptions import MissingContextError
+from .session import STEP_COST, session
+from .tracebacks import format_exception
+
+FLOW_RUNS = "prefect.flow_runs"
+TASK_RUNS = "prefect.task_runs"
+
+
+class PrefectLogAdapter(logging.LoggerAdapter):  # type: ignore[type-arg]
+    """Keeps the run's identity on every record (Prefect's adapter does the same)."""
+
+    def process(self, msg: Any, kwargs: Any) -> tuple[Any, Any]:
+        kwargs["extra"] = {**(self.extra or {}), **(kwargs.get("extra") or {})}
+        return msg, kwargs
+
+
+class EventHandler(logging.Handler):
+    """Turns `logging` records into `LogEmitted` events on the current session."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            s = session()
+            traceback = None
+            if record.exc_info and record.exc_info[1] is not None:
+                traceback = format_exception(record.exc_info[1])
+            s.clock.charge(STEP_COST)
+            event = LogEmitted(
+                timestamp=s.now(),
+                level=record.levelname,
+                logger=record.name,
+                message=record.getMessage(),
+                run_id=getattr(record, "run_id", None),
+                run_kind=getattr(record, "run_kind", None),
+                run_name=getattr(record, "run_name", None),
+                traceback=traceback,
+            )
+            s.emit(event)
+        except Exception:  # logging must never break the run
+            self.handleError(record)
+
+
+_handler = EventHandler()
+_configured = False
+
+
+def setup_logging() -> None:
+    """Attach the handler once; set levels from the session."""
+    global _configured
+    level = session().level
+    prefect_logger = logging.getLogger("prefect")
+    prefect_logger.setLevel(level)
+    if _configured:
+        return
+    prefect_logger.addHandler(_handler)
+    prefect_logger.propagate = False
+    root = logging.getLogger()
+    if not root.handlers:
+        root.addHandler(_handler)
+    _install_print_hook()
+    _configured = True
+
+
+def emit_log(run: Any, level: int, message: str, exc: BaseException | None = None) -> None:
+    """The engine's own records: straight to the event stream, no `logging` detour."""
+    s = session()
+    if level < s.level:
+        return
+    s.clock.charge(STEP_COST)
+    s.emit(
+        LogEmitted(
+            timestamp=s.now(),
+            level=logging.getLevelName(level),
+            logger=FLOW_RUNS if run.kind == "flow" else TASK_RUNS,
+            message=message,
+            run_id=run.id,
+            run_kind=run.kind,
+            run_name=run.name,
+            traceback=format_exception(exc) if exc is not None else None,
+        )
+    )
+
+
+def run_logger(run: Any) -> PrefectLogAdapter:
+    name = FLOW_RUNS if run.kind == "flow" else TASK_RUNS
+    extra = {"run_id": run.id, "run_kind": run.kind, "run_name": run.name}
+    return PrefectLogAdapter(logging.getLogger(name), extra)
+
+
+def get_run_logger() -> PrefectLogAdapter:
+    """The current run's logger; outside a run, Prefect's MissingContextError."""
+    ctx = context.current()
+    if ctx is None:
+        raise MissingContextError(_msgs.MISSING_CONTEXT)
+    return run_logger(ctx.run)
+
+
+# -- log_prints ----------------------------------------------------------------------
+
+_original_print = builtins.print
+
+
+def _print_as_log(*args: Any, **kwargs: Any) -> None:
+    ctx = context.current()
+    if ctx is None or not ctx.log_prints or kwargs.get("file") not in (None, sys.stdout, sys.stderr):
+        _original_print(*args, **kwargs)
+        return
+    buffer = io.StringIO()
+    kwargs["file"] = buffer
+    _original_print(*args, **kwargs)
+    run_logger(ctx.run).info(buffer.getvalue().rstrip())
+
+
+def _install_print_hook() -> None:
+    if builtins.print is not _print_as_log:
+        builtins.print = _print_as_log

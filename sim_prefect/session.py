@@ -1,0 +1,147 @@
+"""The simulator's session: clock, names, event stream, state log, scheduler.
+
+Real Prefect keeps this in its (temporary) API server. We keep it in one
+`Session` object. It is set up from the environment at import and can be set
+up again with `configure()`:
+
+``SIM_PREFECT_MODE``
+    ``real`` (default): the system clock, random names.
+    ``fast``: waits are skipped but the timestamps show them; random names.
+    ``deterministic``: a virtual clock from a fixed start and seeded names,
+    so the output is byte-identical from run to run (tests, expected logs).
+``SIM_PREFECT_SEED``
+    Seed for run names (any mode). Deterministic mode defaults to 0.
+``PREFECT_LOGGING_LEVEL``
+    As in Prefect: ``INFO`` by default; ``DEBUG`` shows debug records.
+``PREFECT_LOGGING_COLORS``, ``NO_COLOR``, ``FORCE_COLOR``
+    Colours on stderr: by default only when stderr is a terminal.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import sys
+import uuid
+from dataclasses import dataclass, field
+from typing import Literal
+
+from .clock import Clock, FastForwardClock, SystemClock, VirtualClock
+from .events import Event, EventBus, LogEmitted, StateLog
+from .formatting import format_record, highlight, to_ansi
+from .scheduler import Scheduler
+
+Mode = Literal["real", "fast", "deterministic"]
+MODES: tuple[Mode, ...] = ("real", "fast", "deterministic")
+
+# Simulated cost of engine work under the virtual clock: a state change, a log
+# record. Small and fixed, so deterministic timestamps look like real ones.
+STEP_COST = 0.001
+
+
+@dataclass
+class Session:
+    mode: Mode
+    clock: Clock
+    rng: random.Random
+    level: int = logging.INFO
+    bus: EventBus = field(default_factory=EventBus)
+    state_log: StateLog = field(default_factory=StateLog)
+    scheduler: Scheduler = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.scheduler = Scheduler(self.clock)
+        self.bus.subscribe(self.state_log)
+
+    def new_id(self) -> str:
+        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+
+    def emit(self, event: Event) -> None:
+        self.bus.emit(event)
+
+    def now(self) -> float:
+        return self.clock.now()
+
+
+def _make_clock(mode: Mode, start: float | None) -> Clock:
+    if mode == "deterministic":
+        return VirtualClock() if start is None else VirtualClock(start)
+    if mode == "fast":
+        return FastForwardClock()
+    return SystemClock()
+
+
+def _level_from_env() -> int:
+    name = os.environ.get("PREFECT_LOGGING_LEVEL", "INFO").upper()
+    level = logging.getLevelName(name)
+    return level if isinstance(level, int) else logging.INFO
+
+
+# -- the terminal sink --------------------------------------------------------------
+
+
+def _use_colour(stream: object) -> bool:
+    if os.environ.get("PREFECT_LOGGING_COLORS", "true").lower() in ("0", "false", "no"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def terminal_sink(event: Event) -> None:
+    """Write log records to stderr in Prefect's format, as its console handler does."""
+    if not isinstance(event, LogEmitted):
+        return
+    stream = sys.stderr
+    line = format_record(event)
+    if _use_colour(stream):
+        line = to_ansi(highlight(line))
+    stream.write(line + "\n")
+    stream.flush()
+
+
+# -- the current session ------------------------------------------------------------
+
+_session: Session | None = None
+
+
+def configure(
+    mode: Mode | None = None,
+    *,
+    seed: int | None = None,
+    start: float | None = None,
+    terminal: bool = True,
+) -> Session:
+    """Start a fresh session: new clock, names, state log and scheduler."""
+    global _session
+    if mode is None:
+        env_mode = os.environ.get("SIM_PREFECT_MODE", "real")
+        if env_mode not in MODES:
+            raise ValueError(
+                f"SIM_PREFECT_MODE must be one of {', '.join(MODES)}; got {env_mode!r}"
+            )
+        mode = env_mode  # type: ignore[assignment]
+    assert mode is not None
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}; got {mode!r}")
+    if seed is None and os.environ.get("SIM_PREFECT_SEED"):
+        seed = int(os.environ["SIM_PREFECT_SEED"])
+    if seed is None and mode == "deterministic":
+        seed = 0
+    _session = Session(
+        mode=mode,
+        clock=_make_clock(mode, start),
+        rng=random.Random(seed),
+        level=_level_from_env(),
+    )
+    if terminal:
+        _session.bus.subscribe(terminal_sink)
+    return _session
+
+
+def session() -> Session:
+    return _session if _session is not None else configure()

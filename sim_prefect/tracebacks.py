@@ -1,0 +1,65 @@
+"""Tracebacks in the learner's terms: their frames only, the same on every Python.
+
+Real Prefect prints its own engine frames (``task_engine.py``,
+``utilities/callables``) above the user's. Ours would be sim_prefect's, which
+teach nothing, so they are left out. Carets (``^^^^``) are left out too: their
+placement differs between CPython 3.11 and Pyodide's 3.14, and the expected
+logs must be identical in both. Both are listed as deviations in PORT.yaml.
+"""
+
+from __future__ import annotations
+
+import linecache
+import os
+import traceback
+from collections.abc import Iterable
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def is_internal(filename: str, hidden: Iterable[str] = ()) -> bool:
+    """Is this frame sim_prefect's own (or in one of the `hidden` folders)?"""
+    path = os.path.abspath(filename) if not filename.startswith("<") else filename
+    folders = (_PACKAGE_DIR, *hidden)
+    return any(path == d or path.startswith(d + os.sep) for d in folders)
+
+
+def user_frames(
+    tb: traceback.StackSummary, hidden: Iterable[str] = ()
+) -> list[traceback.FrameSummary]:
+    hidden = tuple(hidden)
+    return [f for f in tb if not is_internal(f.filename, hidden)]
+
+
+def _format_chain(exc: BaseException, hidden: tuple[str, ...], seen: set[int]) -> list[str]:
+    seen.add(id(exc))
+    lines: list[str] = []
+    cause = exc.__cause__
+    context = exc.__context__ if not exc.__suppress_context__ else None
+    if cause is not None and id(cause) not in seen:
+        lines += _format_chain(cause, hidden, seen)
+        lines.append("\nThe above exception was the direct cause of the following exception:\n\n")
+    elif context is not None and id(context) not in seen:
+        lines += _format_chain(context, hidden, seen)
+        lines.append("\nDuring handling of the above exception, another exception occurred:\n\n")
+    frames = user_frames(traceback.extract_tb(exc.__traceback__), hidden)
+    if frames:
+        lines.append("Traceback (most recent call last):\n")
+        for frame in frames:
+            lines.append(f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}\n')
+            source = frame.line or linecache.getline(frame.filename, frame.lineno or 0).strip()
+            if source:
+                lines.append(f"    {source}\n")
+    lines += traceback.format_exception_only(type(exc), exc)
+    return lines
+
+
+def format_exception(exc: BaseException, hidden: Iterable[str] = ()) -> str:
+    """Python's traceback text, minus internal frames and carets, without a final newline."""
+    return "".join(_format_chain(exc, tuple(hidden), set())).rstrip("\n")
+
+
+def innermost_user_line(exc: BaseException, filename: str) -> int | None:
+    """The line in `filename` where `exc` was raised (deepest frame in that file)."""
+    lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if f.filename == filename]
+    return lines[-1] if lines else None
