@@ -1,0 +1,1 @@
+"""The lesson builder's parts; build.py runs them as a recipe of named phases."""

@@ -1,0 +1,1 @@
+"""Runs learner snippets on sim_prefect for the page and the tests (see runner.py)."""

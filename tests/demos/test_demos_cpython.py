@@ -1,0 +1,37 @@
+"""Every demo prints its expected state log in CPython: in a terminal and through the page's runner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lessonbuild.demos import Demo, diff, find_demos, run_in_terminal
+from playground.runner import run
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMOS = find_demos(ROOT / "demo")
+
+
+def _expected(demo: Demo) -> str:
+    expected = demo.expected()
+    assert expected is not None, f"{demo.name} has no expected log; run `make update-expected`"
+    return expected
+
+
+@pytest.mark.parametrize("demo", DEMOS, ids=[d.name for d in DEMOS])
+def test_demo_in_terminal_prints_expected_log(demo: Demo) -> None:
+    expected = _expected(demo)
+    actual = run_in_terminal(demo, ROOT)
+    assert actual == expected, diff(expected, actual, demo.name)
+
+
+@pytest.mark.parametrize("demo", DEMOS, ids=[d.name for d in DEMOS])
+def test_demo_through_playground_runner_prints_expected_log(demo: Demo) -> None:
+    expected = _expected(demo)
+    result = run(demo.path.read_text(encoding="utf-8"), filename=demo.name, mode="deterministic")
+    assert result.output == expected, diff(expected, result.output, demo.name)
+
+
+def test_there_is_at_least_the_pipeline_demo() -> None:
+    assert "pipeline.py" in [d.name for d in DEMOS]
