@@ -37,7 +37,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))  # sim_prefect and lessonbuild, also when not installed
 
-from lessonbuild import assets, linkcheck  # noqa: E402
+from lessonbuild import assets, bundle, linkcheck  # noqa: E402
 from lessonbuild.demos import Demo, diff, find_demos, run_in_terminal  # noqa: E402
 from lessonbuild.directives import Directive, directives_plugin  # noqa: E402
 from lessonbuild.errors import BuildError  # noqa: E402
@@ -272,8 +272,8 @@ def collect_assets(site: Site) -> None:
     css = (WEB_DIR / "style.css").read_bytes() + b"\n" + pygments_css().encode()
     own = {
         "style.css": css,
-        "page.js": (WEB_DIR / "page.js").read_bytes(),
-        "worker.js": (WEB_DIR / "worker.js").read_bytes(),
+        "page.js": bundle.page_script(WEB_DIR, ROOT),
+        "worker.js": bundle.worker_script(WEB_DIR, ROOT),
         "python.zip": assets.python_zip(ROOT),
     }
     for name, data in own.items():
