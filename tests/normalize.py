@@ -8,7 +8,8 @@ names. `normalize` hides exactly those, and nothing else:
 - the ``HH:MM:SS.mmm`` time at the start of each log line, and in the state-log table;
 - flow-run names (``adjective-animal``, learnt from the "Beginning flow run" lines);
 - the 3-hex-character suffix of task-run names;
-- the durations in the state-log table (``10.018s``), which include real elapsed time.
+- the durations in the state-log table (``10.018s``), which include real elapsed time,
+  and that table's column padding, which follows the length of the random names.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ _TIME = re.compile(r"\b\d{2}:\d{2}:\d{2}\.\d{3}\b")
 _FLOW_RUN = re.compile(r"Beginning (?:sub)?flow run '([a-z]+-[a-z]+)'")
 _TASK_SUFFIX = re.compile(r"(?<=[A-Za-z0-9_])-[0-9a-f]{3}(?=')")
 _DURATION = re.compile(r" +\d+\.\d{3}s(?= )")
+_TABLE_ROW = re.compile(r"^( +)((?:flow|task) run '.*)$", re.M)
 
 
 def normalize(text: str) -> str:
@@ -26,5 +28,5 @@ def normalize(text: str) -> str:
         text = text.replace(f"'{name}'", f"'<flow-run-{i}>'")
     text = _TIME.sub("HH:MM:SS.mmm", text)
     text = _TASK_SUFFIX.sub("-<xxx>", text)
-    text = _DURATION.sub(" <T>s", text)  # the column is right-aligned: its padding varies too
-    return text
+    text = _DURATION.sub(" <T>s", text)
+    return _TABLE_ROW.sub(lambda m: m.group(1) + " ".join(m.group(2).split()), text)
