@@ -1,0 +1,10 @@
+"""Serve the pipeline as a deployment named "demo".
+
+This process keeps running: it registers the deployment with the Prefect server
+and then polls for runs to execute. Stop it with Ctrl-C.
+"""
+
+from pipeline_requests import pipeline
+
+if __name__ == "__main__":
+    pipeline.serve(name="demo")

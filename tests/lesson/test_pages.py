@@ -1,0 +1,167 @@
+"""The lesson pages, read as Markdown: front matter, fences, the files they name, links.
+
+The build checks much of this too; these tests say it in the lesson's terms
+and run without building the site.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from lesson_helpers import DEMO_DIR, DIRECTIVES, LESSON_DIR, PYTHON_LANGS, ROOT, Page, lesson_pages, read_fences
+
+PAGES = lesson_pages()
+EXPECTED_PAGES = ["01-prefect-concepts.md", "02-prefect-in-practice.md", "03-lab-dag-pipeline.md"]
+STDLIB = set(sys.stdlib_module_names)
+
+
+def _ids(pages: list[Page]) -> list[str]:
+    return [p.name for p in pages]
+
+
+def test_the_three_pages_exist_in_order() -> None:
+    assert [p.name for p in PAGES] == EXPECTED_PAGES
+    assert [p.meta["order"] for p in PAGES] == [1, 2, 3]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=_ids(PAGES))
+def test_front_matter_has_title_order_summary_and_objectives(page: Page) -> None:
+    meta = page.meta
+    assert isinstance(meta.get("title"), str) and meta["title"].strip()
+    assert isinstance(meta.get("order"), int)
+    assert isinstance(meta.get("summary"), str) and meta["summary"].strip()
+    objectives = meta.get("objectives")
+    assert isinstance(objectives, list) and objectives, "objectives must be a non-empty list"
+    assert all(isinstance(o, str) and o.strip() for o in objectives)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=_ids(PAGES))
+def test_every_python_block_is_runnable_exercise_or_prefect_code(page: Page) -> None:
+    bare = [f"line {f.line}: ```{f.info}" for f in page.fences if f.lang.lower() in PYTHON_LANGS]
+    assert not bare, f"{page.name}: a Python block must be {{runnable}}, {{exercise}} or {{prefect-code}}: {bare}"
+    unknown = [f"line {f.line}: {f.info}" for f in page.fences if f.lang.startswith("{") and f.directive not in DIRECTIVES]
+    assert not unknown, f"{page.name}: unknown directives {unknown}"
+
+
+def test_the_fence_reader_finds_a_bare_python_block() -> None:
+    """The scan above is only as good as the fence reader: show it a bad page."""
+    fences = read_fences("Text\n\n```python\nprint(1)\n```\n\n~~~~{runnable} a.py\n~~~~\n")
+    assert [(f.lang, f.line) for f in fences] == [("python", 3), ("{runnable}", 7)]
+
+
+def _directive_files(page: Page) -> list[tuple[int, str, str]]:
+    """(line, directive, path in demo/) for every file a directive names."""
+    found = []
+    for fence in page.fences:
+        if fence.directive:
+            found.append((fence.line, fence.directive, fence.argument))
+            for key in ("check", "solution"):
+                found += [(fence.line, f"{fence.directive} :{key}:", v) for v in fence.options(key)]
+    return found
+
+
+@pytest.mark.parametrize("page", PAGES, ids=_ids(PAGES))
+def test_every_named_file_exists_in_demo(page: Page) -> None:
+    missing = [f"line {line} {{{kind}}} {name}" for line, kind, name in _directive_files(page) if not (DEMO_DIR / name).is_file()]
+    assert not missing, f"{page.name}: files not found in demo/: {missing}"
+
+
+def _sim_demos() -> list[str]:
+    """Every demo file a page runs in the browser: runnables, exercise starters and solutions."""
+    names = []
+    for page in PAGES:
+        for fence in page.fences:
+            if fence.directive in ("runnable", "exercise"):
+                names.append(fence.argument)
+                names += fence.options("solution")
+    return sorted(set(names))
+
+
+def _prefect_code() -> list[str]:
+    return sorted({f.argument for p in PAGES for f in p.fences if f.directive == "prefect-code"})
+
+
+@pytest.mark.parametrize("name", _sim_demos())
+def test_sim_demo_is_self_contained_and_ends_with_the_state_log(name: str) -> None:
+    source = (DEMO_DIR / name).read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            imported.add((node.module or "").split(".")[0])
+    outside = imported - STDLIB - {"sim_prefect", "__future__"}
+    assert not outside, f"demo/{name} imports {sorted(outside)}; demos use sim_prefect and the standard library only"
+    last = tree.body[-1]
+    assert isinstance(last, ast.If) and "__name__" in ast.unparse(last.test), f"demo/{name} must end with an `if __name__ == \"__main__\":` block"
+    assert "print_state_log()" in ast.unparse(last), f"demo/{name}'s main block must call print_state_log()"
+
+
+@pytest.mark.parametrize("name", _sim_demos())
+def test_sim_demo_runs_quickly_in_deterministic_mode(name: str) -> None:
+    env = {**os.environ, "SIM_PREFECT_MODE": "deterministic", "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(
+        [sys.executable, name], cwd=DEMO_DIR, env=env, capture_output=True, text=True, timeout=20, check=False
+    )
+    assert proc.returncode == 0, f"demo/{name} failed:\n{proc.stdout}\n{proc.stderr}"
+    assert "State log (" in proc.stdout, f"demo/{name} printed no state log"
+
+
+@pytest.mark.parametrize("name", _prefect_code())
+def test_prefect_code_imports_prefect_not_the_simulator(name: str) -> None:
+    assert name.startswith("real/"), f"{{prefect-code}} files live in demo/real/: {name}"
+    source = (DEMO_DIR / name).read_text(encoding="utf-8")
+    assert "sim_prefect" not in source
+    assert re.search(r"^from prefect import ", source, re.M) or "from pipeline_requests import" in source
+
+
+@pytest.mark.parametrize("page", PAGES, ids=_ids(PAGES))
+def test_links_between_pages_point_at_existing_pages_and_headings(page: Page) -> None:
+    text = page.body
+    for match in re.finditer(r"\]\(([^)\s]+)\)", text):
+        target = match[1]
+        if "://" in target or target.startswith("mailto:"):
+            continue
+        file, _, anchor = target.partition("#")
+        other = LESSON_DIR / file if file else page.path
+        assert other.suffix == ".md" and other.is_file(), f"{page.name}: link to {target} points at no lesson page"
+        if anchor:
+            headings = re.findall(r"^#{2,3} (.+)$", other.read_text(encoding="utf-8"), re.M)
+            slugs = {_slug(h) for h in headings}
+            assert anchor in slugs, f"{page.name}: no heading '#{anchor}' in {other.name} (has {sorted(slugs)})"
+
+
+def _slug(heading: str) -> str:
+    """The anchor the build gives a heading (mdit-py-plugins' anchors plugin)."""
+    from mdit_py_plugins.anchors.index import slugify
+
+    return slugify(heading.replace("`", ""))
+
+
+# -- the brief's known factual errors must not come back -------------------------------
+
+
+def _code_text() -> str:
+    return "\n".join(f.body for p in PAGES for f in p.fences)
+
+
+def test_no_page_shows_the_prefect_2_command_flow_run_create() -> None:
+    assert "flow-run create" not in _code_text()
+
+
+def test_no_page_numbers_task_runs_like_prefect_2() -> None:
+    for page in PAGES:
+        assert not re.search(r"\b(fetch_data|process_data)-\d\b", page.body), page.name
+
+
+def test_no_page_promises_a_view_at_line_from_the_temporary_server() -> None:
+    for page in PAGES:
+        for line in page.body.splitlines():
+            if "View at" in line:
+                assert re.search(r"\bno\b|\bnot\b|only", line), f"{page.name}: '{line.strip()}'"
