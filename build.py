@@ -1,70 +1,68 @@
 #!/usr/bin/env python3
 """Build the lesson site: Markdown in ``lesson/``, a static site out in ``_site/``.
 
-The build is a recipe of named phases (after MkDocs): everything is read and
-rendered in memory before anything is written, into a temporary folder that
-replaces ``_site/`` only at the end, so a failed build leaves the last good
-site intact.
+The build is a recipe of named phases (after MkDocs' ``commands/build.py``):
+read -> assets -> render -> check -> write. Everything is read, rendered and
+checked in memory before anything is written, into a staging folder that
+replaces ``_site/`` only at the end, so a failed build leaves the last good site
+intact.
 
     python build.py                    build
     python build.py --serve            build, serve on 127.0.0.1, rebuild and reload on change
-    python build.py --check            run every demo against its expected log; check links
+    python build.py --check            run every demo against its expected log; check exercises and links
     python build.py --update-expected  rewrite the expected logs and print what changed
-    python build.py --strict           warnings fail the build
+    python build.py --strict           warnings fail the build; exercises are checked
+    python build.py --pyodide-cdn      load Pyodide from a pinned CDN URL with SRI hashes
 
-Errors name the place: ``lesson/02-x.md:14: unknown option ':titel:' for '{runnable}'``.
+Errors are one line that names the place, e.g.
+``lesson/02-x.md:14: unknown option ':titel:' for '{runnable}' (did you mean 'title'?)``.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
+import os
 import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jinja2
-import yaml
-from markdown_it import MarkdownIt
-from mdit_py_plugins.anchors import anchors_plugin
-from mdit_py_plugins.container import container_plugin
-from mdit_py_plugins.front_matter import front_matter_plugin
-
 ROOT = Path(__file__).resolve().parent
-sys.path.insert(0, str(ROOT))  # sim_prefect and lessonbuild, also when not installed
+sys.path.insert(0, str(ROOT))  # sim_prefect, playground and lessonbuild, also when not installed
 
-from lessonbuild import assets, bundle, linkcheck  # noqa: E402
+from markdown_it import MarkdownIt  # noqa: E402
+from markdown_it.token import Token  # noqa: E402
+from markupsafe import Markup  # noqa: E402
+
+from lessonbuild import assets, bundle, headers, linkcheck  # noqa: E402
+from lessonbuild import pyodide as pyodide_source  # noqa: E402
+from lessonbuild.blocks import BlockRenderer, Exercise  # noqa: E402
 from lessonbuild.demos import Demo, diff, find_demos, run_in_terminal  # noqa: E402
-from lessonbuild.directives import Directive, directives_plugin  # noqa: E402
 from lessonbuild.errors import BuildError  # noqa: E402
-from lessonbuild.highlight import highlight_code, pygments_css  # noqa: E402
-from lessonbuild.output import render_output  # noqa: E402
-
-LESSON_DIR = ROOT / "lesson"
-DEMO_DIR = ROOT / "demo"
-TEMPLATE_DIR = ROOT / "templates"
-WEB_DIR = ROOT / "web"
-SITE_DIR = ROOT / "_site"
-ADMONITIONS = ("note", "tip", "warning")
-REQUIRED_FRONT_MATTER = ("title", "order")
+from lessonbuild.exercises import check_exercise  # noqa: E402
+from lessonbuild.frontmatter import read_front_matter  # noqa: E402
+from lessonbuild.highlight import pygments_css  # noqa: E402
+from lessonbuild.markdown import Link, make_markdown, new_env  # noqa: E402
+from lessonbuild.project import DEFAULT, Project  # noqa: E402
+from lessonbuild.templates import Templates  # noqa: E402
 
 
 @dataclass
 class Page:
     source: Path
+    rel: str  # as errors name it: "lesson/02-x.md"
     meta: dict[str, Any]
-    body: str
-    body_line: int  # line in the file where the Markdown body starts
+    tokens: list[Token]
+    env: dict[str, Any]  # markdown-it's env: toc, links, warnings, files read, exercises
+    meta_lines: dict[str, int]
     html: str = ""
-    toc: list[dict[str, str]] = field(default_factory=list)
-
-    @property
-    def rel(self) -> str:
-        return self.source.relative_to(ROOT).as_posix()
+    summary_html: Markup = Markup("")
+    objectives_html: list[Markup] = field(default_factory=list)
 
     @property
     def url(self) -> str:
@@ -74,273 +72,244 @@ class Page:
     def title(self) -> str:
         return str(self.meta["title"])
 
+    @property
+    def toc(self) -> list[dict[str, str]]:
+        return list(self.env["toc"])
+
+    @property
+    def toc_tree(self) -> list[dict[str, Any]]:
+        """The ``##`` headings, each with its ``###`` headings as children."""
+        tree: list[dict[str, Any]] = []
+        for item in self.env["toc"]:
+            if item["level"] == "h2" or not tree:
+                tree.append({**item, "children": []})
+            else:
+                tree[-1]["children"].append(item)
+        return tree
+
+    @property
+    def links(self) -> list[Link]:
+        return list(self.env["links"])
+
+
+@dataclass
+class Options:
+    pyodide_cdn: str | None = None  # a URL template such as pyodide.DEFAULT_CDN; None: self-hosted
+    check_exercises: bool = False  # run each exercise's check on its solution and its starter
+
 
 @dataclass
 class Site:
     pages: list[Page]
     files: dict[str, bytes] = field(default_factory=dict)  # site path -> content
     asset_urls: dict[str, str] = field(default_factory=dict)
+    pyodide: pyodide_source.PyodideSource | None = None
     warnings: list[str] = field(default_factory=list)
 
 
-# -- phase 1: read ------------------------------------------------------------------
+class Builder:
+    """One build configuration. It keeps its parser, templates and assets between
+    builds, so ``--serve`` redoes only what changed; a fresh Builder is a cold build."""
+
+    def __init__(self, project: Project = DEFAULT, options: Options | None = None) -> None:
+        self.project = project
+        self.options = options or Options()
+        self.templates = Templates(project.template_dir)
+        self.md = make_markdown(render=lambda d, env: self.blocks(d, env))
+        self.blocks = BlockRenderer(project, self.templates, inline=self.inline)
+        self.asset_cache = assets.AssetCache()
+
+    def inline(self, text: str) -> str:
+        return self.md.renderInline(text) if text else ""
+
+    def build(self) -> Site:
+        """read -> assets and render -> check -> write.
+
+        The assets (esbuild's bundles above all) are produced in background
+        threads while the Markdown renders; the page templates then wait for
+        them, since pages link to the assets' fingerprinted names.
+        """
+        pages = read_pages(self.project, self.md)
+        site = Site(pages)
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            pending = start_assets(self.project, self.asset_cache, pool)
+            render_markdown(pages, self.md)
+            collect_assets(self.project, self.options, site, pending)
+        render_templates(pages, self.templates, site)
+        check_site(self.project, self.options, site)
+        write_site(self.project, site)
+        return site
 
 
-def read_pages() -> list[Page]:
-    """Read every lesson's front matter and body; order them by `order`."""
-    pages = [read_page(path) for path in sorted(LESSON_DIR.glob("*.md"))]
-    if not pages:
-        raise BuildError("lesson/", None, "no lessons found (add lesson/01-something.md)")
-    orders: dict[Any, str] = {}
+# -- phase 1: read --------------------------------------------------------------------
+
+
+def read_pages(project: Project, md: MarkdownIt) -> list[Page]:
+    """Read and parse every lesson, check its front matter, and order them by `order`."""
+    sources = sorted(project.lesson_dir.glob("*.md"))
+    if not sources:
+        raise BuildError(project.rel(project.lesson_dir) + "/", None, "no lessons found (add lesson/01-something.md)")
+    pages = [read_page(project, md, source) for source in sources]
+    orders: dict[int, str] = {}
     for page in pages:
         order = page.meta["order"]
         if order in orders:
-            raise BuildError(page.rel, 2, f"order {order} is also used by {orders[order]}")
+            raise BuildError(page.rel, page.meta_lines["order"], f"'order: {order}' is also used by {orders[order]}")
         orders[order] = page.rel
     return sorted(pages, key=lambda p: p.meta["order"])
 
 
-def read_page(path: Path) -> Page:
-    rel = path.relative_to(ROOT).as_posix()
-    text = path.read_text(encoding="utf-8")
-    if not text.startswith("---\n"):
-        raise BuildError(rel, 1, "a lesson starts with YAML front matter between '---' lines (title, order, ...)")
-    end = text.find("\n---", 4)
-    if end == -1:
-        raise BuildError(rel, 1, "the front matter has no closing '---' line")
-    raw = text[4:end]
-    try:
-        meta = yaml.safe_load(raw) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise BuildError(rel, line, f"malformed front matter: {problem}") from None
-    if not isinstance(meta, dict):
-        raise BuildError(rel, 2, "the front matter must be a mapping of keys to values")
-    for key in REQUIRED_FRONT_MATTER:
-        if key not in meta:
-            raise BuildError(rel, 1, f"the front matter needs '{key}:'")
-    body_start = text.count("\n", 0, end) + 2
-    body = text[end + len("\n---") :].split("\n", 1)[1] if "\n" in text[end + 4 :] else ""
-    return Page(path, meta, body, body_start)
+def read_page(project: Project, md: MarkdownIt, source: Path) -> Page:
+    rel = project.rel(source)
+    text = source.read_text(encoding="utf-8").replace("\r\n", "\n")
+    env = new_env(rel, page_stem=source.stem)
+    tokens = md.parse(text, env)
+    front = read_front_matter(tokens, text, rel)
+    env["warnings"][:0] = front.warnings
+    return Page(source, rel, front.meta, tokens, env, front.lines)
 
 
-# -- phase 2: render ----------------------------------------------------------------
+# -- phase 2: assets (in the background) --------------------------------------------------
 
 
-def make_environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
-        autoescape=jinja2.select_autoescape(["html"]),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
-def read_demo_file(name: str, page: Page, line: int, kind: str = "demo file") -> str:
-    path = (DEMO_DIR / name).resolve()
-    if DEMO_DIR.resolve() not in path.parents or not path.is_file():
-        raise BuildError(page.rel, line, f"{kind} 'demo/{name}' not found")
-    return path.read_text(encoding="utf-8")
-
-
-def render_directive(directive: Directive, env: dict[str, Any]) -> str:
-    """What each directive becomes on the page."""
-    page: Page = env["page"]
-    jinja: jinja2.Environment = env["jinja"]
-    code = read_demo_file(directive.argument, page, directive.line)
-    title = directive.option("title")
-    if directive.name in ("prefect-code", "file"):
-        lang = directive.option("lang") or ""
-        return jinja.get_template("partials/code_file.html").render(
-            name=directive.argument,
-            title=title,
-            kind=directive.name,
-            code_html=highlight_code(code, lang, filename=directive.argument),
-        )
-    demo = Demo(DEMO_DIR / directive.argument)
-    expected = demo.expected()
-    if expected is None:
-        raise BuildError(
-            page.rel,
-            directive.line,
-            f"'demo/{directive.argument}' has no expected log; run `make update-expected` and review it",
-        )
-    snippet_id = f"{page.source.stem}--{Path(directive.argument).stem}"
-    context: dict[str, Any] = {
-        "id": snippet_id,
-        "kind": directive.name,
-        "file": directive.argument,
-        "title": title,
-        "code": code,
-        "code_html": highlight_code(code, "python"),
-        "original_hash": hashlib.sha256(code.encode()).hexdigest()[:16],
-        "expected_html": render_output(expected),
-        "check_code": None,
-        "hints": directive.options.get("hint", []),
+def start_assets(project: Project, cache: assets.AssetCache, pool: ThreadPoolExecutor) -> dict[str, Future[bytes]]:
+    """Start producing our own files: the CSS, the two bundles, the Python package."""
+    web, code = project.web_dir, project.code
+    scripts = [*sorted(web.glob("*.js")), *sorted(web.glob("*.mjs")), code / "package-lock.json"]
+    makers: dict[str, tuple[list[Path], Callable[[], bytes]]] = {
+        "style.css": ([web / "style.css"], lambda: (web / "style.css").read_bytes() + b"\n" + pygments_css().encode()),
+        "page.js": (scripts, lambda: bundle.page_script(web, code)),
+        "worker.js": (scripts, lambda: bundle.worker_script(web, code)),
+        "python.zip": ([code / p for p in assets.PYTHON_PACKAGES], lambda: assets.python_zip(code)),
     }
-    if directive.name == "exercise":
-        context["check_code"] = read_demo_file(directive.option("check") or "", page, directive.line, "check file")
-        read_demo_file(directive.option("solution") or "", page, directive.line, "solution file")
-    return jinja.get_template("partials/runnable.html").render(**context)
+    return {name: pool.submit(cache.get, name, inputs, make) for name, (inputs, make) in makers.items()}
 
 
-def make_markdown() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"typographer": True}).enable(["table", "strikethrough", "replacements", "smartquotes"])
-    md.use(front_matter_plugin)
-    md.use(anchors_plugin, min_level=2, max_level=3, permalink=True, permalinkSymbol="#")
-    for name in ADMONITIONS:
-        md.use(container_plugin, name, render=_admonition(name))
-    md.use(directives_plugin, render=render_directive)
-    default_link = md.renderer.rules.get("link_open")
-
-    def link_open(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
-        href = tokens[idx].attrGet("href") or ""
-        path, hash_, anchor = href.partition("#")
-        if path.endswith(".md") and "://" not in path:
-            tokens[idx].attrSet("href", path[:-3] + ".html" + hash_ + anchor)
-        if default_link:
-            return default_link(self, tokens, idx, options, env)
-        return self.renderToken(tokens, idx, options, env)
-
-    md.add_render_rule("link_open", link_open)
-    return md
-
-
-def _admonition(name: str) -> Any:
-    def render(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
-        if tokens[idx].nesting == 1:
-            title = tokens[idx].info.strip()[len(name) :].strip() or name.capitalize()
-            return (
-                f'<aside class="admonition admonition-{name}">'
-                f'<p class="admonition-title">{jinja2.utils.markupsafe.escape(title)}</p>\n'
-            )
-        return "</aside>\n"
-
-    return render
-
-
-def render_pages(pages: list[Page], jinja: jinja2.Environment, site: Site) -> None:
-    """Markdown to HTML, then each page through its template."""
-    md = make_markdown()
-    for page in pages:
-        env = {"page": page, "jinja": jinja, "path": page.rel, "line_offset": 0}
-        tokens = md.parse(page.body, env)
-        offset = page.body_line - 1
-        for token in tokens:
-            if token.map:
-                token.map = [token.map[0] + offset, token.map[1] + offset]
-        page.html = md.renderer.render(tokens, md.options, env)
-        page.toc = [
-            {"id": tokens[i].attrGet("id") or "", "title": tokens[i + 1].content, "level": tokens[i].tag}
-            for i in range(len(tokens))
-            if tokens[i].type == "heading_open" and tokens[i].tag in ("h2", "h3")
-        ]
-    for i, page in enumerate(pages):
-        html = render_template(
-            jinja,
-            "lesson.html",
-            page.rel,
-            page=page,
-            pages=pages,
-            prev=pages[i - 1] if i > 0 else None,
-            next=pages[i + 1] if i + 1 < len(pages) else None,
-            assets=site.asset_urls,
-        )
-        site.files[page.url] = html.encode()
-    site.files["index.html"] = render_template(
-        jinja, "index.html", "templates/index.html", pages=pages, assets=site.asset_urls
-    ).encode()
-
-
-def render_template(jinja: jinja2.Environment, name: str, where: str, **context: Any) -> str:
-    try:
-        return jinja.get_template(name).render(**context)
-    except jinja2.TemplateSyntaxError as exc:
-        raise BuildError(f"templates/{exc.name or name}", exc.lineno, f"template error: {exc.message}") from None
-    except jinja2.TemplateError as exc:
-        raise BuildError(where, None, f"template error in templates/{name}: {exc}") from None
-
-
-# -- phase 3: assets ------------------------------------------------------------------
-
-
-def collect_assets(site: Site) -> None:
-    """Fingerprint our own files; package the Python; copy Pyodide."""
-    css = (WEB_DIR / "style.css").read_bytes() + b"\n" + pygments_css().encode()
-    own = {
-        "style.css": css,
-        "page.js": bundle.page_script(WEB_DIR, ROOT),
-        "worker.js": bundle.worker_script(WEB_DIR, ROOT),
-        "python.zip": assets.python_zip(ROOT),
-    }
-    for name, data in own.items():
+def collect_assets(project: Project, options: Options, site: Site, pending: dict[str, Future[bytes]]) -> None:
+    """Fingerprint our own files; choose where Pyodide comes from; copy files that sit beside the lessons."""
+    for name, future in pending.items():
+        data = future.result()
         path = "assets/" + assets.fingerprinted_name(name, data)
         site.files[path] = data
         site.asset_urls[name] = path
-    site.asset_urls["pyodide"] = "pyodide/"
-    site.asset_urls["pyodide_version"] = assets.pyodide_version(ROOT)
+    if options.pyodide_cdn:
+        site.pyodide = pyodide_source.from_cdn(project.pyodide_dir, options.pyodide_cdn)
+    else:
+        site.pyodide = pyodide_source.self_hosted(project.pyodide_dir)
+    site.asset_urls["pyodide"] = site.pyodide.url
+    site.asset_urls["pyodide_version"] = site.pyodide.version
+    for path in sorted(project.lesson_dir.rglob("*")):  # images and other files beside the lessons
+        if path.is_file() and path.suffix != ".md" and not path.name.startswith("."):
+            site.files[path.relative_to(project.lesson_dir).as_posix()] = path.read_bytes()
+    site.files["_headers"] = headers.headers_file(site.pyodide.origin).encode()
+
+
+# -- phase 3: render ------------------------------------------------------------------
+
+
+def render_markdown(pages: list[Page], md: MarkdownIt) -> None:
+    """Each lesson's Markdown to HTML, runnable blocks included."""
+    for page in pages:
+        page.html = md.renderer.render(page.tokens, md.options, page.env)
+        page.summary_html = Markup(md.renderInline(page.meta.get("summary", "")))
+        page.objectives_html = [Markup(md.renderInline(o)) for o in page.meta.get("objectives", [])]
+
+
+def render_templates(pages: list[Page], templates: Templates, site: Site) -> None:
+    """Each lesson through ``lesson.html`` (with its neighbours), and the course index."""
+    origin = site.pyodide.origin if site.pyodide else None
+    common = {"pages": pages, "assets": site.asset_urls, "pyodide": site.pyodide, "csp": headers.meta_policy(origin)}
+    for i, page in enumerate(pages):
+        prev = pages[i - 1] if i > 0 else None
+        next_ = pages[i + 1] if i + 1 < len(pages) else None
+        html = templates.render("lesson.html", page.rel, page=page, prev=prev, next=next_, **common)
+        site.files[page.url] = html.encode()
+    site.files["index.html"] = templates.render("index.html", "the course index", **common).encode()
 
 
 # -- phase 4: check -------------------------------------------------------------------
 
 
-def check_site(site: Site) -> None:
-    """No broken internal links or anchors in the built pages."""
-    problems = linkcheck.check(site.files, extra_paths={f"pyodide/{n}" for n in assets.PYODIDE_FILES})
+def check_site(project: Project, options: Options, site: Site) -> None:
+    """No broken links or anchors; exercises' checks are right; warn about unused demos."""
+    present = {f"pyodide/{name}" for name in pyodide_source.FILES} if site.pyodide and site.pyodide.self_hosted else set()
+    problems = linkcheck.check(site.files, present)
     if problems:
-        raise BuildError(problems[0].page, None, problems[0].message + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
+        raise _locate(problems[0], site.pages, len(problems) - 1)
+    for page in site.pages:
+        site.warnings.extend(page.env["warnings"])
+    used = set().union(*(page.env.get("files", set()) for page in site.pages))
+    for demo in find_demos(project.demo_dir):
+        if demo.path.resolve() not in used:
+            site.warnings.append(f"{project.rel(demo.path)}: no lesson uses this demo")
+    if options.check_exercises:
+        exercises: list[Exercise] = [e for page in site.pages for e in page.env.get("exercises", [])]
+        for exercise in exercises:
+            check_exercise(exercise)
 
 
-# -- phase 5: write and swap -----------------------------------------------------------
+def _locate(problem: linkcheck.Problem, pages: list[Page], more: int) -> BuildError:
+    """Name the Markdown line that wrote the broken link, when a lesson did."""
+    suffix = f" (and {more} more)" if more else ""
+    page = next((p for p in pages if p.url == problem.page), None)
+    written = next((link for link in page.links if link.href == problem.link), None) if page and problem.link else None
+    if page is not None and written is not None:
+        return BuildError(page.rel, written.line, f"broken link '{written.written}': {problem.message}{suffix}")
+    where = page.rel if page is not None else f"{problem.page} (built from templates/index.html)"
+    what = f"broken link '{problem.link}' (outside the Markdown body: front matter, a block option or a template)" if problem.link else "duplicate id"
+    return BuildError(where, None, f"{what}: {problem.message}{suffix}")
 
 
-def write_site(site: Site, dest: Path = SITE_DIR) -> None:
-    """Write into a fresh folder beside `dest`, then swap it in."""
-    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=dest.parent))
+# -- phase 5: write -------------------------------------------------------------------
+
+
+def write_site(project: Project, site: Site) -> None:
+    """Write into a staging folder beside ``_site/``, then swap it in."""
+    dest = project.site_dir
+    work = dest.parent / ".build"
+    work.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix="site-", dir=work))
+    staging.chmod(0o755)  # mkdtemp makes it private; a web server must be able to read the site
     try:
         for rel, data in site.files.items():
             target = staging / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        assets.copy_pyodide(ROOT, staging / "pyodide")
-        old = dest.with_name(dest.name + ".old")
-        if old.exists():
-            shutil.rmtree(old)
+        if site.pyodide and site.pyodide.self_hosted:
+            pyodide_source.install(project.pyodide_dir, staging / "pyodide")
+        old = Path(tempfile.mkdtemp(prefix="old-", dir=work)) / dest.name
         if dest.exists():
             dest.rename(old)
         staging.rename(dest)
-        if old.exists():
-            shutil.rmtree(old)
+        shutil.rmtree(old.parent, ignore_errors=True)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
 
 
-def build(dest: Path = SITE_DIR) -> Site:
-    """read -> render -> assets -> check -> swap."""
-    jinja = make_environment()
-    pages = read_pages()
-    site = Site(pages)
-    collect_assets(site)
-    render_pages(pages, jinja, site)
-    check_site(site)
-    write_site(site, dest)
-    return site
+def build(dest: Path | None = None, project: Project = DEFAULT, options: Options | None = None) -> Site:
+    """A cold build of `project` into `dest` (default: its ``_site/``)."""
+    if dest is not None:
+        project = project.with_site(dest)
+    return Builder(project, options).build()
 
 
-# -- the other commands -----------------------------------------------------------------
+# -- the other commands ---------------------------------------------------------------
 
 
-def check_demos() -> int:
-    """Run every demo in CPython and compare it with its expected log."""
+def run_all(demos: list[Demo], project: Project) -> list[str]:
+    """Each demo's terminal output, run side by side (each is its own process)."""
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        return list(pool.map(lambda demo: run_in_terminal(demo, project.code), demos))
+
+
+def check_demos(project: Project) -> int:
+    """Run every demo in CPython and compare it with its expected log; return the failures."""
+    demos = find_demos(project.demo_dir)
     failures = 0
-    for demo in find_demos(DEMO_DIR):
+    for demo, actual in zip(demos, run_all(demos, project)):
         expected = demo.expected()
-        actual = run_in_terminal(demo, ROOT)
-        rel = demo.path.relative_to(ROOT).as_posix()
+        rel = project.rel(demo.path)
         if expected is None:
             print(f"{rel}: no expected log ({demo.expected_path.name}); run `make update-expected`")
             failures += 1
@@ -353,47 +322,61 @@ def check_demos() -> int:
     return failures
 
 
-def update_expected() -> int:
+def update_expected(project: Project) -> int:
+    """Rewrite each demo's expected log from a run; print the diff of each one that changed."""
     changed = 0
-    for demo in find_demos(DEMO_DIR):
+    demos = find_demos(project.demo_dir)
+    for demo, actual in zip(demos, run_all(demos, project)):
         expected = demo.expected() or ""
-        actual = run_in_terminal(demo, ROOT)
         if actual != expected:
             demo.expected_path.write_text(actual, encoding="utf-8")
             changed += 1
             print(diff(expected, actual, demo.name), end="")
-            print(f"updated {demo.expected_path.relative_to(ROOT)}")
+            print(f"updated {project.rel(demo.expected_path)}")
     print(f"{changed} expected log(s) changed. Review the diff above before committing.")
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def main(argv: list[str] | None = None, project: Project = DEFAULT) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--serve", action="store_true", help="serve on 127.0.0.1 and rebuild on change")
     parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--check", action="store_true", help="compare demos with expected logs; check links")
+    parser.add_argument("--check", action="store_true", help="compare demos with expected logs; check exercises and links")
     parser.add_argument("--update-expected", action="store_true", help="rewrite expected logs from the demos")
-    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument("--strict", action="store_true", help="warnings fail the build; exercises are checked")
+    parser.add_argument(
+        "--pyodide-cdn",
+        nargs="?",
+        const=pyodide_source.DEFAULT_CDN,
+        metavar="URL",
+        help=f"load Pyodide from a CDN with SRI hashes (default URL: {pyodide_source.DEFAULT_CDN})",
+    )
     args = parser.parse_args(argv)
+    options = Options(pyodide_cdn=args.pyodide_cdn, check_exercises=args.check or args.strict)
     try:
         if args.update_expected:
-            return update_expected()
-        if args.check:
-            failures = check_demos()
-            build()
-            print("links: ok")
-            return 1 if failures else 0
+            return update_expected(project)
+        failures = check_demos(project) if args.check else 0
         started = time.perf_counter()
-        site = build()
+        builder = Builder(project, options)
+        site = builder.build()
         for warning in site.warnings:
             print(f"warning: {warning}", file=sys.stderr)
         if args.strict and site.warnings:
+            print(f"error: {len(site.warnings)} warning(s), and --strict makes warnings fail", file=sys.stderr)
             return 1
-        print(f"Built {len(site.pages)} page(s) into {SITE_DIR.relative_to(ROOT)}/ in {time.perf_counter() - started:.2f}s")
+        elapsed = time.perf_counter() - started
+        print(f"Built {len(site.pages)} page(s) into {project.rel(project.site_dir)}/ in {elapsed:.2f}s")
+        if args.check:
+            print("exercises: ok\nlinks: ok")
+            if failures:
+                print(f"error: {failures} demo(s) differ from their expected logs (diffs above)", file=sys.stderr)
+            return 1 if failures else 0
         if args.serve:
             from lessonbuild.serve import serve
 
-            return serve(SITE_DIR, args.port, rebuild=build, watch=[LESSON_DIR, DEMO_DIR, TEMPLATE_DIR, WEB_DIR, ROOT / "sim_prefect", ROOT / "playground"])
+            origin = site.pyodide.origin if site.pyodide else None
+            return serve(project.site_dir, args.port, rebuild=builder.build, watch=project.watched(), origin=origin)
         return 0
     except BuildError as exc:
         print(f"error: {exc}", file=sys.stderr)

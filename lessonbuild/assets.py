@@ -1,15 +1,20 @@
-"""Static assets: fingerprinted files, the Python package for Pyodide, Pyodide itself."""
+"""Static assets: fingerprinted file names, and the Python the page ships, packaged once.
+
+Each of our own files gets a content hash in its name (``page-3f2a….js``), so
+a host may cache them forever. ``python.zip`` holds ``sim_prefect`` and
+``playground`` for the worker to unpack into Pyodide; it is byte-identical for
+identical sources. Producing an asset is cached on the stat of its inputs, so a
+rebuild under ``--serve`` repeats only what changed.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import io
-import shutil
 import zipfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
-# The files Pyodide needs to boot; it needs no extra packages (sim_prefect is pure stdlib).
-PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
 PYTHON_PACKAGES = ("sim_prefect", "playground")
 
 
@@ -23,38 +28,51 @@ def fingerprinted_name(name: str, data: bytes) -> str:
     return f"{stem}-{content_hash(data)}{dot}{ext}"
 
 
+def _python_files(project_root: Path) -> list[Path]:
+    return [
+        path
+        for package in PYTHON_PACKAGES
+        for path in sorted((project_root / package).rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix in (".py", ".yaml")
+    ]
+
+
 def python_zip(project_root: Path) -> bytes:
     """sim_prefect and playground as one zip, byte-identical for identical sources."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-        for package in PYTHON_PACKAGES:
-            for path in sorted((project_root / package).rglob("*")):
-                if path.is_dir() or "__pycache__" in path.parts or path.suffix not in (".py", ".yaml"):
-                    continue
-                info = zipfile.ZipInfo(path.relative_to(project_root).as_posix(), date_time=(2026, 1, 1, 0, 0, 0))
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                zf.writestr(info, path.read_bytes())
+        for path in _python_files(project_root):
+            info = zipfile.ZipInfo(path.relative_to(project_root).as_posix(), date_time=(2026, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, path.read_bytes())
     return buffer.getvalue()
 
 
-def pyodide_dir(project_root: Path) -> Path:
-    return project_root / "node_modules" / "pyodide"
+def stamp(paths: Iterable[Path]) -> tuple[tuple[str, int, int], ...]:
+    """What changes when any of `paths` (files, or folders searched recursively) changes."""
+    found: list[tuple[str, int, int]] = []
+    for path in paths:
+        files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file()) if path.exists() else []
+        for file in files:
+            if "__pycache__" in file.parts:
+                continue
+            st = file.stat()
+            found.append((str(file), st.st_mtime_ns, st.st_size))
+    return tuple(found)
 
 
-def pyodide_version(project_root: Path) -> str:
-    import json
+class AssetCache:
+    """Remembers each asset's bytes together with the stamp of its inputs."""
 
-    return str(json.loads((pyodide_dir(project_root) / "package.json").read_text())["version"])
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[object, bytes]] = {}
 
-
-def copy_pyodide(project_root: Path, dest: Path) -> None:
-    source = pyodide_dir(project_root)
-    missing = [f for f in PYODIDE_FILES if not (source / f).exists()]
-    if missing:
-        raise FileNotFoundError(
-            f"Pyodide is not installed ({', '.join(missing)} missing in {source}); run `npm ci` (or `make build`)."
-        )
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in PYODIDE_FILES:
-        shutil.copy2(source / name, dest / name)
+    def get(self, name: str, inputs: Iterable[Path], make: Callable[[], bytes]) -> bytes:
+        key = stamp(inputs)
+        entry = self._entries.get(name)
+        if entry is not None and entry[0] == key:
+            return entry[1]
+        data = make()
+        self._entries[name] = (key, data)
+        return data

@@ -1,4 +1,4 @@
-"""One small markdown-it plugin: fenced directives that name files in demo/.
+"""One small markdown-it plugin: fenced directives that name files in ``demo/``.
 
 Authors write::
 
@@ -7,38 +7,47 @@ Authors write::
     ```
 
 The fence's info string names the directive and its argument; ``:key: value``
-lines in its body are options (a key may repeat, e.g. ``:hint:``). The plugin
-only parses and validates; what a directive becomes is decided by the
-`render` callback that build.py passes in. Other fences are highlighted with
-Pygments at build time, except bare ``python`` fences, which are refused:
-every Python block in a lesson must be runnable or marked as real-Prefect code.
+lines in its body are its options (``:hint:`` may repeat). After the block
+parser has run, the plugin's one core rule turns each such fence into a
+``directive`` token whose ``meta["directive"]`` is the parsed `Directive`, and
+refuses, with the file and line, an unknown directive or option and a bare
+Python fence (every Python block in a lesson is a file in ``demo/``, so it is
+tested). Its one render rule hands the `Directive` to the `render` callback the
+build passes in, which decides what it becomes on the page. The plugin itself
+reads no files, so it is tested with plain-text fixtures
+(``tests/build/fixtures/directives.md``).
+
+The markdown-it ``env`` must carry ``path`` (used in error messages); line
+numbers are those of the parsed text.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from .errors import BuildError
-from .highlight import highlight_code
 
 # Each directive and the options it accepts.
 DIRECTIVES: dict[str, frozenset[str]] = {
-    "runnable": frozenset({"title"}),
-    "exercise": frozenset({"title", "check", "solution", "hint"}),
+    "runnable": frozenset({"title", "expected"}),
+    "exercise": frozenset({"title", "expected", "check", "solution", "hint"}),
     "prefect-code": frozenset({"title"}),
     "file": frozenset({"title", "lang"}),
 }
 REQUIRED: dict[str, frozenset[str]] = {"exercise": frozenset({"check", "solution"})}
+REPEATABLE = frozenset({"hint"})
 PYTHON_LANGS = frozenset({"python", "py", "python3", "pycon"})
 
-_INFO = re.compile(r"^\{(?P<name>[a-z-]+)\}\s*(?P<arg>\S*)\s*$")
-_OPTION = re.compile(r"^:(?P<key>[a-z-]+):\s*(?P<value>.*)$")
+_INFO = re.compile(r"^\{(?P<name>[^}\s]*)\}\s*(?P<arg>\S*)\s*(?P<rest>.*)$")
+_OPTION = re.compile(r"^:(?P<key>[A-Za-z][\w-]*):(?:\s+(?P<value>.*))?$")
 
 
 @dataclass
@@ -53,56 +62,75 @@ class Directive:
         return values[-1] if values else default
 
 
+def _suggest(word: str, choices: Sequence[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f"did you mean '{close[0]}'?" if close else f"known: {', '.join(sorted(choices))}"
+
+
 def parse_directive(info: str, body: str, path: str, line: int) -> Directive:
     """Parse ``{name} argument`` and the ``:key: value`` lines, or raise BuildError."""
     match = _INFO.match(info.strip())
     if not match:
-        raise BuildError(path, line, f"cannot read the directive '{info.strip()}'; write e.g. ```{{runnable}} pipeline.py")
+        raise BuildError(path, line, f"cannot read '{info.strip()}'; write e.g. ```{{runnable}} pipeline.py")
     name, argument = match["name"], match["arg"]
     if name not in DIRECTIVES:
-        known = ", ".join(sorted(DIRECTIVES))
-        raise BuildError(path, line, f"unknown directive '{{{name}}}' (known: {known})")
+        raise BuildError(path, line, f"unknown directive '{{{name}}}' ({_suggest(name, list(DIRECTIVES))})")
     if not argument:
-        raise BuildError(path, line, f"'{{{name}}}' needs a file name, e.g. ```{{{name}}} pipeline.py")
+        raise BuildError(path, line, f"'{{{name}}}' needs a file in demo/, e.g. ```{{{name}}} pipeline.py")
+    if match["rest"]:
+        raise BuildError(path, line, f"'{{{name}}}' takes one file name; got '{argument} {match['rest']}'")
     directive = Directive(name, argument, line)
     for offset, text in enumerate(body.splitlines(), start=1):
         if not text.strip():
             continue
         option = _OPTION.match(text.strip())
         if not option:
-            raise BuildError(path, line + offset, f"'{{{name}}}' takes only ':key: value' option lines; got '{text.strip()}'")
-        key = option["key"]
+            raise BuildError(
+                path, line + offset, f"'{{{name}}}' takes only ':key: value' option lines; got '{text.strip()}'"
+            )
+        key, value = option["key"], (option["value"] or "").strip()
         if key not in DIRECTIVES[name]:
-            allowed = ", ".join(sorted(DIRECTIVES[name]))
-            raise BuildError(path, line + offset, f"unknown option ':{key}:' for '{{{name}}}' (allowed: {allowed})")
-        directive.options.setdefault(key, []).append(option["value"].strip())
+            raise BuildError(
+                path, line + offset, f"unknown option ':{key}:' for '{{{name}}}' ({_suggest(key, list(DIRECTIVES[name]))})"
+            )
+        if not value:
+            raise BuildError(path, line + offset, f"option ':{key}:' of '{{{name}}}' needs a value")
+        if key in directive.options and key not in REPEATABLE:
+            raise BuildError(path, line + offset, f"option ':{key}:' is given twice for '{{{name}}}'")
+        directive.options.setdefault(key, []).append(value)
     missing = REQUIRED.get(name, frozenset()) - directive.options.keys()
     if missing:
-        raise BuildError(path, line, f"'{{{name}}}' needs the option(s) {', '.join(':' + m + ':' for m in sorted(missing))}")
+        needed = ", ".join(f":{m}:" for m in sorted(missing))
+        raise BuildError(path, line, f"'{{{name}}}' needs the option(s) {needed}")
     return directive
 
 
 Render = Callable[[Directive, dict[str, Any]], str]
 
 
-def directives_plugin(md: MarkdownIt, render: Render) -> None:
-    """Render ``{name}`` fences through `render`; highlight the others."""
+def directives_plugin(md: MarkdownIt, render: Render, refuse_langs: frozenset[str] = PYTHON_LANGS) -> None:
+    """Turn ``{name}`` fences into `directive` tokens rendered by `render`; refuse `refuse_langs` fences."""
 
-    def render_fence(self: Any, tokens: list[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
-        token = tokens[idx]
-        info = token.info.strip()
-        line = (token.map[0] + 1 + env.get("line_offset", 0)) if token.map else 0
-        path = env.get("path", "<markdown>")
-        if info.startswith("{"):
-            return render(parse_directive(info, token.content, path, line), env)
-        lang = info.split()[0] if info else ""
-        if lang.lower() in PYTHON_LANGS:
-            raise BuildError(
-                path,
-                line,
-                "a Python block must be ```{runnable} FILE, ```{exercise} FILE or ```{prefect-code} FILE "
-                "(the code lives in demo/, so it is tested)",
-            )
-        return highlight_code(token.content, lang)
+    def directives(state: StateCore) -> None:
+        path = state.env.get("path", "<markdown>")
+        for token in state.tokens:
+            if token.type != "fence":
+                continue
+            line = token.map[0] + 1 if token.map else 0
+            info = token.info.strip()
+            if info.startswith("{"):
+                token.type = "directive"
+                token.meta["directive"] = parse_directive(info, token.content, path, line)
+            elif info and info.split()[0].lower() in refuse_langs:
+                raise BuildError(
+                    path,
+                    line,
+                    f"a bare ```{info.split()[0]} block is not tested; put the code in demo/ and write "
+                    "```{runnable} FILE, ```{exercise} FILE or ```{prefect-code} FILE",
+                )
 
-    md.add_render_rule("fence", render_fence)
+    def render_directive(self: Any, tokens: list[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+        return render(tokens[idx].meta["directive"], env)
+
+    md.core.ruler.after("block", "directives", directives)
+    md.add_render_rule("directive", render_directive)

@@ -1,55 +1,95 @@
-"""A link check over the built site: every internal href/src and #anchor must exist."""
+"""A link check over the built site: every internal href/src and #anchor must exist.
+
+It reads the pages as the browser will get them (``href``, ``src`` and any
+``data-*-url`` attribute), so links written in templates are checked as well as
+those written in lessons. External URLs (with a scheme or a host) are not
+fetched. A link to a folder (``pyodide/``) is fine when the site has files
+under it. Each page's ``id`` values must also be unique, or an anchor would be
+ambiguous.
+"""
 
 from __future__ import annotations
 
 import posixpath
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 
-@dataclass
+@dataclass(frozen=True)
 class Problem:
-    page: str
+    page: str  # the built page, e.g. "02-x.html"
+    link: str  # the href as written in the page ("" for a duplicate id)
     message: str
 
 
 class _Collector(HTMLParser):
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(convert_charrefs=True)
         self.links: list[str] = []
-        self.ids: set[str] = set()
+        self.ids: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         for key, value in attrs:
             if value is None:
                 continue
             if key == "id":
-                self.ids.add(value)
+                self.ids.append(value)
             elif key in ("href", "src") or (key.startswith("data-") and key.endswith("-url")):
                 self.links.append(value)
 
+    handle_startendtag = handle_starttag
 
-def check(files: dict[str, bytes], extra_paths: set[str] = frozenset()) -> list[Problem]:  # type: ignore[assignment]
+
+def is_external(link: str) -> bool:
+    parts = urlsplit(link)
+    return bool(parts.scheme or parts.netloc)
+
+
+def check(files: dict[str, bytes], also_present: Iterable[str] = ()) -> list[Problem]:
+    """Every problem in the site `files` (site path -> bytes); `also_present` are paths written separately."""
+    present = set(files) | set(also_present)
     pages = {path: _parse(data) for path, data in files.items() if path.endswith(".html")}
+    ids = {path: set(collected.ids) for path, collected in pages.items()}
     problems: list[Problem] = []
     for page, collected in pages.items():
+        for dup, count in Counter(collected.ids).items():
+            if count > 1:
+                problems.append(Problem(page, "", f"the id '{dup}' is used {count} times on the page, so '#{dup}' is ambiguous"))
         for link in collected.links:
-            parts = urlsplit(link)
-            if parts.scheme or parts.netloc or link.startswith(("mailto:", "javascript:")):
-                continue
-            target = posixpath.normpath(posixpath.join(posixpath.dirname(page), parts.path)) if parts.path else page
-            if target.endswith("/") or parts.path.endswith("/"):
-                continue  # a folder URL such as the Pyodide base
-            if target not in files and target not in extra_paths:
-                problems.append(Problem(page, f"broken link to '{link}' (no such file in the site)"))
-                continue
-            if parts.fragment and target in pages and parts.fragment not in pages[target].ids:
-                problems.append(Problem(page, f"broken anchor '{link}' (no id '{parts.fragment}' in {target})"))
+            problem = _check_link(page, link, present, ids)
+            if problem:
+                problems.append(Problem(page, link, problem))
     return problems
+
+
+def _check_link(page: str, link: str, present: set[str], ids: dict[str, set[str]]) -> str | None:
+    if is_external(link) or link.startswith(("mailto:", "javascript:", "data:")):
+        return None
+    parts = urlsplit(link)
+    path, fragment = unquote(parts.path), unquote(parts.fragment)
+    if not path:
+        target = page
+    else:
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
+        if target == ".." or target.startswith("../") or path.startswith("/"):
+            return "leaves the site (use a relative link inside it)"
+    if path.endswith("/") or target == ".":
+        folder = "" if target == "." else target + "/"
+        if folder + "index.html" in present or any(p.startswith(folder) for p in present):
+            return None
+        return f"no folder '{folder}' in the site"
+    if target not in present:
+        return f"no file '{target}' in the site"
+    if fragment and target in ids and fragment not in ids[target]:
+        return f"no heading or id '{fragment}' in {target}"
+    return None
 
 
 def _parse(data: bytes) -> _Collector:
     collector = _Collector()
     collector.feed(data.decode("utf-8"))
+    collector.close()
     return collector

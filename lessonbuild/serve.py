@@ -1,77 +1,103 @@
 """The author's server: 127.0.0.1 only, rebuilds on change, reloads the page.
 
-It sends the COOP/COEP headers that make the page cross-origin isolated, so
-Stop can interrupt Python at once (a static host can send the same two
-headers; without them Stop falls back to replacing the worker). Live reload is
-a Server-Sent Events stream at ``/__reload`` that page.js listens to only when
-the page is served from this server.
+It sends the same headers a production host should (`headers.py`): COOP/COEP,
+which make the page cross-origin isolated so Stop can interrupt Python at once,
+and the CSP. Live reload is a Server-Sent Events stream at ``/__reload`` that
+page.js listens to only when the page comes from this server: ``data: reload``
+after each successful rebuild, and ``event: build-error`` with the one-line
+error when a rebuild fails (the last good site stays up).
+
+Changes are found by polling the stat of every watched file every `POLL_S`
+(about a millisecond for this project's few hundred files), so it needs no
+third-party watcher; the rebuild is the Builder's warm path, which redoes only
+what changed.
 """
 
 from __future__ import annotations
 
 import functools
 import http.server
+import os
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-ISOLATION_HEADERS = {
-    "Cross-Origin-Opener-Policy": "same-origin",
-    "Cross-Origin-Embedder-Policy": "require-corp",
-    "Cross-Origin-Resource-Policy": "same-origin",
-}
-POLL_S = 0.1
+from .errors import BuildError
+from .headers import ISOLATION_HEADERS, header_policy
+
+POLL_S = 0.025
+Stamp = dict[str, tuple[int, int]]
 
 
-class _State:
-    def __init__(self) -> None:
-        self.version = 0
-        self.changed = threading.Condition()
-
-
-def _snapshot(folders: list[Path]) -> dict[Path, float]:
-    stamps: dict[Path, float] = {}
-    for folder in folders:
-        if folder.exists():
-            for path in folder.rglob("*"):
-                if path.is_file() and "__pycache__" not in path.parts:
-                    stamps[path] = path.stat().st_mtime
+def snapshot(folders: list[Path]) -> Stamp:
+    """Every file under `folders` with its modification time and size."""
+    stamps: Stamp = {}
+    stack = [str(f) for f in folders if f.exists()]
+    while stack:
+        with os.scandir(stack.pop()) as entries:
+            for entry in entries:
+                if entry.name == "__pycache__" or entry.name.startswith(".#"):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                elif entry.is_file():
+                    st = entry.stat()
+                    stamps[entry.path] = (st.st_mtime_ns, st.st_size)
     return stamps
 
 
-def _watch(folders: list[Path], rebuild: Callable[[], Any], state: _State) -> None:
-    from .errors import BuildError
+class Reloads:
+    """What the watcher tells the pages: a version number that goes up, or the last error."""
 
-    before = _snapshot(folders)
-    while True:
-        time.sleep(POLL_S)
-        now = _snapshot(folders)
-        if now == before:
-            continue
-        before = now
-        started = time.perf_counter()
-        try:
-            rebuild()
-            print(f"rebuilt in {time.perf_counter() - started:.2f}s", flush=True)
-        except BuildError as exc:
-            print(f"error: {exc}", flush=True)
-            continue
-        except Exception as exc:  # keep serving the last good site
-            print(f"error: {type(exc).__name__}: {exc}", flush=True)
-            continue
-        with state.changed:
-            state.version += 1
-            state.changed.notify_all()
+    def __init__(self) -> None:
+        self.version = 0
+        self.error: str | None = None
+        self.changed = threading.Condition()
+
+    def publish(self, error: str | None = None) -> None:
+        with self.changed:
+            self.version += 1
+            self.error = error
+            self.changed.notify_all()
 
 
-def serve(site: Path, port: int, rebuild: Callable[[], Any], watch: list[Path]) -> int:
-    state = _State()
+class Watcher(threading.Thread):
+    def __init__(self, folders: list[Path], rebuild: Callable[[], Any], reloads: Reloads, log: Callable[[str], None]) -> None:
+        super().__init__(daemon=True, name="lesson-watcher")
+        self.folders = folders
+        self.rebuild = rebuild
+        self.reloads = reloads
+        self.log = log
+        self.stopped = threading.Event()
 
+    def run(self) -> None:
+        before = snapshot(self.folders)
+        while not self.stopped.wait(POLL_S):
+            now = snapshot(self.folders)
+            if now == before:
+                continue
+            before = now
+            started = time.perf_counter()
+            try:
+                self.rebuild()
+            except BuildError as exc:
+                self.log(f"error: {exc}")
+                self.reloads.publish(error=str(exc))
+                continue
+            except Exception as exc:  # keep serving the last good site
+                self.log(f"error: {type(exc).__name__}: {exc}")
+                self.reloads.publish(error=f"{type(exc).__name__}: {exc}")
+                continue
+            self.log(f"rebuilt in {(time.perf_counter() - started) * 1000:.0f} ms")
+            self.reloads.publish()
+
+
+def make_handler(site: Path, headers: dict[str, str], reloads: Reloads) -> Any:
     class Handler(http.server.SimpleHTTPRequestHandler):
         def end_headers(self) -> None:
-            for key, value in ISOLATION_HEADERS.items():
+            for key, value in headers.items():
                 self.send_header(key, value)
             self.send_header("Cache-Control", "no-cache")
             super().end_headers()
@@ -101,17 +127,21 @@ def serve(site: Path, port: int, rebuild: Callable[[], Any], watch: list[Path]) 
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             self.end_headers()
-            seen = state.version
+            seen = reloads.version
             try:
+                self.wfile.write(b": connected\n\n")
+                self.wfile.flush()
                 while True:
-                    with state.changed:
-                        state.changed.wait(timeout=15)
-                        version = state.version
-                    if version != seen:
-                        seen = version
+                    with reloads.changed:
+                        reloads.changed.wait_for(lambda: reloads.version != seen, timeout=15)
+                        version, error = reloads.version, reloads.error
+                    if version == seen:
+                        self.wfile.write(b": keep-alive\n\n")
+                    elif error is None:
                         self.wfile.write(b"data: reload\n\n")
                     else:
-                        self.wfile.write(b": keep-alive\n\n")
+                        self.wfile.write(b"event: build-error\ndata: " + error.encode() + b"\n\n")
+                    seen = version
                     self.wfile.flush()
             except (BrokenPipeError, ConnectionResetError):
                 return
@@ -119,15 +149,51 @@ def serve(site: Path, port: int, rebuild: Callable[[], Any], watch: list[Path]) 
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    handler = functools.partial(Handler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    server.daemon_threads = True
-    threading.Thread(target=_watch, args=(watch, rebuild, state), daemon=True).start()
-    print(f"Serving the lesson at http://127.0.0.1:{port}/  (Ctrl-C to stop)", flush=True)
+    return functools.partial(Handler, directory=str(site))
+
+
+class DevServer:
+    """The HTTP server and its watcher; `start` runs both in the background."""
+
+    def __init__(
+        self,
+        site: Path,
+        rebuild: Callable[[], Any],
+        watch: list[Path],
+        port: int = 8000,
+        origin: str | None = None,
+        log: Callable[[str], None] = lambda line: print(line, flush=True),
+    ) -> None:
+        self.reloads = Reloads()
+        headers = {**ISOLATION_HEADERS, "Content-Security-Policy": header_policy(origin)}
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), make_handler(site, headers, self.reloads))
+        self.httpd.daemon_threads = True
+        self.watcher = Watcher(watch, rebuild, self.reloads, log)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+
+    def start(self) -> DevServer:
+        self.watcher.start()
+        threading.Thread(target=self.httpd.serve_forever, daemon=True, name="lesson-http").start()
+        return self
+
+    def close(self) -> None:
+        self.watcher.stopped.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def serve(site: Path, port: int, rebuild: Callable[[], Any], watch: list[Path], origin: str | None = None) -> int:
+    server = DevServer(site, rebuild, watch, port=port, origin=origin)
+    server.watcher.start()
+    print(f"Serving the lesson at {server.url}  (Ctrl-C to stop)", flush=True)
     try:
-        server.serve_forever()
+        server.httpd.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
-        server.server_close()
+        server.watcher.stopped.set()
+        server.httpd.server_close()
     return 0

@@ -1,0 +1,112 @@
+"""What each directive becomes on the page: the build's `render` callback for `directives_plugin`.
+
+- ``{runnable} FILE``: the editor mount, the Run/Stop/Reset controls and the
+  expected output, pre-rendered as HTML from ``FILE``'s expected log, so the
+  page shows the result before Python is ready and with JavaScript off
+  (``templates/partials/runnable.html``). ``:expected: OTHER.log`` names another
+  log in ``demo/`` than ``FILE``'s own ``NAME.expected.log``.
+- ``{exercise} FILE``: the same, with the starter code ``FILE``, the hidden
+  ``:check:`` file, the hints, and a ``:solution:`` that never reaches the page
+  but must pass the check (`exercises.py`).
+- ``{prefect-code} FILE`` (real Prefect code, shown, not run) and ``{file} FILE``:
+  highlighted code (``templates/partials/code_file.html``).
+
+Every file named is read from ``demo/``, and recorded in the page's ``env`` so
+the build can tell which demos no lesson uses and which exercises to check.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from .demos import Demo
+from .directives import Directive
+from .errors import BuildError
+from .highlight import highlight_code
+from .output import render_output
+from .project import Project
+from .templates import Templates
+
+
+@dataclass(frozen=True)
+class Exercise:
+    page: str
+    line: int
+    starter: Path
+    check: Path
+    solution: Path
+
+
+class BlockRenderer:
+    """Renders directives for one build; reads files only through `read`, which records them."""
+
+    def __init__(self, project: Project, templates: Templates, inline: Any) -> None:
+        self.project = project
+        self.templates = templates
+        self.inline = inline  # Markdown inline text -> HTML, for titles and hints
+
+    def read(self, name: str, env: dict[str, Any], line: int, kind: str = "demo file") -> tuple[Path, str]:
+        demo_dir = self.project.demo_dir.resolve()
+        path = (demo_dir / name).resolve()
+        if demo_dir not in path.parents or not path.is_file():
+            raise BuildError(env["path"], line, f"{kind} 'demo/{name}' not found")
+        env.setdefault("files", set()).add(path)
+        return path, path.read_text(encoding="utf-8")
+
+    def __call__(self, directive: Directive, env: dict[str, Any]) -> str:
+        path, code = self.read(directive.argument, env, directive.line)
+        title = Markup(self.inline(directive.option("title") or ""))
+        if directive.name in ("prefect-code", "file"):
+            return self.templates.render(
+                "partials/code_file.html",
+                env["path"],
+                name=directive.argument,
+                title=title,
+                kind=directive.name,
+                code_html=Markup(highlight_code(code, directive.option("lang") or "", filename=path.name)),
+            )
+
+        snippet_id = f"{env['page_stem']}--{Path(directive.argument).stem}"
+        seen: dict[str, int] = env.setdefault("snippets", {})
+        if snippet_id in seen:
+            raise BuildError(
+                env["path"], directive.line, f"'{directive.argument}' is already runnable on this page (line {seen[snippet_id]}); show it once"
+            )
+        seen[snippet_id] = directive.line
+        context: dict[str, Any] = {
+            "id": snippet_id,
+            "kind": directive.name,
+            "file": directive.argument,
+            "title": title,
+            "code": code,
+            "code_html": Markup(highlight_code(code, "python")),
+            "original_hash": hashlib.sha256(code.encode()).hexdigest()[:16],
+            "expected_html": self.expected_html(directive, path, env),
+            "check_code": None,
+            "hints": [Markup(self.inline(hint)) for hint in directive.options.get("hint", [])],
+        }
+        if directive.name == "exercise":
+            check_path, context["check_code"] = self.read(directive.option("check") or "", env, directive.line, "check file")
+            solution_path, _ = self.read(directive.option("solution") or "", env, directive.line, "solution file")
+            env.setdefault("exercises", []).append(Exercise(env["path"], directive.line, path, check_path, solution_path))
+        return self.templates.render("partials/runnable.html", env["path"], **context)
+
+    def expected_html(self, directive: Directive, path: Path, env: dict[str, Any]) -> Markup:
+        name = directive.option("expected")
+        if name is None:
+            log_path = Demo(path).expected_path
+            if not log_path.is_file():
+                raise BuildError(
+                    env["path"],
+                    directive.line,
+                    f"'demo/{directive.argument}' has no expected log; run `make update-expected` and review it",
+                )
+            env.setdefault("files", set()).add(log_path)
+            return render_output(log_path.read_text(encoding="utf-8"))
+        _, text = self.read(name, env, directive.line, "expected log")
+        return render_output(text)
