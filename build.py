@@ -111,13 +111,15 @@ class Builder:
     """One build configuration. It keeps its parser, templates and assets between
     builds, so ``--serve`` redoes only what changed; a fresh Builder is a cold build."""
 
-    def __init__(self, project: Project = DEFAULT, options: Options | None = None) -> None:
+    def __init__(
+        self, project: Project = DEFAULT, options: Options | None = None, asset_cache: assets.AssetCache | None = None
+    ) -> None:
         self.project = project
         self.options = options or Options()
         self.templates = Templates(project.template_dir)
         self.md = make_markdown(render=lambda d, env: self.blocks(d, env))
         self.blocks = BlockRenderer(project, self.templates, inline=self.inline)
-        self.asset_cache = assets.AssetCache()
+        self.asset_cache = asset_cache or assets.AssetCache()
 
     def inline(self, text: str) -> str:
         return self.md.renderInline(text) if text else ""
@@ -337,7 +339,7 @@ def update_expected(project: Project) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None, project: Project = DEFAULT) -> int:
+def main(argv: list[str] | None = None, project: Project = DEFAULT, asset_cache: assets.AssetCache | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--serve", action="store_true", help="serve on 127.0.0.1 and rebuild on change")
     parser.add_argument("--port", type=int, default=8000)
@@ -358,7 +360,7 @@ def main(argv: list[str] | None = None, project: Project = DEFAULT) -> int:
             return update_expected(project)
         failures = check_demos(project) if args.check else 0
         started = time.perf_counter()
-        builder = Builder(project, options)
+        builder = Builder(project, options, asset_cache)
         site = builder.build()
         for warning in site.warnings:
             print(f"warning: {warning}", file=sys.stderr)

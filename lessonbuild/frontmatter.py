@@ -40,7 +40,7 @@ FIELDS: dict[str, Field] = {
     "summary": Field("text", False, "one sentence for the course index"),
     "objectives": Field("list of text", False, "what the learner will be able to do"),
 }
-EXAMPLE = "---\\ntitle: Retries\\norder: 3\\n---"
+EXAMPLE = "a '---' line, then 'title: ...' and 'order: N' lines, then a closing '---' line"
 
 
 def _matches(kind: str, value: Any) -> bool:
@@ -64,7 +64,7 @@ def read_front_matter(tokens: list[Token], text: str, path: str) -> FrontMatter:
     if first is None or first.type != "front_matter":
         if text.startswith("---"):
             raise BuildError(path, 1, "the front matter has no closing '---' line")
-        raise BuildError(path, 1, f"a lesson starts with YAML front matter, e.g. {EXAMPLE}")
+        raise BuildError(path, 1, f"a lesson starts with YAML front matter: {EXAMPLE}")
     assert first.map is not None
     first_line = first.map[0] + 2  # the line after the opening '---'
     try:
@@ -74,9 +74,12 @@ def read_front_matter(tokens: list[Token], text: str, path: str) -> FrontMatter:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = first_line + mark.line if mark is not None else first_line
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        if context and context_mark is not None and first_line + context_mark.line != line:
+            problem += f" ({context} that starts on line {first_line + context_mark.line})"
         raise BuildError(path, line, f"malformed front matter: {problem}") from None
     if not isinstance(node, yaml.MappingNode) or not isinstance(meta, dict):
-        raise BuildError(path, first_line, f"the front matter must be 'key: value' lines, e.g. {EXAMPLE}")
+        raise BuildError(path, first_line, "the front matter must be 'key: value' lines, such as 'title: Retries'")
 
     lines: dict[str, int] = {}
     for key_node, _ in node.value:

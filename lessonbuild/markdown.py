@@ -55,7 +55,7 @@ def make_markdown(render: Render) -> MarkdownIt:
     for name in ADMONITIONS:
         md.use(container_plugin, name, render=_admonition(name))
     md.use(directives_plugin, render=render)
-    md.core.ruler.after("block", "only_id_and_class", _only_id_and_class)
+    md.core.ruler.after("attr", "only_id_and_class", _only_id_and_class)  # after attrs_block moves {…} onto its block
     md.core.ruler.push("toc", _toc)
     md.core.ruler.push("links", _links)
     md.add_render_rule("fence", _fence)

@@ -71,9 +71,10 @@ class Watcher(threading.Thread):
         self.reloads = reloads
         self.log = log
         self.stopped = threading.Event()
+        self.before = snapshot(folders)  # now, not when the thread gets going: a save in between counts
 
     def run(self) -> None:
-        before = snapshot(self.folders)
+        before = self.before
         while not self.stopped.wait(POLL_S):
             now = snapshot(self.folders)
             if now == before:
