@@ -42,6 +42,12 @@ def check(runs, output, namespace):
             "How many requests in a row does the source drop? Allow enough retries to get past all of them."
         )
     if not task_retried and not flow_retried:
+        failed = [r for r in fetches if r.state is not None and r.state.is_failed()]
+        if failed:
+            raise AssertionError(
+                f"The flow completed, but '{failed[0].name}' failed and no retry fired: the flow handled "
+                "the error itself. Let Prefect retry the task instead, with @task(retries=...)."
+            )
         raise AssertionError(
             "The flow completed, but no retry fired, so the source never failed. Put flaky_get() back "
             "as it was (it must drop the first two requests) and let Prefect retry fetch_readings."

@@ -225,7 +225,7 @@ class Help:
     def takes_arguments(self) -> bool:
         """Does the usage line name a positional argument (anything but COMMAND)?"""
         words = re.sub(r"\[OPTIONS\]", "", self.usage).split()
-        return any(re.fullmatch(r"\[?[A-Z][A-Z_.]*\]?", w) and w.strip("[]") != "COMMAND" for w in words)
+        return any(re.fullmatch(r"\[?[A-Z][A-Z_.-]*\]?(\.\.\.)?", w) and w.strip("[]") != "COMMAND" for w in words)
 
 
 class HelpCache:

@@ -21,17 +21,28 @@ import json
 import re
 import shlex
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from lesson_helpers import DEMO_DIR, LESSON_DIR, prefect_cli, prefect_env, read_page, real_prefect_skip_reason, shell_commands
+from lesson_helpers import (
+    DEMO_DIR,
+    LESSON_DIR,
+    SHELL_LANGS,
+    prefect_cli,
+    prefect_env,
+    read_page,
+    real_prefect_skip_reason,
+    shell_commands,
+)
 
 SKIP = real_prefect_skip_reason()
 pytestmark = [pytest.mark.real, pytest.mark.skipif(SKIP is not None, reason=SKIP or "")]
@@ -91,6 +102,38 @@ DRIVER = textwrap.dedent(
     source = open(demo_dir + "/lab_pipeline.py", encoding="utf-8").read()
     source = source.replace({SIM_IMPORT!r}, {REAL_IMPORT!r}).replace("    print_state_log()\\n", "")
     exec(compile(source, "lab_pipeline.py", "exec"), {{"__name__": "__main__"}})
+
+    print("=== claims")  # what page 3's comparison table says about Prefect
+    from prefect import flow, task
+    from prefect.cache_policies import INPUTS
+    calls = []
+
+    @task(cache_policy=INPUTS)
+    def square(x: int) -> int:
+        calls.append(x)
+        return x * x
+
+    @flow
+    def cached(x: int = 3) -> int:
+        return square(x)
+
+    cached()
+    cached()
+    print("CALLS", calls)
+    try:
+        cached(x="not a number")
+    except Exception as exc:
+        print("PARAMETER ERROR", type(exc).__name__)
+
+    @task(on_failure=[lambda task, run, state: print("ON_FAILURE", state.name)])
+    def breaks() -> None:
+        raise ValueError("broken")
+
+    @flow
+    def hooked() -> None:
+        breaks(return_state=True)
+
+    hooked()
     print("=== end")
     """
 )
@@ -117,17 +160,6 @@ class Deployment:
     source: FlakySource
 
 
-def _deployment_run_command() -> list[str]:
-    """The `prefect deployment run ... --param url=...` command page 2 shows."""
-    page = read_page(LESSON_DIR / "02-prefect-in-practice.md")
-    for fence in page.fences:
-        for command in shell_commands(fence):
-            words = shlex.split(command)
-            if words[:3] == ["prefect", "deployment", "run"] and any(w.startswith("url=") for w in words):
-                return words
-    raise AssertionError("page 2 shows no `prefect deployment run ... --param url=...` command")
-
-
 def _read_lines(proc: subprocess.Popen[str], into: list[str]) -> threading.Thread:
     def pump() -> None:
         assert proc.stdout is not None
@@ -151,42 +183,94 @@ def _wait_for(lines: list[str], pattern: str, proc: subprocess.Popen[str], timeo
     raise AssertionError(f"never saw /{pattern}/ in:\n{''.join(lines)}")
 
 
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _stop(proc: subprocess.Popen[str]) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def _page_command(prefix: list[str]) -> list[str]:
+    """The first command in page 2's shell fences that starts with `prefix`."""
+    page = read_page(LESSON_DIR / "02-prefect-in-practice.md")
+    for fence in page.fences:
+        if fence.lang in SHELL_LANGS:
+            for command in shell_commands(fence):
+                words = shlex.split(command)
+                if words[: len(prefix)] == prefix:
+                    return words
+    raise AssertionError(f"page 2 shows no `{' '.join(prefix)} ...` command")
+
+
 def _run_deployment(home: Path) -> Deployment:
-    """Serve the deployment, then trigger it with page 2's command, with --watch."""
+    """Page 2's deployment steps: a dedicated server, `prefect config set`, serve, `deployment run`.
+
+    The server listens on a free port on 127.0.0.1 instead of 4200, so the
+    test never meets a server the developer is running.
+    """
     source = FlakySource()
+    port = _free_port()
+    api_url = f"http://127.0.0.1:{port}/api"
     env = prefect_env(home, PREFECT_RUNNER_POLL_FREQUENCY="2")
-    serve = subprocess.Popen(
-        [sys.executable, "serve_pipeline.py"],
-        cwd=REAL_DIR,
+    server_cmd = _page_command(["prefect", "server", "start"])
+    server = subprocess.Popen(
+        [*prefect_cli(), *server_cmd[1:], "--host", "127.0.0.1", "--port", str(port)],
         env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         text=True,
     )
+    serve: subprocess.Popen[str] | None = None
     lines: list[str] = []
-    pump = _read_lines(serve, lines)
+    pump = None
     try:
-        _wait_for(lines, r"is being served", serve, 120)
-        server = _wait_for(lines, r"Starting temporary server on (http://127\.0\.0\.1:\d+)", serve, 1)[1]
-        words = _deployment_run_command()
-        command = [*prefect_cli(), *[f"url={source.url}" if w.startswith("url=") else w for w in words[1:]]]
-        command += ["--watch", "--watch-interval", "1", "--watch-timeout", "120"]
-        run = subprocess.run(
-            command,
-            env={**env, "PREFECT_API_URL": f"{server}/api"},  # the serving process's own server
-            capture_output=True,
+        deadline = time.monotonic() + 120
+        no_proxy = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        while True:
+            try:
+                with no_proxy.open(f"{api_url}/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            assert server.poll() is None, "prefect server start exited"
+            assert time.monotonic() < deadline, "the Prefect server did not become healthy"
+            time.sleep(0.5)
+        config_cmd = _page_command(["prefect", "config", "set"])
+        setting = [f"PREFECT_API_URL={api_url}" if w.startswith("PREFECT_API_URL=") else w for w in config_cmd[1:]]
+        subprocess.run([*prefect_cli(), *setting], env=env, capture_output=True, timeout=120, check=True)
+        serve = subprocess.Popen(
+            [sys.executable, "serve_pipeline.py"],
+            cwd=REAL_DIR,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
             text=True,
-            timeout=180,
-            check=False,
         )
-        _wait_for(lines, r"Flow run '[\w-]+' - Finished in state", serve, 30)
+        pump = _read_lines(serve, lines)
+        _wait_for(lines, r"is being served", serve, 120)
+        words = _page_command(["prefect", "deployment", "run"])
+        assert any(w.startswith("url=") for w in words), "page 2's deployment run should pass --param url=..."
+        command = [*prefect_cli(), *[f"url={source.url}" if w.startswith("url=") else w for w in words[1:]]]
+        command += ["--watch", "--watch-interval", "1", "--watch-timeout", "150"]
+        run = subprocess.run(command, env=env, capture_output=True, text=True, timeout=200, check=False)
+        if run.returncode == 0:
+            _wait_for(lines, r"Flow run '[\w-]+' - Finished in state", serve, 30)
     finally:
-        serve.send_signal(signal.SIGTERM)
-        try:
-            serve.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            serve.kill()
-        pump.join(timeout=5)
+        if serve is not None:
+            _stop(serve)
+        _stop(server)
+        if pump is not None:
+            pump.join(timeout=5)
         source.close()
     return Deployment("".join(lines), command, run.stdout + run.stderr, run.returncode, source)
 
@@ -334,4 +418,49 @@ def test_deployment_run_with_param_runs_the_flow_with_that_url(deployment: Deplo
     served = deployment.serve_output
     assert f"Fetching data from {deployment.source.url}" in served, served
     assert re.search(r"Retry 1/2 will start 10 second\(s\) from now$", served, re.M), served
+    assert re.search(r"Flow run '[\w-]+' - View at http://127\.0\.0\.1:\d+/runs/flow-run/[0-9a-f-]+$", served, re.M), served
     assert deployment.source.requests == [503, 200]
+
+
+# -- page 3's comparison table ------------------------------------------------------------------
+
+
+def test_cache_policy_inputs_reuses_an_earlier_result(driver: Outcome) -> None:
+    out = driver.section("claims")
+    assert "CALLS [3]" in out, out
+    assert re.search(r"Task run 'square-[0-9a-f]{3}' - Finished in state Cached\(type=COMPLETED\)$", out, re.M), out
+
+
+def test_a_parameter_of_the_wrong_type_fails_before_the_run(driver: Outcome) -> None:
+    out = driver.section("claims")
+    assert "PARAMETER ERROR ParameterTypeError" in out, out
+    assert "CALLS [3]" in out  # the body never ran for the bad value
+
+
+def test_on_failure_hooks_run_when_a_task_fails(driver: Outcome) -> None:
+    assert "ON_FAILURE Failed" in driver.section("claims")
+
+
+def test_the_options_the_table_names_exist() -> None:
+    import inspect
+
+    from prefect import Flow, Task
+    from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
+    from prefect.tasks import exponential_backoff
+
+    task_options = inspect.signature(Task.__init__).parameters
+    for option in ("retries", "retry_delay_seconds", "retry_jitter_factor", "retry_condition_fn", "on_failure", "cache_policy", "timeout_seconds"):
+        assert option in task_options, option
+    flow_options = inspect.signature(Flow.__init__).parameters
+    for option in ("retries", "retry_delay_seconds", "on_failure", "timeout_seconds", "log_prints"):
+        assert option in flow_options, option
+    assert flow_options["validate_parameters"].default is True
+    serve = inspect.signature(Flow.serve).parameters
+    assert {"name", "cron", "interval"} <= set(serve)
+    assert exponential_backoff(2)(3) == [2, 4, 8]
+    assert ProcessPoolTaskRunner and ThreadPoolTaskRunner
+
+    @Flow
+    def plain() -> None: ...
+
+    assert isinstance(plain.task_runner, ThreadPoolTaskRunner), "the default task runner is a thread pool"
