@@ -21,7 +21,8 @@ from __future__ import annotations
 import sys
 from typing import IO, Callable
 
-from . import futures, states, tasks
+from . import futures, runtime, states, tasks
+from .aliases import install_as_prefect
 from .events import Event, RunRecord
 from .exceptions import MissingContextError
 from .flows import Flow, flow
@@ -59,7 +60,9 @@ __all__ = [
     "flow",
     "futures",
     "get_run_logger",
+    "install_as_prefect",
     "print_state_log",
+    "runtime",
     "state_log",
     "states",
     "subscribe",

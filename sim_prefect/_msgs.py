@@ -22,7 +22,7 @@ FLOW_ENCOUNTERED_EXCEPTION = "Encountered exception during execution: {exc!r}"
 # "exception" in the flow's prefix and its absence in the task's: Prefect's own.
 FLOW_FAILED_PREFIX = "Flow run encountered an exception:"
 FLOW_RETRY = (
-    "Received non-final state 'AwaitingRetry' when proposing final state {proposed!r} "
+    "Received non-final state {state!r} when proposing final state {proposed!r} "
     "and will attempt to run again..."
 )
 FLOW_TIMEOUT = "Flow run exceeded timeout of {timeout} second(s)"
@@ -40,6 +40,21 @@ TASK_FAILED = "Task run failed with {kind}: {exc!r}"
 TASK_TIMEOUT = "Task run exceeded timeout of {timeout} second(s)"
 TASK_TIMEOUT_OTHER = "Task run failed due to timeout: {exc!r}"
 SCOPE_TIMED_OUT = "Scope timed out after {timeout} second(s)."
+TIMEOUT_IN_WORKER_THREAD = (
+    "Timeout of {timeout} seconds configured for this task, but the task is running in a "
+    "worker thread. Timeouts in worker threads cannot interrupt blocking operations like "
+    "`time.sleep()`, network requests, or file I/O. The timeout will only take effect after "
+    "the blocking operation completes. Consider using an async task with `await` statements "
+    "for reliable timeout behavior. See https://docs.prefect.io/v3/how-to-guides/workflows/"
+    "write-and-run#task-timeout-behavior for more information."
+)
+# The Failed state a `retry_condition_fn` is shown for an exception (note: "unexpected").
+TASK_UNEXPECTED_EXCEPTION = "Task run encountered unexpected exception: {exc!r}"
+RETRY_CONDITION_ERROR = (
+    "An error was encountered while running `retry_condition_fn` check '{condition!r}' "
+    "for task {task!r}"
+)
+UPSTREAM_NOT_COMPLETED = "Upstream task run '{run_id}' did not reach a 'COMPLETED' state."
 
 # -- crashes --------------------------------------------------------------------
 CRASH_MESSAGE = "Execution was interrupted by an unexpected exception: {exc}"
@@ -47,4 +62,27 @@ CRASH_DETECTED = "Crash detected! {message}"
 
 # -- errors ---------------------------------------------------------------------
 MISSING_CONTEXT = "There is no active flow or task run context."
+SUBMIT_OUTSIDE_FLOW = (
+    "Unable to determine task runner to use for submission. If you are submitting a task "
+    "outside of a flow, please use `.delay` to submit the task run for deferred execution."
+)
+MAP_OUTSIDE_FLOW = (
+    "Unable to determine task runner to use for mapped task runs. If you are mapping a task "
+    "outside of a flow, please provide `deferred=True` to submit the mapped task runs for "
+    "deferred execution."
+)
+MAP_NO_ITERABLE = (
+    "No iterable parameters were received. Parameters for map must include at least one "
+    "iterable. Parameters: {parameters}"
+)
+MAP_LENGTH_MISMATCH = (
+    "Received iterable parameters with different lengths. Parameters for map must all be "
+    "the same length. Got lengths: {lengths}"
+)
+# Python's warning (from Prefect's API log handler) when a task outside any flow logs.
+LOGS_WITHOUT_FLOW_RUN = (
+    "Logger {logger!r} attempted to send logs to the API without a flow run id. The API log "
+    "handler can only send logs within flow run contexts unless the flow run id is manually "
+    "provided. Set PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW=ignore to suppress this warning."
+)
 RUN_ENDED_WITHOUT_RESULT = "Run ended in state {state} without a result."

@@ -30,8 +30,10 @@ class RunCreated:
     kind: RunKind
     name: str  # the run's name: 'persimmon-rat', 'fetch_data-82b'
     owner: str  # the flow's or task's name: 'example-pipeline', 'fetch_data'
-    parent_id: str | None
+    parent_id: str | None  # the run whose code created this one (a flow or a task)
     timestamp: float
+    flow_run_id: str | None = None  # a task run's flow run (None outside any flow)
+    tracks: str | None = None  # "subflow": the task run Prefect adds for a subflow call
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -41,6 +43,8 @@ class RunCreated:
             "name": self.name,
             "owner": self.owner,
             "parent_id": self.parent_id,
+            "flow_run_id": self.flow_run_id,
+            "tracks": self.tracks,
             "timestamp": self.timestamp,
         }
 
@@ -110,6 +114,8 @@ class RunRecord:
     name: str
     owner: str
     parent_id: str | None
+    flow_run_id: str | None = None
+    tracks: str | None = None
     states: list[State] = field(default_factory=list)
 
     @property
@@ -141,6 +147,8 @@ class RunRecord:
             "name": self.name,
             "owner": self.owner,
             "parent_id": self.parent_id,
+            "flow_run_id": self.flow_run_id,
+            "tracks": self.tracks,
             "states": [s.to_dict() for s in self.states],
         }
 
@@ -154,8 +162,9 @@ class StateLog:
     def __call__(self, event: Event) -> None:
         if isinstance(event, RunCreated):
             self._runs[event.run_id] = RunRecord(
-                event.run_id, event.kind, event.name, event.owner, event.parent_id
-            )
+                event.run_id, event.kind, event.name, event.owner, event.parent_id,
+                event.flow_run_id, event.tracks,
+            )  # fmt: skip
         elif isinstance(event, StateChanged) and event.run_id in self._runs:
             self._runs[event.run_id].states.append(event.state)
 

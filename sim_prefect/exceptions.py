@@ -1,14 +1,20 @@
-"""Exceptions with Prefect's names (``prefect.exceptions``)."""
+"""Exceptions with Prefect's names and Prefect's module paths.
+
+Each class reports the module real Prefect defines it in (``prefect.exceptions``,
+``prefect.task_engine``, ...), so a traceback that ends in one prints the same
+qualified name as under Prefect, e.g. ``prefect.task_engine.TaskRunTimeoutError:
+Scope timed out after 1.0 second(s).`` (listed in PORT.yaml).
+"""
 
 from __future__ import annotations
 
 
 class PrefectException(Exception):
-    """Base class of every sim_prefect error, as in Prefect."""
+    """Base class of every Prefect error."""
 
 
 class MissingContextError(PrefectException, RuntimeError):
-    """Raised when a run context is needed and there is none (e.g. `get_run_logger()`)."""
+    """A run context is needed and there is none (e.g. `get_run_logger()` outside a run)."""
 
 
 class FailedRun(PrefectException):
@@ -23,21 +29,78 @@ class CrashedRun(PrefectException):
     """Raised when the result of a crashed run is requested."""
 
 
-class ParameterBindError(TypeError, PrefectException):
-    """The call's arguments do not fit the function's signature."""
-
-
-class TaskRunTimeoutError(TimeoutError):
-    """A task ran past its `timeout_seconds` (``prefect.task_engine.TaskRunTimeoutError``)."""
-
-
-class FlowRunTimeoutError(TimeoutError):
-    """A flow ran past its `timeout_seconds` (``prefect.flow_engine.FlowRunTimeoutError``)."""
-
-
-class UpstreamTaskError(PrefectException):
-    """A task's upstream future did not complete, so the task cannot start."""
+class PausedRun(PrefectException):
+    """Raised when the result of a paused run is requested."""
 
 
 class UnfinishedRun(PrefectException):
     """The result of a run that has not finished was requested."""
+
+
+class MissingResult(PrefectException):
+    """A finished run has no result to give."""
+
+
+class UpstreamTaskError(PrefectException):
+    """A task's upstream run did not complete, so the task cannot start."""
+
+
+class ParameterBindError(TypeError, PrefectException):
+    """The call's arguments do not fit the function's signature."""
+
+
+class MappingMissingIterable(PrefectException):
+    """`Task.map` got no iterable argument."""
+
+
+class MappingLengthMismatch(PrefectException):
+    """`Task.map` got iterables of different lengths."""
+
+
+class TaskRunTimeoutError(TimeoutError):
+    """A task ran past its `timeout_seconds` (``prefect.task_engine``)."""
+
+
+class FlowRunTimeoutError(TimeoutError):
+    """A flow ran past its `timeout_seconds` (``prefect.flow_engine``)."""
+
+
+class CancelledError(BaseException):
+    """What a timeout raises inside the interrupted code, before it becomes a *RunTimeoutError.
+
+    Prefect's is a subclass of ``asyncio.CancelledError`` (itself a BaseException);
+    this one subclasses BaseException directly, to avoid importing asyncio.
+    """
+
+
+_PREFECT_MODULES = {
+    "prefect.exceptions": (
+        PrefectException, MissingContextError, FailedRun, CancelledRun, CrashedRun, PausedRun,
+        UnfinishedRun, MissingResult, UpstreamTaskError, ParameterBindError,
+        MappingMissingIterable, MappingLengthMismatch,
+    ),
+    "prefect.task_engine": (TaskRunTimeoutError,),
+    "prefect.flow_engine": (FlowRunTimeoutError,),
+    "prefect._internal.concurrency.cancellation": (CancelledError,),
+}  # fmt: skip
+for _module, _classes in _PREFECT_MODULES.items():
+    for _cls in _classes:
+        _cls.__module__ = _module
+
+__all__ = [
+    "CancelledError",
+    "CancelledRun",
+    "CrashedRun",
+    "FailedRun",
+    "FlowRunTimeoutError",
+    "MappingLengthMismatch",
+    "MappingMissingIterable",
+    "MissingContextError",
+    "MissingResult",
+    "ParameterBindError",
+    "PausedRun",
+    "PrefectException",
+    "TaskRunTimeoutError",
+    "UnfinishedRun",
+    "UpstreamTaskError",
+]

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, Generic, TypeVar
 
 from . import names
-from .callables import bind_parameters
+from .callables import CallShape
 from .engine import run_flow
 
 R = TypeVar("R")
@@ -49,6 +49,7 @@ class Flow(Generic[R]):
                 "sim_prefect runs synchronous flows only; remove 'async' to run this here."
             )
         self.fn = fn
+        self.shape = CallShape(fn)
         self.name = name or names.flow_name_from_function(fn.__name__)
         self.version = version
         self.flow_run_name = flow_run_name
@@ -64,11 +65,14 @@ class Flow(Generic[R]):
     def __repr__(self) -> str:
         return f"Flow(name={self.name!r})"
 
+    def split_parameters(self, parameters: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        return self.shape.split(parameters)
+
     def __call__(
         self, *args: Any, return_state: bool = False, wait_for: Iterable[Any] | None = None, **kwargs: Any
     ) -> Any:
-        bound = bind_parameters(self.fn, args, kwargs)
-        return run_flow(self, bound, "state" if return_state else "result")
+        parameters = self.shape.bind(args, kwargs)
+        return run_flow(self, parameters, "state" if return_state else "result")
 
     def with_options(
         self,

@@ -47,48 +47,67 @@ def format_record(record: LogEmitted) -> str:
 
 
 # -- colours: Prefect's highlighter rules, applied to the whole line -------------
+#
+# Prefect's console handler gives the formatted line (traceback included) to
+# rich with PrefectConsoleHighlighter (``prefect/logging/highlighters.py``) and
+# the styles in ``logging.yml``. Rich applies every rule's matches in order;
+# where they overlap the styles combine (bold stays, the later colour wins).
 
 _HIGHLIGHTS: list[tuple[str, re.Pattern[str]]] = [
     ("info_level", re.compile(r"INFO")),
     ("warning_level", re.compile(r"WARNING")),
     ("error_level", re.compile(r"ERROR")),
     ("critical_level", re.compile(r"CRITICAL")),
-    ("web_url", re.compile(r"(https|http|ws|wss)://[0-9a-zA-Z$\-_+!`(),.?/;:&=%#]*")),
-    ("local_url", re.compile(r"file://[0-9a-zA-Z$\-_+!`(),.?/;:&=%#]*")),
-    ("flow_run_name", re.compile(r"(?i)(?<=flow run) '(.*?)'")),
-    ("flow_name", re.compile(r"(?i)(?<=flow) '(.*?)'")),
+    ("web_url", re.compile(r"(https|http|ws|wss):\/\/[0-9a-zA-Z\$\-\_\+\!`\(\)\,\.\?\/\;\:\&\=\%\#]*")),
+    ("local_url", re.compile(r"(file):\/\/[0-9a-zA-Z\$\-\_\+\!`\(\)\,\.\?\/\;\:\&\=\%\#]*")),
+    ("flow_run_name", re.compile(r"(?i)(?<=flow run) \'(.*?)\'")),
+    ("flow_name", re.compile(r"(?i)(?<=flow) \'(.*?)\'")),
     ("completed_state", re.compile(r"Completed")),
     ("failed_state", re.compile(r"Failed")),
     ("cancelled_state", re.compile(r"Cancelled")),
     ("crashed_state", re.compile(r"Crashed")),
+    ("cached_state", re.compile(r"Cached(?=\(type=COMPLETED\))")),
 ]
 
-# Rich's rendering of Prefect's theme with TERM=xterm-256color.
-ANSI = {
-    "info_level": "36",
-    "warning_level": "38;5;184",
-    "error_level": "38;5;160",
-    "critical_level": "91",
-    "web_url": "94",
-    "local_url": "94",
-    "flow_run_name": "35",
-    "flow_name": "1;35",
-    "completed_state": "32",
-    "failed_state": "38;5;160",
-    "cancelled_state": "38;5;184",
-    "crashed_state": "91",
+# Each style as (bold, colour): logging.yml's theme.
+STYLES: dict[str, tuple[bool, str | None]] = {
+    "info_level": (False, "cyan"),
+    "warning_level": (False, "yellow3"),
+    "error_level": (False, "red3"),
+    "critical_level": (False, "bright_red"),
+    "web_url": (False, "bright_blue"),
+    "local_url": (False, "bright_blue"),
+    "flow_run_name": (False, "magenta"),
+    "flow_name": (True, "magenta"),
+    "completed_state": (False, "green"),
+    "failed_state": (False, "red3"),
+    "cancelled_state": (False, "yellow3"),
+    "crashed_state": (False, "bright_red"),
+    "cached_state": (False, "bright_blue"),
 }
 
-Segment = tuple[str, "str | None"]
+# How rich writes these colours for each colour system (checked with rich 15).
+PALETTES: dict[str, dict[str, str]] = {
+    "256": {
+        "cyan": "36", "yellow3": "38;5;184", "red3": "38;5;160", "bright_red": "91",
+        "bright_blue": "94", "magenta": "35", "green": "32",
+    },
+    "standard": {
+        "cyan": "36", "yellow3": "93", "red3": "31", "bright_red": "91",
+        "bright_blue": "94", "magenta": "35", "green": "32",
+    },
+}  # fmt: skip
+
+Segment = tuple[str, "tuple[str, ...]"]
 
 
 def highlight(text: str) -> list[Segment]:
-    """Split `text` into (text, style) runs; later rules win where they overlap."""
-    styles: list[str | None] = [None] * len(text)
+    """Split `text` into runs of text, each with the names of the styles on it (in rule order)."""
+    styles: list[tuple[str, ...]] = [()] * len(text)
     for style, pattern in _HIGHLIGHTS:
         for match in pattern.finditer(text):
             for i in range(match.start(), match.end()):
-                styles[i] = style
+                styles[i] = styles[i] + (style,)
     segments: list[Segment] = []
     start = 0
     for i in range(1, len(text) + 1):
@@ -98,10 +117,24 @@ def highlight(text: str) -> list[Segment]:
     return segments
 
 
-def to_ansi(segments: Iterable[Segment]) -> str:
-    return "".join(
-        f"\x1b[{ANSI[style]}m{text}\x1b[0m" if style else text for text, style in segments
-    )
+def sgr(names: tuple[str, ...], palette: str | None) -> str:
+    """The ANSI parameters for these styles combined; `palette` None means no colours (bold only)."""
+    bold = any(STYLES[n][0] for n in names)
+    colour = None
+    for name in names:
+        colour = STYLES[name][1] or colour
+    codes = ["1"] if bold else []
+    if colour is not None and palette is not None:
+        codes.append(PALETTES[palette][colour])
+    return ";".join(codes)
+
+
+def to_ansi(segments: Iterable[Segment], palette: str | None = "256") -> str:
+    out = []
+    for text, names in segments:
+        codes = sgr(names, palette) if names else ""
+        out.append(f"\x1b[{codes}m{text}\x1b[0m" if codes else text)
+    return "".join(out)
 
 
 # -- the state log as a compact table ---------------------------------------------

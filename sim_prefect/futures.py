@@ -1,8 +1,12 @@
 """Futures: handles to submitted task runs (``prefect.futures``).
 
-A future does not own a thread. Asking for its result drives the session's
-scheduler until the run is done, so the flow body blocks exactly where it would
-block with real Prefect.
+A future does not own a thread. Waiting on it drives the session's scheduler
+until the run is done, so the flow body blocks exactly where it would block
+with real Prefect. Its result comes from the run's final state, as Prefect's
+``PrefectConcurrentFuture.result()`` does.
+
+The classes report Prefect's module (``prefect.futures``), so ``repr(future)``
+reads ``<prefect.futures.PrefectConcurrentFuture object at 0x...>`` as there.
 """
 
 from __future__ import annotations
@@ -34,14 +38,14 @@ class PrefectFuture(Generic[R]):
         return self._run.state
 
     def done(self) -> bool:
-        return self._run.done() or self._run.state.name == "NotReady"
+        return self._run.done()
 
     def wait(self, timeout: float | None = None) -> None:
-        self._run.session.scheduler.run_until(self.done)
+        self._run.session.scheduler.run_until(self._run.done)
 
     def result(self, timeout: float | None = None, raise_on_failure: bool = True) -> R:
         self.wait(timeout)
-        return self._run.result(raise_on_failure=raise_on_failure)  # type: ignore[no-any-return]
+        return self._run.state.result(raise_on_failure=raise_on_failure)  # type: ignore[no-any-return]
 
 
 class PrefectConcurrentFuture(PrefectFuture[R]):
@@ -76,32 +80,51 @@ def wait(futures: Iterable[PrefectFuture[R]], timeout: float | None = None) -> D
     )
 
 
-def collect_futures(value: Any) -> list[PrefectFuture[Any]]:
-    """Every future inside `value` (through lists, tuples, sets and dicts)."""
+def collect_upstream(value: Any, found: list[Any]) -> list[Any]:
+    """Every future and state inside `value` (through lists, tuples, sets and dicts)."""
+    if isinstance(value, (PrefectFuture, State)):
+        found.append(value)
+    elif isinstance(value, dict):
+        for v in value.values():
+            collect_upstream(v, found)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for v in value:
+            collect_upstream(v, found)
+    return found
+
+
+def resolve_inputs(value: Any) -> Any:
+    """`value` with each future or state replaced by its result (all upstreams are done)."""
     if isinstance(value, PrefectFuture):
-        return [value]
+        return value.state.result(raise_on_failure=False)
+    if isinstance(value, State):
+        return value.result(raise_on_failure=False)
     if isinstance(value, dict):
-        return [f for v in value.values() for f in collect_futures(v)]
+        return {k: resolve_inputs(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
-        return [f for v in value for f in collect_futures(v)]
-    return []
-
-
-def resolve_futures(value: Any) -> Any:
-    """`value` with each future replaced by its result (Prefect resolves inputs the same way)."""
-    if isinstance(value, PrefectFuture):
-        return value.result()
-    if isinstance(value, dict):
-        return {k: resolve_futures(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)) and collect_futures(value):
-        return type(value)(resolve_futures(v) for v in value)
+        return type(value)(resolve_inputs(v) for v in value)
     return value
 
 
+def resolve_futures_to_states(value: Any) -> Any:
+    """`value` with each future replaced by its final state (what a flow's return value gets)."""
+    if isinstance(value, PrefectFuture):
+        value.wait()
+        return value.state
+    if isinstance(value, dict):
+        return {k: resolve_futures_to_states(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)) and collect_upstream(value, []):
+        return type(value)(resolve_futures_to_states(v) for v in value)
+    return value
+
+
+for _cls in (PrefectFuture, PrefectConcurrentFuture, PrefectFutureList, DoneAndNotDoneFutures):
+    _cls.__module__ = "prefect.futures"
+
 __all__ = [
-    "PrefectFuture",
-    "PrefectConcurrentFuture",
-    "PrefectFutureList",
     "DoneAndNotDoneFutures",
+    "PrefectConcurrentFuture",
+    "PrefectFuture",
+    "PrefectFutureList",
     "wait",
 ]

@@ -14,9 +14,12 @@
 from __future__ import annotations
 
 import builtins
+import functools
 import io
+import linecache
 import logging
 import sys
+import warnings
 from typing import Any
 
 from . import _msgs, context
@@ -44,8 +47,11 @@ class EventHandler(logging.Handler):
         try:
             s = session()
             traceback = None
-            if record.exc_info and record.exc_info[1] is not None:
-                traceback = format_exception(record.exc_info[1])
+            if record.exc_info:
+                exc = record.exc_info[1]
+                traceback = format_exception(exc) if exc is not None else "NoneType: None"
+            if getattr(record, "run_kind", None) == "task" and not getattr(record, "flow_run_id", None):
+                warn_logs_without_flow_run(record.name)
             s.clock.charge(STEP_COST)
             event = LogEmitted(
                 timestamp=s.now(),
@@ -83,29 +89,70 @@ def setup_logging() -> None:
     _configured = True
 
 
-def emit_log(run: Any, level: int, message: str, exc: BaseException | None = None) -> None:
-    """The engine's own records: straight to the event stream, no `logging` detour."""
+def emit_log(
+    run: Any, level: int, message: str, exc: BaseException | None = None, traceback: str | None = None
+) -> None:
+    """The engine's own records: straight to the event stream, no `logging` detour.
+
+    `exc` is formatted as a traceback; `traceback` is text to use as it is.
+    """
     s = session()
     if level < s.level:
         return
+    kind = run.kind
+    if kind == "task" and run.flow_run_id is None:
+        warn_logs_without_flow_run(TASK_RUNS)
     s.clock.charge(STEP_COST)
+    if exc is not None:
+        traceback = format_exception(exc)
     s.emit(
         LogEmitted(
-            timestamp=s.now(),
-            level=logging.getLevelName(level),
-            logger=FLOW_RUNS if run.kind == "flow" else TASK_RUNS,
-            message=message,
-            run_id=run.id,
-            run_kind=run.kind,
-            run_name=run.name,
-            traceback=format_exception(exc) if exc is not None else None,
-        )
+            s.now(), _LEVEL_NAMES[level], FLOW_RUNS if kind == "flow" else TASK_RUNS,
+            message, run.id, kind, run.name, traceback,
+        )  # fmt: skip
     )
+
+
+_LEVEL_NAMES = {lvl: logging.getLevelName(lvl) for lvl in (10, 20, 30, 40, 50)}
+_warned_without_flow_run: dict[Any, Any] = {}
+
+
+def warn_logs_without_flow_run(logger_name: str) -> None:
+    """Python's UserWarning that Prefect's API log handler gives for logs outside any flow run.
+
+    Prefect warns from inside ``logging.LoggerAdapter.log``, so Python shows that
+    line of the standard library; we point the warning at the same place. As
+    with any warning, Python shows it once per location.
+    """
+    location = _adapter_log_line()
+    if location is None:
+        return
+    filename, lineno = location
+    warnings.warn_explicit(
+        _msgs.LOGS_WITHOUT_FLOW_RUN.format(logger=logger_name),
+        UserWarning,
+        filename,
+        lineno,
+        module="logging",
+        registry=_warned_without_flow_run,
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _adapter_log_line() -> tuple[str, int] | None:
+    """Where ``LoggerAdapter.log`` calls ``self.logger.log(...)``, if the source is readable."""
+    code = logging.LoggerAdapter.log.__code__
+    filename = code.co_filename
+    lines = linecache.getlines(filename)
+    for number in range(code.co_firstlineno, min(len(lines), code.co_firstlineno + 30) + 1):
+        if "self.logger.log(" in lines[number - 1]:
+            return filename, number
+    return None
 
 
 def run_logger(run: Any) -> PrefectLogAdapter:
     name = FLOW_RUNS if run.kind == "flow" else TASK_RUNS
-    extra = {"run_id": run.id, "run_kind": run.kind, "run_name": run.name}
+    extra = {"run_id": run.id, "run_kind": run.kind, "run_name": run.name, "flow_run_id": run.flow_run_id}
     return PrefectLogAdapter(logging.getLogger(name), extra)
 
 

@@ -81,25 +81,46 @@ def _level_from_env() -> int:
 # -- the terminal sink --------------------------------------------------------------
 
 
-def _use_colour(stream: object) -> bool:
-    if os.environ.get("PREFECT_LOGGING_COLORS", "true").lower() in ("0", "false", "no"):
+def colour_system(stream: object, environ: dict[str, str] | None = None) -> str | None | bool:
+    """What rich would do on `stream`: a palette ("256", "standard"), False (plain) or None (no colour, bold kept).
+
+    Prefect's console handler is a rich Console; this follows rich's rules:
+    ``PREFECT_LOGGING_COLORS=false`` turns styling off; ``FORCE_COLOR`` (non-empty)
+    or a terminal turns it on; ``TERM=dumb`` turns it off again; ``NO_COLOR``
+    keeps only bold; ``TERM`` ending in ``256color`` (or ``kitty``), or
+    ``COLORTERM=truecolor``, gives 256 colours, anything else the 16 standard ones.
+    """
+    env = os.environ if environ is None else environ
+    if env.get("PREFECT_LOGGING_COLORS", "true").strip().lower() in ("0", "false", "no", "off"):
         return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    if os.environ.get("NO_COLOR"):
+    force = env.get("FORCE_COLOR")
+    if force is not None:
+        terminal = force != ""
+    else:
+        isatty = getattr(stream, "isatty", None)
+        try:
+            terminal = bool(isatty and isatty())
+        except ValueError:
+            terminal = False
+    term = env.get("TERM", "").strip().lower()
+    if not terminal or term in ("dumb", "unknown"):
         return False
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
+    if env.get("NO_COLOR", "") != "":
+        return None
+    if env.get("COLORTERM", "").strip().lower() in ("truecolor", "24bit"):
+        return "256"  # Prefect's theme colours are 256-palette colours: same codes
+    return "256" if term.rpartition("-")[2] in ("256color", "kitty") else "standard"
 
 
 def terminal_sink(event: Event) -> None:
     """Write log records to stderr in Prefect's format, as its console handler does."""
-    if not isinstance(event, LogEmitted):
+    if type(event) is not LogEmitted:
         return
     stream = sys.stderr
     line = format_record(event)
-    if _use_colour(stream):
-        line = to_ansi(highlight(line))
+    colours = colour_system(stream)
+    if colours is not False:
+        line = to_ansi(highlight(line), colours)
     stream.write(line + "\n")
     stream.flush()
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import _msgs
-from .exceptions import CancelledRun, FailedRun
+from .exceptions import CancelledRun, CrashedRun, FailedRun, PausedRun, UnfinishedRun
 
 
 class StateType(str, enum.Enum):
@@ -65,6 +65,8 @@ class State:
     # The run that owns this state; None for a state the user built. Prefect
     # keeps this in `state_details.task_run_id` / `flow_run_id`.
     run_id: str | None = None
+    run_kind: str | None = None  # "flow" or "task" once owned
+    flow_run_id: str | None = None  # for a task run's state: its flow run
 
     def __post_init__(self) -> None:
         if not self.name:
@@ -105,24 +107,33 @@ class State:
     def result(self, raise_on_failure: bool = True) -> Any:
         """The run's return value; for a failed run, its exception.
 
-        Like Prefect: raise the original exception when `raise_on_failure`,
-        otherwise return it.
+        As Prefect's ``State.result()``: a failed, crashed or cancelled state raises
+        its exception when `raise_on_failure`, and otherwise returns its data (the
+        exception itself, or the inner state for a flow that returned one).
         """
-        if self.is_failed() or self.is_crashed() or self.is_cancelled():
-            inner = [d for d in _as_states(self.data) if not d.is_completed()]
-            if inner:  # e.g. a flow that returned a failed task's state
-                return inner[0].result(raise_on_failure=raise_on_failure)
-            exc = self.data if isinstance(self.data, BaseException) else None
-            if exc is None:
-                cls = CancelledRun if self.is_cancelled() else FailedRun
-                exc = cls(self.message or _msgs.RUN_ENDED_WITHOUT_RESULT.format(state=self))
-            if raise_on_failure:
-                raise exc
-            return exc
+        if self.is_paused():
+            raise PausedRun("Run is paused, its result is not available.")
+        if not self.is_final():
+            raise UnfinishedRun(f"Run is in {self.type.value} state, its result is not available.")
+        failed = self.is_failed() or self.is_crashed() or self.is_cancelled()
+        if raise_on_failure and failed:
+            raise state_exception(self)
+        if self.data is None and failed:
+            return state_exception(self)
         return self.data
 
     def copy(self, **changes: Any) -> State:
         return replace(self, **changes)
+
+    @property
+    def state_details(self) -> StateDetails:
+        """Which run owns this state (set once the state is a run's), and when a retry is due."""
+        run = self.run_id
+        return StateDetails(
+            flow_run_id=run if self.run_kind == "flow" else self.flow_run_id,
+            task_run_id=run if self.run_kind == "task" else None,
+            scheduled_time=self.scheduled_time,
+        )
 
     # -- how Prefect prints states ----------------------------------------
     def __str__(self) -> str:
@@ -146,12 +157,49 @@ class State:
         }
 
 
-def _as_states(data: Any) -> list[State]:
+def is_state_iterable(value: Any) -> bool:
+    """A non-empty list, tuple or set made only of states (Prefect's rule)."""
+    return isinstance(value, (list, tuple, set)) and bool(value) and all(isinstance(v, State) for v in value)
+
+
+def state_exception(state: State) -> BaseException:
+    """The exception a failed, crashed or cancelled state stands for (``get_state_exception``)."""
+    if state.is_failed():
+        wrapper: type[BaseException] = FailedRun
+        default = "Run failed."
+    elif state.is_crashed():
+        wrapper, default = CrashedRun, "Run crashed."
+    elif state.is_cancelled():
+        wrapper, default = CancelledRun, "Run cancelled."
+    else:
+        raise ValueError(f"Expected failed or crashed state got {state!r}.")
+    data = state.data
+    if data is None:
+        return wrapper(state.message or default)
+    if isinstance(data, BaseException):
+        return data
+    if isinstance(data, str):
+        return wrapper(data)
     if isinstance(data, State):
-        return [data]
-    if isinstance(data, (list, tuple)) and data and all(isinstance(d, State) for d in data):
-        return list(data)
-    return []
+        return state_exception(data)
+    if is_state_iterable(data):
+        for inner in data:
+            if inner.is_failed() or inner.is_crashed() or inner.is_cancelled():
+                return state_exception(inner)
+        raise ValueError("Failed state result was an iterable of states but none were failed.")
+    raise TypeError(
+        f"Unexpected result for failed state: {data!r} —— "
+        f"{type(data).__name__} cannot be resolved into an exception"
+    )
+
+
+@dataclass(frozen=True)
+class StateDetails:
+    """The ids a state carries (a small part of Prefect's ``StateDetails``)."""
+
+    flow_run_id: str | None = None
+    task_run_id: str | None = None
+    scheduled_time: _dt.datetime | None = None
 
 
 # -- factories, as in prefect.states ---------------------------------------
@@ -222,4 +270,10 @@ __all__ = [
     "AwaitingRetry",
     "Retrying",
     "TimedOut",
+    "is_state_iterable",
+    "state_exception",
 ]
+
+# Report Prefect's class path (``prefect.client.schemas.objects.State``), as the
+# exceptions do; see exceptions.py.
+State.__module__ = "prefect.client.schemas.objects"

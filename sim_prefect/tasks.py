@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import copy
 import inspect
+import io
 from collections.abc import Callable, Iterable
 from typing import Any, Generic, TypeVar
 
-from .callables import bind_parameters
+from . import _msgs, context
+from .callables import CallShape
 from .engine import TaskRun, run_task
-from .futures import PrefectConcurrentFuture, PrefectFutureList
+from .exceptions import MappingLengthMismatch, MappingMissingIterable
+from .futures import PrefectConcurrentFuture, PrefectFuture, PrefectFutureList
 from .retries import exponential_backoff
+from .states import State
 
 R = TypeVar("R")
 
@@ -66,17 +70,14 @@ class Task(Generic[R]):
                 "sim_prefect runs synchronous tasks only; remove 'async' to run this here."
             )
         self.fn = fn
+        self.shape = CallShape(fn)
         self.name = name or fn.__name__
         self.description = description or inspect.getdoc(fn)
         self.tags = set(tags or ())
         self.version = version
         self.task_run_name = task_run_name
         self.retries = retries or 0
-        if callable(retry_delay_seconds):
-            retry_delay_seconds = retry_delay_seconds(self.retries)
-        if isinstance(retry_delay_seconds, list) and len(retry_delay_seconds) > 50:
-            raise ValueError("Can not configure more than 50 retry delays per task.")
-        self.retry_delay_seconds = retry_delay_seconds
+        self.retry_delay_seconds = _delays(retry_delay_seconds, self.retries)
         if retry_jitter_factor is not None and retry_jitter_factor < 0:
             raise ValueError("`retry_jitter_factor` must be >= 0.")
         self.retry_jitter_factor = retry_jitter_factor
@@ -99,33 +100,72 @@ class Task(Generic[R]):
     def __repr__(self) -> str:
         return f"Task(name={self.name!r})"
 
+    def split_parameters(self, parameters: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        return self.shape.split(parameters)
+
     def __call__(
         self, *args: Any, return_state: bool = False, wait_for: Iterable[Any] | None = None, **kwargs: Any
     ) -> Any:
-        bound = bind_parameters(self.fn, args, kwargs)
-        return run_task(self, bound, list(wait_for or ()), "state" if return_state else "result")
+        parameters = self.shape.bind(args, kwargs)
+        return run_task(self, parameters, list(wait_for) if wait_for else None, "state" if return_state else "result")
 
-    def submit(self, *args: Any, wait_for: Iterable[Any] | None = None, **kwargs: Any) -> PrefectConcurrentFuture[R]:
-        bound = bind_parameters(self.fn, args, kwargs)
-        run = TaskRun(self, bound, list(wait_for or ()))
+    def submit(
+        self, *args: Any, return_state: bool = False, wait_for: Iterable[Any] | None = None, **kwargs: Any
+    ) -> Any:
+        """Start a run that goes on while the flow does; returns a future (in a flow only)."""
+        parameters = self.shape.bind(args, kwargs)
+        if context.current_flow_run() is None:
+            raise RuntimeError(_msgs.SUBMIT_OUTSIDE_FLOW)
+        future: PrefectConcurrentFuture[R] = PrefectConcurrentFuture(self._submit(parameters, wait_for))
+        if return_state:
+            future.wait()
+            return future.state
+        return future
+
+    def _submit(self, parameters: dict[str, Any], wait_for: Iterable[Any] | None) -> TaskRun:
+        run = TaskRun(self, parameters, list(wait_for) if wait_for else None, submitted=True)
         run.session.scheduler.spawn(run.job())
-        return PrefectConcurrentFuture(run)
+        return run
 
-    def map(self, *args: Any, wait_for: Iterable[Any] | None = None, **kwargs: Any) -> PrefectFutureList:
-        """Submit one run per element of the iterable arguments; others are passed whole."""
-        signature = inspect.signature(self.fn)
-        bound = signature.bind_partial(*args, **kwargs)
-        mapped = {k: list(v) for k, v in bound.arguments.items() if _is_mappable(v)}
-        static = {k: _unwrap(v) for k, v in bound.arguments.items() if k not in mapped}
+    def map(
+        self, *args: Any, return_state: bool = False, wait_for: Iterable[Any] | None = None, **kwargs: Any
+    ) -> Any:
+        """Submit one run per element of the iterable arguments; others are passed whole.
+
+        As Prefect's task runner does: anything iterable except str and bytes is
+        mapped over (dicts by their keys), `unmapped(x)` is passed whole, and
+        futures given at the top level are resolved first.
+        """
+        try:
+            given = self.shape.signature.bind_partial(*args, **kwargs).arguments
+        except TypeError as exc:
+            raise self.shape.bind_error(args, kwargs, exc) from None
+        if context.current_flow_run() is None:
+            raise RuntimeError(_msgs.MAP_OUTSIDE_FLOW)
+        given = {k: _resolve_top_level(v) for k, v in given.items()}
+        mapped: dict[str, list[Any]] = {}
+        static: dict[str, Any] = {}
+        for key, value in given.items():
+            if isinstance(value, unmapped):
+                static[key] = value.value
+            elif _is_iterable(value):
+                mapped[key] = list(value)
+            else:
+                static[key] = value
         if not mapped:
-            raise ValueError("No iterable parameters were received. Parameters for map must include at least one iterable.")
-        lengths = {len(v) for v in mapped.values()}
-        if len(lengths) > 1:
-            raise ValueError("Received iterable parameters with different lengths. Parameters for map must all be the same length.")
+            raise MappingMissingIterable(_msgs.MAP_NO_ITERABLE.format(parameters=given))
+        lengths = {key: len(values) for key, values in mapped.items()}
+        if len(set(lengths.values())) > 1:
+            raise MappingLengthMismatch(_msgs.MAP_LENGTH_MISMATCH.format(lengths=lengths))
         futures = PrefectFutureList()
-        for i in range(lengths.pop()):
-            call = {**static, **{k: v[i] for k, v in mapped.items()}}
-            futures.append(self.submit(wait_for=wait_for, **call))
+        for i in range(next(iter(lengths.values()))):
+            call = {key: values[i] for key, values in mapped.items()}
+            call.update(static)
+            parameters = self.shape.bind((), call)
+            futures.append(PrefectConcurrentFuture(self._submit(parameters, wait_for)))
+        if return_state:
+            futures.wait()
+            return [f.state for f in futures]
         return futures
 
     def with_options(
@@ -168,9 +208,7 @@ class Task(Generic[R]):
         if retries is not NotSet:
             new.retries = retries or 0
         if retry_delay_seconds is not NotSet:
-            new.retry_delay_seconds = (
-                retry_delay_seconds(new.retries) if callable(retry_delay_seconds) else retry_delay_seconds
-            )
+            new.retry_delay_seconds = _delays(retry_delay_seconds, new.retries)
         if retry_jitter_factor is not NotSet:
             new.retry_jitter_factor = retry_jitter_factor
         if timeout_seconds is not None:
@@ -189,14 +227,37 @@ class unmapped:  # noqa: N801 - Prefect's name
         self.value = value
 
 
-def _is_mappable(value: Any) -> bool:
-    if isinstance(value, unmapped):
+def _is_iterable(value: Any) -> bool:
+    """Prefect's `isiterable`: anything `iter()` accepts, except str, bytes and files."""
+    try:
+        iter(value)
+    except TypeError:
         return False
-    return isinstance(value, Iterable) and not isinstance(value, (str, bytes, dict))
+    return not isinstance(value, (str, bytes, io.IOBase))
 
 
-def _unwrap(value: Any) -> Any:
-    return value.value if isinstance(value, unmapped) else value
+def _resolve_top_level(value: Any) -> Any:
+    if isinstance(value, PrefectFuture):
+        return value.result()
+    if isinstance(value, State):
+        return value.result()
+    return value
+
+
+def _delays(value: Any, retries: int) -> Any:
+    """`retry_delay_seconds` as Prefect stores it: a callable is called with `retries`."""
+    if value is None:
+        return 0
+    if callable(value):
+        value = value(retries)
+    elif not isinstance(value, (list, int, float)):
+        raise TypeError(
+            "Invalid `retry_delay_seconds` provided; must be an int, float, list or callable. "
+            f"Received type {type(value)}"
+        )
+    if isinstance(value, list) and len(value) > 50:
+        raise ValueError("Can not configure more than 50 retry delays per task.")
+    return value
 
 
 def task(

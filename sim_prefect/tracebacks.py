@@ -42,10 +42,11 @@ def _format_chain(exc: BaseException, hidden: tuple[str, ...], seen: set[int]) -
     elif context is not None and id(context) not in seen:
         lines += _format_chain(context, hidden, seen)
         lines.append("\nDuring handling of the above exception, another exception occurred:\n\n")
-    frames = user_frames(traceback.extract_tb(exc.__traceback__), hidden)
-    if frames:
+    if exc.__traceback__ is not None:
+        # Python prints the header whenever there is a traceback, even when every
+        # frame in it is hidden here (e.g. a TimeoutError raised by the engine).
         lines.append("Traceback (most recent call last):\n")
-        for frame in frames:
+        for frame in user_frames(traceback.extract_tb(exc.__traceback__), hidden):
             lines.append(f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}\n')
             source = frame.line or linecache.getline(frame.filename, frame.lineno or 0).strip()
             if source:
