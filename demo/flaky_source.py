@@ -16,7 +16,7 @@ def flaky_get(url: str) -> list[float]:
     global requests_seen
     requests_seen += 1
     if requests_seen <= 2:
-        raise ConnectionError(f"{url} dropped the connection (request {requests_seen})")
+        raise ConnectionError(f"{url} dropped request {requests_seen}")
     return [18.5, 19.0, 21.5, 20.0]
 
 

@@ -1,4 +1,4 @@
-"""A tour of states: one task that succeeds, one that needs a retry, one that fails.
+"""A tour of states: a task that succeeds, one that is retried, one that fails.
 
 The flow keeps going after the failure because it asks for the task's final
 state (`return_state=True`) instead of its value.
@@ -33,13 +33,13 @@ def tour_of_states() -> None:
     steady()
     wobbly()
     state = broken(return_state=True)  # the final state, instead of raising
-    print(f"broken() ended in {state.name}, a state of type {state.type.value}")
+    print(f"broken() ended in {state.name}, of type {state.type.value}")
 
 
 if __name__ == "__main__":
     tour_of_states()
     print_state_log()
-    print()
-    print("Each state's name and [type]:")
+    print("\nEvery state as name [type]:")
     for run in state_log():
-        print(f"  {run.name}: " + " -> ".join(f"{s.name} [{s.type.value}]" for s in run.states))
+        states = [f"{s.name} [{s.type.value}]" for s in run.states]
+        print(f"  {run.name}: {' -> '.join(states)}")

@@ -2,7 +2,7 @@
 
 Run it with a local source (see the lesson for the two terminals):
 
-    python -m http.server 8000 --bind 127.0.0.1     # serves data.json from this folder
+    python -m http.server 8000 --bind 127.0.0.1   # serves this folder
     python pipeline_requests.py
 """
 
@@ -14,7 +14,7 @@ from prefect import flow, task
 def fetch_data(url: str) -> list[dict]:
     print(f"Fetching data from {url}")
     response = requests.get(url, timeout=30)
-    response.raise_for_status()  # an error status such as 503 raises, and Prefect retries
+    response.raise_for_status()  # a status such as 503 raises: Prefect retries
     records = response.json()
     print(f"Fetched {len(records)} records")
     return records

@@ -8,10 +8,12 @@ output every time.
 import csv
 import sys
 
-ORDERS = {
-    "north": [(1, "Lyon", "120.50"), (2, "Paris", "80.00"), (3, "Lyon", ""), (4, "Nantes", "42.25")],
-    "south": [(5, "Paris", "-10.00"), (6, "Nantes", "57.75"), (7, "Paris", "19.50"), (8, "Lyon", "30.00")],
-}
+ORDERS = {  # (order id, city, amount)
+    "north": [(1, "Lyon", "120.50"), (2, "Paris", "80.00"),
+              (3, "Lyon", ""), (4, "Nantes", "42.25")],
+    "south": [(5, "Paris", "-10.00"), (6, "Nantes", "57.75"),
+              (7, "Paris", "19.50"), (8, "Lyon", "30.00")],
+}  # fmt: skip
 
 
 def main(shop: str, out_path: str) -> None:

@@ -12,9 +12,12 @@ def main(in_path: str, out_path: str) -> None:
         rows = list(csv.DictReader(f))
     lines = ["Sales by city"]
     for row in rows:
-        lines.append(f"  {row['city']:<8} {row['orders']:>2} orders {float(row['total']):>9.2f}")
-    orders = sum(int(row["orders"]) for row in rows)
-    lines.append(f"  {'total':<8} {orders:>2} orders {sum(float(r['total']) for r in rows):>9.2f}")
+        city, count = row["city"], int(row["orders"])
+        total = float(row["total"])
+        lines.append(f"  {city:<8} {count:>2} orders {total:>9.2f}")
+    count = sum(int(row["orders"]) for row in rows)
+    total = sum(float(row["total"]) for row in rows)
+    lines.append(f"  {'total':<8} {count:>2} orders {total:>9.2f}")
     text = "\n".join(lines)
     with open(out_path, "w") as out:
         out.write(text + "\n")

@@ -8,19 +8,20 @@ import sys
 
 
 def main(in_path: str, out_path: str) -> None:
-    totals: dict[str, list[float]] = {}
+    counts: dict[str, int] = {}
+    sums: dict[str, float] = {}
     with open(in_path, newline="") as f:
         for order in csv.DictReader(f):
-            count_and_sum = totals.setdefault(order["city"], [0, 0.0])
-            count_and_sum[0] += 1
-            count_and_sum[1] += float(order["amount"])
-    rows = sorted(totals.items(), key=lambda item: -item[1][1])
+            city = order["city"]
+            counts[city] = counts.get(city, 0) + 1
+            sums[city] = sums.get(city, 0.0) + float(order["amount"])
+    cities = sorted(sums, key=lambda city: -sums[city])  # largest total first
     with open(out_path, "w", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(["city", "orders", "total"])
-        for city, (count, total) in rows:
-            writer.writerow([city, count, f"{total:.2f}"])
-    print(f"transform: totals for {len(rows)} cities -> {out_path}")
+        for city in cities:
+            writer.writerow([city, counts[city], f"{sums[city]:.2f}"])
+    print(f"transform: totals for {len(cities)} cities -> {out_path}")
 
 
 if __name__ == "__main__":

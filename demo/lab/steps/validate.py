@@ -1,4 +1,4 @@
-"""Step 2, validate: keep the orders that have an amount of at least MIN_AMOUNT.
+"""Step 2, validate: keep the orders with an amount of at least MIN_AMOUNT.
 
 Usage: python3 steps/validate.py MIN_AMOUNT IN.csv [IN.csv ...] OUT.csv
 """
@@ -14,17 +14,22 @@ def main(min_amount: float, in_paths: list[str], out_path: str) -> None:
             orders.extend(csv.DictReader(f))
     valid = []
     for order in orders:
-        if not order["amount"]:
-            print(f"validate: rejected order {order['order_id']}: no amount")
-        elif float(order["amount"]) < min_amount:
-            print(f"validate: rejected order {order['order_id']}: amount {order['amount']} is below {min_amount:g}")
+        number, amount = order["order_id"], order["amount"]
+        if not amount:
+            print(f"validate: rejected order {number}: no amount")
+        elif float(amount) < min_amount:
+            print(
+                f"validate: rejected order {number}: "
+                f"amount {amount} is below {min_amount:g}"
+            )
         else:
             valid.append(order)
     with open(out_path, "w", newline="") as out:
-        writer = csv.DictWriter(out, fieldnames=["order_id", "city", "amount"])
+        writer = csv.DictWriter(out, fieldnames=list(orders[0]))
         writer.writeheader()
         writer.writerows(valid)
-    print(f"validate: {len(valid)} of {len(orders)} orders are valid -> {out_path}")
+    kept = f"{len(valid)} of {len(orders)} orders are valid"
+    print(f"validate: {kept} -> {out_path}")
 
 
 if __name__ == "__main__":
