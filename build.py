@@ -46,7 +46,9 @@ from lessonbuild.demos import Demo, diff, find_demos, run_in_terminal  # noqa: E
 from lessonbuild.errors import BuildError  # noqa: E402
 from lessonbuild.exercises import check_exercise  # noqa: E402
 from lessonbuild.frontmatter import read_front_matter  # noqa: E402
+from lessonbuild.cache import BuildCache, files_key  # noqa: E402
 from lessonbuild.highlight import pygments_css  # noqa: E402
+from lessonbuild.highlight import tool_key as highlight_tool_key  # noqa: E402
 from lessonbuild.markdown import Link, make_markdown, new_env  # noqa: E402
 from lessonbuild.project import DEFAULT, Project  # noqa: E402
 from lessonbuild.templates import Templates  # noqa: E402
@@ -112,14 +114,14 @@ class Builder:
     builds, so ``--serve`` redoes only what changed; a fresh Builder is a cold build."""
 
     def __init__(
-        self, project: Project = DEFAULT, options: Options | None = None, asset_cache: assets.AssetCache | None = None
+        self, project: Project = DEFAULT, options: Options | None = None, cache: BuildCache | None = None
     ) -> None:
         self.project = project
         self.options = options or Options()
+        self.cache = cache or BuildCache(project.site_dir.parent / ".build" / "cache")
         self.templates = Templates(project.template_dir)
         self.md = make_markdown(render=lambda d, env: self.blocks(d, env))
-        self.blocks = BlockRenderer(project, self.templates, inline=self.inline)
-        self.asset_cache = asset_cache or assets.AssetCache()
+        self.blocks = BlockRenderer(project, self.templates, self.inline, self.cache)
 
     def inline(self, text: str) -> str:
         return self.md.renderInline(text) if text else ""
@@ -131,27 +133,28 @@ class Builder:
         threads while the Markdown renders; the page templates then wait for
         them, since pages link to the assets' fingerprinted names.
         """
-        pages = read_pages(self.project, self.md)
+        pages = read_pages(self.project, self.md, self.cache)
         site = Site(pages)
         with ThreadPoolExecutor(max_workers=4) as pool:
-            pending = start_assets(self.project, self.asset_cache, pool)
+            pending = start_assets(self.project, self.cache, pool)
             render_markdown(pages, self.md)
             collect_assets(self.project, self.options, site, pending)
         render_templates(pages, self.templates, site)
         check_site(self.project, self.options, site)
         write_site(self.project, site)
+        self.cache.prune()
         return site
 
 
 # -- phase 1: read --------------------------------------------------------------------
 
 
-def read_pages(project: Project, md: MarkdownIt) -> list[Page]:
+def read_pages(project: Project, md: MarkdownIt, cache: BuildCache | None = None) -> list[Page]:
     """Read and parse every lesson, check its front matter, and order them by `order`."""
     sources = sorted(project.lesson_dir.glob("*.md"))
     if not sources:
         raise BuildError(project.rel(project.lesson_dir) + "/", None, "no lessons found (add lesson/01-something.md)")
-    pages = [read_page(project, md, source) for source in sources]
+    pages = [read_page(project, md, source, cache) for source in sources]
     orders: dict[int, str] = {}
     for page in pages:
         order = page.meta["order"]
@@ -161,10 +164,10 @@ def read_pages(project: Project, md: MarkdownIt) -> list[Page]:
     return sorted(pages, key=lambda p: p.meta["order"])
 
 
-def read_page(project: Project, md: MarkdownIt, source: Path) -> Page:
+def read_page(project: Project, md: MarkdownIt, source: Path, cache: BuildCache | None = None) -> Page:
     rel = project.rel(source)
     text = source.read_text(encoding="utf-8").replace("\r\n", "\n")
-    env = new_env(rel, page_stem=source.stem)
+    env = new_env(rel, page_stem=source.stem, cache=cache)
     tokens = md.parse(text, env)
     front = read_front_matter(tokens, text, rel)
     env["warnings"][:0] = front.warnings
@@ -174,17 +177,25 @@ def read_page(project: Project, md: MarkdownIt, source: Path) -> Page:
 # -- phase 2: assets (in the background) --------------------------------------------------
 
 
-def start_assets(project: Project, cache: assets.AssetCache, pool: ThreadPoolExecutor) -> dict[str, Future[bytes]]:
-    """Start producing our own files: the CSS, the two bundles, the Python package."""
+def start_assets(project: Project, cache: BuildCache, pool: ThreadPoolExecutor) -> dict[str, Future[bytes]]:
+    """Start producing our own files (the CSS, the two bundles, the Python package), each cached by its inputs."""
     web, code = project.web_dir, project.code
-    scripts = [*sorted(web.glob("*.js")), *sorted(web.glob("*.mjs")), code / "package-lock.json"]
+    scripts = [*web.glob("*.js"), *web.glob("*.mjs"), code / "package-lock.json", Path(bundle.__file__)]
+    python = [p for package in assets.PYTHON_PACKAGES for p in (code / package).rglob("*") if assets.is_python_source(p)]
+
+    def css() -> bytes:
+        return (web / "style.css").read_bytes() + b"\n" + pygments_css(cache).encode()
+
     makers: dict[str, tuple[list[Path], Callable[[], bytes]]] = {
-        "style.css": ([web / "style.css"], lambda: (web / "style.css").read_bytes() + b"\n" + pygments_css().encode()),
+        "style.css": ([web / "style.css"], css),
         "page.js": (scripts, lambda: bundle.page_script(web, code)),
         "worker.js": (scripts, lambda: bundle.worker_script(web, code)),
-        "python.zip": ([code / p for p in assets.PYTHON_PACKAGES], lambda: assets.python_zip(code)),
+        "python.zip": (python, lambda: assets.python_zip(code)),
     }
-    return {name: pool.submit(cache.get, name, inputs, make) for name, (inputs, make) in makers.items()}
+    return {
+        name: pool.submit(cache.get, name, files_key(inputs, name, highlight_tool_key()), make)
+        for name, (inputs, make) in makers.items()
+    }
 
 
 def collect_assets(project: Project, options: Options, site: Site, pending: dict[str, Future[bytes]]) -> None:
@@ -339,7 +350,7 @@ def update_expected(project: Project) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None, project: Project = DEFAULT, asset_cache: assets.AssetCache | None = None) -> int:
+def main(argv: list[str] | None = None, project: Project = DEFAULT, cache: BuildCache | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--serve", action="store_true", help="serve on 127.0.0.1 and rebuild on change")
     parser.add_argument("--port", type=int, default=8000)
@@ -360,7 +371,7 @@ def main(argv: list[str] | None = None, project: Project = DEFAULT, asset_cache:
             return update_expected(project)
         failures = check_demos(project) if args.check else 0
         started = time.perf_counter()
-        builder = Builder(project, options, asset_cache)
+        builder = Builder(project, options, cache)
         site = builder.build()
         for warning in site.warnings:
             print(f"warning: {warning}", file=sys.stderr)

@@ -3,8 +3,8 @@
 Each of our own files gets a content hash in its name (``page-3f2a….js``), so
 a host may cache them forever. ``python.zip`` holds ``sim_prefect`` and
 ``playground`` for the worker to unpack into Pyodide; it is byte-identical for
-identical sources. Producing an asset is cached on the stat of its inputs, so a
-rebuild under ``--serve`` repeats only what changed.
+identical sources. Producing an asset goes through the build cache (`cache.py`),
+keyed by its inputs' bytes, so a rebuild repeats only what changed.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 
 PYTHON_PACKAGES = ("sim_prefect", "playground")
@@ -28,12 +28,13 @@ def fingerprinted_name(name: str, data: bytes) -> str:
     return f"{stem}-{content_hash(data)}{dot}{ext}"
 
 
+def is_python_source(path: Path) -> bool:
+    return path.suffix in (".py", ".yaml") and "__pycache__" not in path.parts and path.is_file()
+
+
 def _python_files(project_root: Path) -> list[Path]:
     return [
-        path
-        for package in PYTHON_PACKAGES
-        for path in sorted((project_root / package).rglob("*"))
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix in (".py", ".yaml")
+        path for package in PYTHON_PACKAGES for path in sorted((project_root / package).rglob("*")) if is_python_source(path)
     ]
 
 
@@ -60,19 +61,3 @@ def stamp(paths: Iterable[Path]) -> tuple[tuple[str, int, int], ...]:
             st = file.stat()
             found.append((str(file), st.st_mtime_ns, st.st_size))
     return tuple(found)
-
-
-class AssetCache:
-    """Remembers each asset's bytes together with the stamp of its inputs."""
-
-    def __init__(self) -> None:
-        self._entries: dict[str, tuple[object, bytes]] = {}
-
-    def get(self, name: str, inputs: Iterable[Path], make: Callable[[], bytes]) -> bytes:
-        key = stamp(inputs)
-        entry = self._entries.get(name)
-        if entry is not None and entry[0] == key:
-            return entry[1]
-        data = make()
-        self._entries[name] = (key, data)
-        return data

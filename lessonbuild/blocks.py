@@ -24,11 +24,12 @@ from typing import Any
 
 from markupsafe import Markup
 
+from .cache import BuildCache
 from .demos import Demo
 from .directives import Directive
 from .errors import BuildError
 from .highlight import highlight_code
-from .output import render_output
+from .output import cached_output
 from .project import Project
 from .templates import Templates
 
@@ -45,10 +46,11 @@ class Exercise:
 class BlockRenderer:
     """Renders directives for one build; reads files only through `read`, which records them."""
 
-    def __init__(self, project: Project, templates: Templates, inline: Any) -> None:
+    def __init__(self, project: Project, templates: Templates, inline: Any, cache: BuildCache) -> None:
         self.project = project
         self.templates = templates
         self.inline = inline  # Markdown inline text -> HTML, for titles and hints
+        self.cache = cache
 
     def read(self, name: str, env: dict[str, Any], line: int, kind: str = "demo file") -> tuple[Path, str]:
         demo_dir = self.project.demo_dir.resolve()
@@ -68,7 +70,7 @@ class BlockRenderer:
                 name=directive.argument,
                 title=title,
                 kind=directive.name,
-                code_html=Markup(highlight_code(code, directive.option("lang") or "", filename=path.name)),
+                code_html=Markup(highlight_code(code, directive.option("lang") or "", path.name, self.cache)),
             )
 
         snippet_id = f"{env['page_stem']}--{Path(directive.argument).stem}"
@@ -84,7 +86,7 @@ class BlockRenderer:
             "file": directive.argument,
             "title": title,
             "code": code,
-            "code_html": Markup(highlight_code(code, "python")),
+            "code_html": Markup(highlight_code(code, "python", cache=self.cache)),
             "original_hash": hashlib.sha256(code.encode()).hexdigest()[:16],
             "expected_html": self.expected_html(directive, path, env),
             "check_code": None,
@@ -107,6 +109,6 @@ class BlockRenderer:
                     f"'demo/{directive.argument}' has no expected log; run `make update-expected` and review it",
                 )
             env.setdefault("files", set()).add(log_path)
-            return render_output(log_path.read_text(encoding="utf-8"))
+            return cached_output(log_path.read_text(encoding="utf-8"), self.project.code, self.cache)
         _, text = self.read(name, env, directive.line, "expected log")
-        return render_output(text)
+        return cached_output(text, self.project.code, self.cache)

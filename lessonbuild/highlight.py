@@ -1,34 +1,26 @@
 """Code highlighting at build time (Pygments), so reading code needs no JavaScript.
 
-Highlighting is the slowest part of rendering a page, and the same demo is
-highlighted again on every rebuild under ``--serve``, so results are cached by
-content.
+Highlighting is the slowest part of rendering a page (Pygments compiles its
+lexers' patterns on first use), so results are cached by content: in memory,
+and, given a `BuildCache`, on disk between builds. Pygments is imported only
+when something is not in the cache.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexer import Lexer
-from pygments.lexers import get_lexer_by_name, get_lexer_for_filename
-from pygments.util import ClassNotFound
 
-_FORMATTER = HtmlFormatter(cssclass="highlight", wrapcode=True)
+from .cache import BuildCache, key_of
+
+if TYPE_CHECKING:
+    from pygments.lexer import Lexer
+
 _PLAIN = Markup('<div class="highlight"><pre><code>{}</code></pre></div>\n')
 PLAIN_LANGS = frozenset({"", "text", "txt", "plain", "output"})
-
-
-@lru_cache(maxsize=64)
-def _lexer(lang: str) -> Lexer | None:
-    try:
-        return get_lexer_by_name(lang)
-    except ClassNotFound:
-        return None
-
-
 # The files lessons show, by name; Pygments' own search by file name compiles a
 # pattern for every lexer it has (~0.2 s), so it is only the fallback.
 BY_SUFFIX = {
@@ -37,11 +29,41 @@ BY_SUFFIX = {
     ".txt": "text", ".log": "text", ".csv": "text",
 }
 BY_NAME = {"Makefile": "make", "Dockerfile": "docker"}
+LIGHT_STYLE, DARK_STYLE = "friendly", "monokai"
+
+
+@lru_cache(maxsize=1)
+def tool_key() -> str:
+    """What the highlighted HTML depends on besides the code: this module and Pygments' version."""
+    import pygments  # the package alone; its lexers load on demand
+
+    return key_of(Path(__file__).read_bytes(), pygments.__version__)
+
+
+@lru_cache(maxsize=1)
+def _aliases() -> frozenset[str]:
+    """Every language name Pygments knows, read from its table without loading a lexer
+    (or scanning installed plugins, which is what makes an unknown name slow to refuse)."""
+    from pygments.lexers._mapping import LEXERS
+
+    return frozenset(alias for _, _, aliases, _, _ in LEXERS.values() for alias in aliases)
+
+
+@lru_cache(maxsize=64)
+def _lexer(lang: str) -> Lexer | None:
+    if lang not in _aliases():
+        return None
+    from pygments.lexers import get_lexer_by_name
+
+    return get_lexer_by_name(lang)
 
 
 @lru_cache(maxsize=64)
 def _lexer_for_file(filename: str) -> Lexer | None:
     """By file name only; guessing from the content would import every lexer Pygments has (~0.3 s)."""
+    from pygments.lexers import get_lexer_for_filename
+    from pygments.util import ClassNotFound
+
     name = filename.rsplit("/", 1)[-1]
     lang = BY_NAME.get(name) or BY_SUFFIX.get("." + name.rsplit(".", 1)[-1] if "." in name else "")
     if lang == "text":
@@ -56,25 +78,40 @@ def _lexer_for_file(filename: str) -> Lexer | None:
 
 def known_language(lang: str) -> bool:
     """Can Pygments highlight `lang` (or is it plain text on purpose)?"""
-    return lang.lower() in PLAIN_LANGS or _lexer(lang.lower()) is not None
+    return lang.lower() in PLAIN_LANGS or lang.lower() in _aliases()
 
 
-@lru_cache(maxsize=512)
-def highlight_code(code: str, lang: str = "", filename: str = "") -> str:
-    """HTML for a code block; plain text and unknown languages are shown escaped."""
-    lexer: Lexer | None = None
+@lru_cache(maxsize=1024)
+def _highlight(code: str, lang: str, filename: str) -> str:
+    lexer: Any = None
     if lang and lang.lower() not in PLAIN_LANGS:
         lexer = _lexer(lang.lower())
     elif filename and not lang:
         lexer = _lexer_for_file(filename)
     if lexer is None:
         return str(_PLAIN.format(code))
-    return str(Markup(highlight(code, lexer, _FORMATTER)))
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+
+    return str(highlight(code, lexer, HtmlFormatter(cssclass="highlight", wrapcode=True)))
 
 
-@lru_cache(maxsize=1)
-def pygments_css() -> str:
+def highlight_code(code: str, lang: str = "", filename: str = "", cache: BuildCache | None = None) -> str:
+    """HTML for a code block; plain text and unknown languages are shown escaped."""
+    if cache is None:
+        return _highlight(code, lang, filename)
+    key = key_of(tool_key(), code, lang, filename)
+    return cache.get_text("highlight", key, lambda: _highlight(code, lang, filename))
+
+
+def pygments_css(cache: BuildCache | None = None) -> str:
     """Light and dark token colours, the dark set scoped to prefers-color-scheme."""
-    light = HtmlFormatter(style="friendly").get_style_defs(".highlight")
-    dark = HtmlFormatter(style="monokai").get_style_defs(".highlight")
-    return f"{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n"
+
+    def make() -> str:
+        from pygments.formatters import HtmlFormatter
+
+        light = HtmlFormatter(style=LIGHT_STYLE).get_style_defs(".highlight")
+        dark = HtmlFormatter(style=DARK_STYLE).get_style_defs(".highlight")
+        return f"{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n"
+
+    return cache.get_text("css", key_of(tool_key()), make) if cache else make()

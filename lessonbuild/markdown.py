@@ -12,7 +12,7 @@
   link recorded with its line so the link check can name it.
 
 Per-page results are left in the markdown-it ``env``: ``toc``, ``links`` and
-``warnings``.
+``warnings``; an optional ``cache`` (a `BuildCache`) keeps highlighted code between builds.
 """
 
 from __future__ import annotations
@@ -136,7 +136,7 @@ def _fence(self: Any, tokens: list[Token], idx: int, options: Any, env: dict[str
         env.setdefault("warnings", []).append(
             f"{env.get('path', '<markdown>')}:{line}: no highlighter for '{lang}'; the block is shown as plain text"
         )
-    return highlight_code(token.content, lang)
+    return highlight_code(token.content, lang, cache=env.get("cache"))
 
 
 def _admonition(name: str) -> Any:

@@ -4,7 +4,7 @@ The build tests never read the real lessons (other people are writing them):
 each test gets two tiny lessons, a sim_prefect demo with its expected log, and
 an exercise, under ``tmp_path``, with the project's real templates, web code
 and sim_prefect. The JavaScript bundles are made once per session (esbuild
-takes a moment) through a shared AssetCache.
+takes a moment) through a shared BuildCache.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import build  # noqa: E402
-from lessonbuild.assets import AssetCache  # noqa: E402
+from lessonbuild.cache import BuildCache  # noqa: E402
 from lessonbuild.demos import Demo, run_in_terminal  # noqa: E402
 from lessonbuild.project import ROOT, Project  # noqa: E402
 
@@ -106,7 +106,7 @@ class Course:
 
     base: Path
     project: Project
-    asset_cache: AssetCache
+    cache: BuildCache
 
     def write(self, rel: str, text: str) -> Path:
         path = self.base / rel
@@ -127,13 +127,13 @@ class Course:
         return self.project.site_dir
 
     def builder(self, **options: object) -> build.Builder:
-        return build.Builder(self.project, build.Options(**options), self.asset_cache)  # type: ignore[arg-type]
+        return build.Builder(self.project, build.Options(**options), self.cache)  # type: ignore[arg-type]
 
     def build(self, **options: object) -> build.Site:
         return self.builder(**options).build()
 
     def main(self, *argv: str) -> int:
-        return build.main(list(argv), project=self.project, asset_cache=self.asset_cache)
+        return build.main(list(argv), project=self.project, cache=self.cache)
 
     def own_templates(self) -> Path:
         """Give the course its own copy of the templates, to break them."""
@@ -144,8 +144,8 @@ class Course:
 
 
 @pytest.fixture(scope="session")
-def asset_cache() -> AssetCache:
-    return AssetCache()
+def cache() -> BuildCache:
+    return BuildCache()
 
 
 @pytest.fixture(scope="session")
@@ -161,10 +161,10 @@ def recorded_logs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 @pytest.fixture()
-def course(tmp_path: Path, asset_cache: AssetCache, recorded_logs: dict[str, str]) -> Iterator[Course]:
+def course(tmp_path: Path, cache: BuildCache, recorded_logs: dict[str, str]) -> Iterator[Course]:
     base = tmp_path / "course"
     project = Project.at(base, template_dir=ROOT / "templates", web_dir=ROOT / "web")
-    course = Course(base, project, asset_cache)
+    course = Course(base, project, cache)
     course.write("lesson/01-first.md", FIRST)
     course.write("lesson/02-second.md", SECOND)
     course.write("demo/hello.py", HELLO)

@@ -7,6 +7,8 @@ import os
 import re
 
 import pytest
+
+import build
 from conftest import Course, needs_build_head
 
 from lessonbuild import pyodide
@@ -144,15 +146,43 @@ def test_same_demo_twice_on_a_page_is_refused(course: Course, capsys: pytest.Cap
 
 
 def test_warm_rebuild_reuses_the_bundles(course: Course, monkeypatch: pytest.MonkeyPatch) -> None:
-    from lessonbuild import assets, bundle
+    from lessonbuild import bundle
+    from lessonbuild.cache import BuildCache
 
     calls: list[str] = []
     monkeypatch.setattr(bundle, "page_script", lambda web, code: calls.append("page") or b"page")
     monkeypatch.setattr(bundle, "worker_script", lambda web, code: calls.append("worker") or b"worker")
     builder = course.builder()
-    builder.asset_cache = assets.AssetCache()
+    builder.cache = BuildCache()
     builder.build()
     course.edit("lesson/01-first.md", "The log is above.", "The log is just above.")
     builder.build()
     assert sorted(calls) == ["page", "worker"]
     assert "The log is just above." in course.read("_site/01-first.html")
+
+
+def test_a_fresh_builder_reuses_the_disk_cache_and_prunes_what_it_no_longer_uses(
+    course: Course, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lessonbuild import bundle
+    from lessonbuild.cache import BuildCache
+
+    calls: list[str] = []
+    monkeypatch.setattr(bundle, "page_script", lambda web, code: calls.append("page") or b"page")
+    monkeypatch.setattr(bundle, "worker_script", lambda web, code: calls.append("worker") or b"worker")
+    folder = course.base / ".build" / "cache"
+    course.write("demo/notes.txt", "one\n")
+    course.edit("lesson/01-first.md", "### Read the log", "```{file} notes.txt\n:lang: bash\n```\n\n### Read the log")
+    build.Builder(course.project, cache=BuildCache(folder)).build()
+    first = course.read("_site/01-first.html")
+    entries = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    assert {e.split("/")[0] for e in entries} >= {"page.js", "worker.js", "python.zip", "style.css", "highlight", "output", "css"}
+
+    build.Builder(course.project, cache=BuildCache(folder)).build()  # a new process, as far as the cache can tell
+    assert sorted(calls) == ["page", "worker"]
+    assert course.read("_site/01-first.html") == first
+
+    course.write("demo/notes.txt", "two\n")
+    build.Builder(course.project, cache=BuildCache(folder)).build()
+    after = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    assert len(after) == len(entries) and after != entries  # the old snippet's entry was replaced, not kept

@@ -62,3 +62,12 @@ def test_an_id_used_twice_on_a_page_is_reported() -> None:
     assert check(site(a_html='<h2 id="x">1</h2><p id="x">2</p>')) == [
         Problem("a.html", "", "the id 'x' is used 2 times on the page, so '#x' is ambiguous")
     ]
+
+
+def test_links_inside_comments_scripts_and_textareas_are_not_links() -> None:
+    files = site(
+        a_html='<!-- <a href="gone.html"> --><textarea><a href="code.html" id="x"></textarea>'
+        '<script type="application/json">{"href": "<a href=\\"json.html\\">"}</script><script src="s.js"></script>'
+        "<p title='single &amp; quoted' id=y>text with href=\"not-a-tag.html\"</p><a href=#y>ok</a>"
+    )
+    assert check(files) == [Problem("a.html", "s.js", "no file 's.js' in the site")]

@@ -1,0 +1,234 @@
+"""The build, side by side with MkDocs on the same Markdown pages.
+
+    python -m bench build                        (or `make bench`)
+    python bench/bench_build.py --repeats 9      options: --repeats N, --no-browser
+
+Everything runs on a copy of ``lesson/`` and ``demo/`` in a temporary folder
+(any demo without an expected log gets one there, so half-written content does
+not stop the measurement); the real tree is never touched. The anchor is
+``mkdocs build`` on the same ``lesson/*.md`` (default theme, no plugins), run
+in the same session, alternating with ours so both see the same machine.
+
+Measured (min / median / max over the repeats; ratios are taken pair by pair):
+
+- full build: a fresh ``python`` process that builds the whole site (imports,
+  esbuild's bundles and all), against a fresh ``python -m mkdocs build``; ours
+  twice: from nothing (``.build/cache`` deleted first), and as ``make build``
+  usually runs, with the cache the previous build left (`lessonbuild/cache.py`);
+- rebuild after a one-line edit of a lesson, in a warm process: our Builder
+  (what ``--serve`` runs) against MkDocs' build in-process (what ``mkdocs
+  serve`` runs: load the config, build);
+- save -> reload under ``--serve``: from writing the file to the ``reload``
+  event on ``/__reload``, and (with Chromium) to the browser showing the new
+  text.
+
+Goals: cold build <= 0.5x MkDocs; save -> reload in the browser <= 300 ms.
+Reported, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import io
+import logging
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+GOALS = {"cold_ratio": 0.5, "reload_ms": 300.0}
+MKDOCS_YML = "site_name: Prefect in practice\ndocs_dir: docs\nsite_dir: mkdocs_site\n"
+CHILD = """
+import sys
+from pathlib import Path
+sys.path.insert(0, {root!r})
+import build
+from lessonbuild.project import Project, ROOT
+base = Path({base!r})
+project = Project.at(base, template_dir=ROOT / "templates", web_dir=ROOT / "web")
+builder = build.Builder(project)
+if {clean!r}:
+    builder.cache.clear()
+builder.build()
+"""
+
+
+def spread(values: list[float], digits: int = 0) -> str:
+    if not values:
+        return "     n/a"
+    return " ".join(f"{v:8.{digits}f}" for v in (min(values), statistics.median(values), max(values)))
+
+
+def prepare(base: Path) -> None:
+    """A copy of the course, with an expected log for every demo, and the same pages for MkDocs."""
+    from lessonbuild.demos import find_demos, run_in_terminal
+
+    shutil.copytree(ROOT / "lesson", base / "lesson")
+    shutil.copytree(ROOT / "demo", base / "demo", ignore=shutil.ignore_patterns("__pycache__"))
+    for demo in find_demos(base / "demo"):
+        if demo.expected() is None:
+            demo.expected_path.write_text(run_in_terminal(demo, ROOT), encoding="utf-8")
+    (base / "docs").mkdir()
+    for page in sorted((base / "lesson").glob("*.md")):
+        shutil.copy(page, base / "docs" / page.name)
+    (base / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+
+
+def project_at(base: Path):  # type: ignore[no-untyped-def]
+    from lessonbuild.project import Project
+
+    return Project.at(base, template_dir=ROOT / "templates", web_dir=ROOT / "web")
+
+
+def timed(run: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    run()
+    return (time.perf_counter() - started) * 1000
+
+
+def child(base: Path, clean: bool) -> list[str]:
+    return [sys.executable, "-c", CHILD.format(root=str(ROOT), base=str(base), clean=clean)]
+
+
+def cold(base: Path, repeats: int) -> tuple[list[float], list[float], list[float]]:
+    """Fresh processes, taking turns: ours from nothing, ours with the last build's cache, MkDocs."""
+    mkdocs_cmd = [sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(base / "mkdocs.yml")]
+    clean, cached, theirs = [], [], []
+    for _ in range(repeats):
+        clean.append(timed(lambda: subprocess.run(child(base, True), check=True, capture_output=True)))
+        cached.append(timed(lambda: subprocess.run(child(base, False), check=True, capture_output=True)))
+        theirs.append(timed(lambda: subprocess.run(mkdocs_cmd, check=True, capture_output=True)))
+    return clean, cached, theirs
+
+
+def warm(base: Path, repeats: int) -> tuple[list[float], list[float]]:
+    """One-line edits of a lesson, rebuilt in this process, alternating: ours, then MkDocs."""
+    import build
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    builder = build.Builder(project_at(base))
+    builder.build()
+    lesson = sorted((base / "lesson").glob("*.md"))[-1]
+    page = base / "docs" / lesson.name
+    ours, theirs = [], []
+    for i in range(repeats):
+        with lesson.open("a", encoding="utf-8") as f:
+            f.write(f"\nEdit number {i}.\n")
+        ours.append(timed(builder.build))
+        with page.open("a", encoding="utf-8") as f:
+            f.write(f"\nEdit number {i}.\n")
+        with contextlib.redirect_stderr(io.StringIO()):
+            theirs.append(timed(lambda: mkdocs_build(load_config(str(base / "mkdocs.yml")))))
+    return ours, theirs
+
+
+def reload_latency(base: Path, repeats: int, browser: bool) -> tuple[list[float], list[float]]:
+    """Save -> `reload` event, and save -> the browser shows the new text, under --serve."""
+    import build
+    from lessonbuild.serve import DevServer
+
+    builder = build.Builder(project_at(base))
+    builder.build()
+    server = DevServer(builder.project.site_dir, builder.build, builder.project.watched(), port=0, log=lambda line: None)
+    server.start()
+    lesson = sorted((base / "lesson").glob("*.md"))[0]
+    url = server.url + lesson.stem + ".html"
+    events, shown = [], []
+    try:
+        host, port = server.url.removeprefix("http://").rstrip("/").split(":")
+        conn = http.client.HTTPConnection(host, int(port), timeout=10)
+        conn.request("GET", "/__reload")
+        response = conn.getresponse()  # keep it: when it is collected, its stream closes
+        stream = response.fp
+        stream.readline(), stream.readline()  # ": connected"
+        for i in range(repeats):
+            time.sleep(0.2)
+            started = time.perf_counter()
+            with lesson.open("a", encoding="utf-8") as f:
+                f.write(f"\nSaved edit {i}.\n")
+            while stream.readline().strip() != b"data: reload":
+                pass
+            events.append((time.perf_counter() - started) * 1000)
+        conn.close()
+        if browser:
+            shown = browser_reloads(url, lesson, repeats)
+    finally:
+        server.close()
+    return events, shown
+
+
+def browser_reloads(url: str, lesson: Path, repeats: int) -> list[float]:
+    """Save -> new text on screen, in Chromium, through page.js's own live reload."""
+    try:
+        from conftest import CHROMIUM, CHROMIUM_ARGS
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return []
+    if not Path(CHROMIUM).exists():
+        return []
+    shown = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_page()
+        page.goto(url)
+        page.wait_for_timeout(3000)  # let Pyodide finish booting, so it does not share the CPU with the first edit
+        for i in range(repeats):
+            marker = f"Browser edit {i} shows."
+            started = time.perf_counter()
+            with lesson.open("a", encoding="utf-8") as f:
+                f.write(f"\n{marker}\n")
+            page.wait_for_function("m => document.body && document.body.textContent.includes(m)", arg=marker, polling=5, timeout=10_000)
+            shown.append((time.perf_counter() - started) * 1000)
+            page.wait_for_timeout(2500)  # the reloaded page boots Python again; let it settle
+        browser.close()
+    return shown
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--no-browser", action="store_true", help="skip the save -> reload measurement in Chromium")
+    args = parser.parse_args(argv if argv is not None else sys.argv[1:] if __name__ == "__main__" else [])
+    with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp:
+        base = Path(tmp)
+        prepare(base)
+        pages = len(list((base / "lesson").glob("*.md")))
+        print(f"{pages} lesson page(s); {args.repeats} repeats; times in ms as min / median / max", flush=True)
+        subprocess.run(child(base, False), check=True)  # the OS's file cache, for both tools
+
+        clean, cached, theirs = cold(base, args.repeats)
+        print(f"full build in a new process, ours from nothing            {spread(clean)}")
+        print(f"full build in a new process, ours with the build cache    {spread(cached)}")
+        print(f"full build in a new process, mkdocs build                 {spread(theirs)}")
+        for label, ours in (("from nothing", clean), ("with the cache", cached)):
+            ratios = [o / t for o, t in zip(ours, theirs)]
+            print(f"  ratio ours ({label}) / mkdocs {' ' * (17 - len(label))}{spread(ratios, 2)}   goal <= {GOALS['cold_ratio']}")
+
+        ours, theirs = warm(base, args.repeats)
+        ratios = [o / t for o, t in zip(ours, theirs)]
+        print(f"rebuild after a one-line edit, ours (warm Builder)   {spread(ours)}")
+        print(f"rebuild after a one-line edit, mkdocs (in-process)   {spread(theirs)}")
+        print(f"  ratio ours / mkdocs                                {spread(ratios, 2)}", flush=True)
+
+        events, shown = reload_latency(base, args.repeats, browser=not args.no_browser)
+        print(f"save -> reload event on /__reload                    {spread(events)}")
+        if shown:
+            print(f"save -> new text shown in Chromium                   {spread(shown)}   goal <= {GOALS['reload_ms']:.0f}")
+        else:
+            print("save -> new text shown in Chromium                   skipped (no Playwright/Chromium, or --no-browser)")
+
+
+if __name__ == "__main__":
+    main()
