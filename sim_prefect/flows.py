@@ -62,8 +62,6 @@ class Flow(Generic[R]):
         self.__name__ = getattr(fn, "__name__", self.name)
         self.__wrapped__ = fn
 
-    def __repr__(self) -> str:
-        return f"Flow(name={self.name!r})"
 
     def split_parameters(self, parameters: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
         return self.shape.split(parameters)
@@ -155,5 +153,8 @@ class FlowDecorator:
 
 
 flow = FlowDecorator()
+
+# `repr()` and tracebacks show Prefect's class path, as in Prefect: <prefect.flows.Flow object at 0x...>.
+Flow.__module__ = "prefect.flows"
 
 __all__ = ["Flow", "flow"]

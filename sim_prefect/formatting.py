@@ -98,17 +98,26 @@ PALETTES: dict[str, dict[str, str]] = {
     },
 }  # fmt: skip
 
-Segment = tuple[str, "tuple[str, ...]"]
+Segment = tuple[str, "str | None"]
+StyledRun = tuple[str, "tuple[str, ...]"]
 
 
 def highlight(text: str) -> list[Segment]:
-    """Split `text` into runs of text, each with the names of the styles on it (in rule order)."""
+    """Split `text` into (text, style) runs for the page: where rules overlap, the later one.
+
+    The page gives each run the CSS class ``log-<style>``.
+    """
+    return [(chunk, names[-1] if names else None) for chunk, names in style_runs(text)]
+
+
+def style_runs(text: str) -> list[StyledRun]:
+    """Split `text` into runs of text, each with the names of all the styles on it (in rule order)."""
     styles: list[tuple[str, ...]] = [()] * len(text)
     for style, pattern in _HIGHLIGHTS:
         for match in pattern.finditer(text):
             for i in range(match.start(), match.end()):
                 styles[i] = styles[i] + (style,)
-    segments: list[Segment] = []
+    segments: list[StyledRun] = []
     start = 0
     for i in range(1, len(text) + 1):
         if i == len(text) or styles[i] != styles[start]:
@@ -129,7 +138,8 @@ def sgr(names: tuple[str, ...], palette: str | None) -> str:
     return ";".join(codes)
 
 
-def to_ansi(segments: Iterable[Segment], palette: str | None = "256") -> str:
+def to_ansi(segments: Iterable[StyledRun], palette: str | None = "256") -> str:
+    """The runs as ANSI escape codes, as rich writes them (`palette` None: bold only)."""
     out = []
     for text, names in segments:
         codes = sgr(names, palette) if names else ""

@@ -29,7 +29,7 @@ from typing import Literal
 
 from .clock import Clock, FastForwardClock, SystemClock, VirtualClock
 from .events import Event, EventBus, LogEmitted, StateLog
-from .formatting import format_record, highlight, to_ansi
+from .formatting import format_record, style_runs, to_ansi
 from .scheduler import Scheduler
 
 Mode = Literal["real", "fast", "deterministic"]
@@ -120,7 +120,7 @@ def terminal_sink(event: Event) -> None:
     line = format_record(event)
     colours = colour_system(stream)
     if colours is not False:
-        line = to_ansi(highlight(line), colours)
+        line = to_ansi(style_runs(line), colours)
     stream.write(line + "\n")
     stream.flush()
 

@@ -97,8 +97,6 @@ class Task(Generic[R]):
         self.__name__ = getattr(fn, "__name__", self.name)
         self.__wrapped__ = fn
 
-    def __repr__(self) -> str:
-        return f"Task(name={self.name!r})"
 
     def split_parameters(self, parameters: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
         return self.shape.split(parameters)
@@ -296,5 +294,8 @@ def task(
         return Task(__fn, **options)
     return lambda fn: Task(fn, **options)
 
+
+# `repr()` and tracebacks show Prefect's class path, as in Prefect: <prefect.tasks.Task object at 0x...>.
+Task.__module__ = "prefect.tasks"
 
 __all__ = ["Task", "task", "exponential_backoff", "unmapped"]

@@ -47,11 +47,13 @@ QUIET_PREFECT = {
 }
 
 # The terminal each scenario pretends to have. Colour runs force colours the
-# way a user would (FORCE_COLOR), with a 256-colour or a plain xterm.
+# way a user would (FORCE_COLOR), with a 256-colour or a plain xterm, or with
+# NO_COLOR (rich then keeps bold but drops colours).
 COLOURS = {
     None: {"TERM": "dumb"},
     "256": {"FORCE_COLOR": "1", "TERM": "xterm-256color"},
     "16": {"FORCE_COLOR": "1", "TERM": "xterm"},
+    "nocolor": {"FORCE_COLOR": "1", "TERM": "xterm-256color", "NO_COLOR": "1"},  # bold only
 }
 
 

@@ -111,6 +111,7 @@ SCENARIOS = [
     Scenario("timeouts"),
     Scenario("cancel_and_crash"),
     Scenario("subflows"),
+    Scenario("api_surface", concurrent=True),
 ]
 BY_NAME = {s.name: s for s in SCENARIOS}
 
@@ -136,6 +137,7 @@ COLOURED = [
     Case(BY_NAME["seed_pipeline"], "256"),
     Case(BY_NAME["cancel_and_crash"], "256"),
     Case(BY_NAME["logging_levels"], "16"),
+    Case(BY_NAME["subflows"], "nocolor"),
 ]
 
 
