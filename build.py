@@ -21,6 +21,7 @@ Errors are one line that names the place, e.g.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import shutil
 import sys
@@ -30,68 +31,27 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))  # sim_prefect, playground and lessonbuild, also when not installed
 
-from markdown_it import MarkdownIt  # noqa: E402
-from markdown_it.token import Token  # noqa: E402
-from markupsafe import Markup  # noqa: E402
 
 from lessonbuild import assets, bundle, headers, linkcheck  # noqa: E402
 from lessonbuild import pyodide as pyodide_source  # noqa: E402
-from lessonbuild.blocks import BlockRenderer, Exercise  # noqa: E402
+from lessonbuild.blocks import BlockRenderer  # noqa: E402
 from lessonbuild.demos import Demo, diff, find_demos, run_in_terminal  # noqa: E402
 from lessonbuild.errors import BuildError  # noqa: E402
 from lessonbuild.exercises import check_exercise  # noqa: E402
-from lessonbuild.frontmatter import read_front_matter  # noqa: E402
 from lessonbuild.cache import BuildCache, files_key  # noqa: E402
 from lessonbuild.highlight import pygments_css  # noqa: E402
 from lessonbuild.highlight import tool_key as highlight_tool_key  # noqa: E402
-from lessonbuild.markdown import Link, make_markdown, new_env  # noqa: E402
+from lessonbuild.pages import Page, read_page, render_page, tools_key  # noqa: E402
 from lessonbuild.project import DEFAULT, Project  # noqa: E402
 from lessonbuild.templates import Templates  # noqa: E402
 
-
-@dataclass
-class Page:
-    source: Path
-    rel: str  # as errors name it: "lesson/02-x.md"
-    meta: dict[str, Any]
-    tokens: list[Token]
-    env: dict[str, Any]  # markdown-it's env: toc, links, warnings, files read, exercises
-    meta_lines: dict[str, int]
-    html: str = ""
-    summary_html: Markup = Markup("")
-    objectives_html: list[Markup] = field(default_factory=list)
-
-    @property
-    def url(self) -> str:
-        return self.source.stem + ".html"
-
-    @property
-    def title(self) -> str:
-        return str(self.meta["title"])
-
-    @property
-    def toc(self) -> list[dict[str, str]]:
-        return list(self.env["toc"])
-
-    @property
-    def toc_tree(self) -> list[dict[str, Any]]:
-        """The ``##`` headings, each with its ``###`` headings as children."""
-        tree: list[dict[str, Any]] = []
-        for item in self.env["toc"]:
-            if item["level"] == "h2" or not tree:
-                tree.append({**item, "children": []})
-            else:
-                tree[-1]["children"].append(item)
-        return tree
-
-    @property
-    def links(self) -> list[Link]:
-        return list(self.env["links"])
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 
 @dataclass
@@ -118,10 +78,17 @@ class Builder:
     ) -> None:
         self.project = project
         self.options = options or Options()
-        self.cache = cache or BuildCache(project.site_dir.parent / ".build" / "cache")
-        self.templates = Templates(project.template_dir)
-        self.md = make_markdown(render=lambda d, env: self.blocks(d, env))
+        work = project.site_dir.parent / ".build"
+        self.cache = cache or BuildCache(work / "cache")
+        self.templates = Templates(project.template_dir, bytecode_dir=self.cache.folder and self.cache.folder / "jinja")
         self.blocks = BlockRenderer(project, self.templates, self.inline, self.cache)
+
+    @functools.cached_property
+    def md(self) -> MarkdownIt:
+        """The Markdown parser, made (and markdown-it imported) only when a page is not in the cache."""
+        from lessonbuild.markdown import make_markdown
+
+        return make_markdown(render=self.blocks)
 
     def inline(self, text: str) -> str:
         return self.md.renderInline(text) if text else ""
@@ -133,11 +100,11 @@ class Builder:
         threads while the Markdown renders; the page templates then wait for
         them, since pages link to the assets' fingerprinted names.
         """
-        pages = read_pages(self.project, self.md, self.cache)
+        pages = read_pages(self.project, lambda: self.md, self.cache)
         site = Site(pages)
         with ThreadPoolExecutor(max_workers=4) as pool:
             pending = start_assets(self.project, self.cache, pool)
-            render_markdown(pages, self.md)
+            render_markdown(pages, lambda: self.md, self.cache)
             collect_assets(self.project, self.options, site, pending)
         render_templates(pages, self.templates, site)
         check_site(self.project, self.options, site)
@@ -149,12 +116,13 @@ class Builder:
 # -- phase 1: read --------------------------------------------------------------------
 
 
-def read_pages(project: Project, md: MarkdownIt, cache: BuildCache | None = None) -> list[Page]:
-    """Read and parse every lesson, check its front matter, and order them by `order`."""
+def read_pages(project: Project, parser: Callable[[], MarkdownIt], cache: BuildCache) -> list[Page]:
+    """Read every lesson (from the cache when unchanged), check its front matter, and order them by `order`."""
     sources = sorted(project.lesson_dir.glob("*.md"))
     if not sources:
         raise BuildError(project.rel(project.lesson_dir) + "/", None, "no lessons found (add lesson/01-something.md)")
-    pages = [read_page(project, md, source, cache) for source in sources]
+    tools = tools_key(project)
+    pages = [read_page(project, source, parser, cache, tools) for source in sources]
     orders: dict[int, str] = {}
     for page in pages:
         order = page.meta["order"]
@@ -162,16 +130,6 @@ def read_pages(project: Project, md: MarkdownIt, cache: BuildCache | None = None
             raise BuildError(page.rel, page.meta_lines["order"], f"'order: {order}' is also used by {orders[order]}")
         orders[order] = page.rel
     return sorted(pages, key=lambda p: p.meta["order"])
-
-
-def read_page(project: Project, md: MarkdownIt, source: Path, cache: BuildCache | None = None) -> Page:
-    rel = project.rel(source)
-    text = source.read_text(encoding="utf-8").replace("\r\n", "\n")
-    env = new_env(rel, page_stem=source.stem, cache=cache)
-    tokens = md.parse(text, env)
-    front = read_front_matter(tokens, text, rel)
-    env["warnings"][:0] = front.warnings
-    return Page(source, rel, front.meta, tokens, env, front.lines)
 
 
 # -- phase 2: assets (in the background) --------------------------------------------------
@@ -220,12 +178,11 @@ def collect_assets(project: Project, options: Options, site: Site, pending: dict
 # -- phase 3: render ------------------------------------------------------------------
 
 
-def render_markdown(pages: list[Page], md: MarkdownIt) -> None:
-    """Each lesson's Markdown to HTML, runnable blocks included."""
+def render_markdown(pages: list[Page], parser: Callable[[], MarkdownIt], cache: BuildCache) -> None:
+    """Each changed lesson's Markdown to HTML, runnable blocks included."""
     for page in pages:
-        page.html = md.renderer.render(page.tokens, md.options, page.env)
-        page.summary_html = Markup(md.renderInline(page.meta.get("summary", "")))
-        page.objectives_html = [Markup(md.renderInline(o)) for o in page.meta.get("objectives", [])]
+        if not page.rendered:
+            render_page(page, parser(), cache)
 
 
 def render_templates(pages: list[Page], templates: Templates, site: Site) -> None:
@@ -250,14 +207,13 @@ def check_site(project: Project, options: Options, site: Site) -> None:
     if problems:
         raise _locate(problems[0], site.pages, len(problems) - 1)
     for page in site.pages:
-        site.warnings.extend(page.env["warnings"])
-    used = set().union(*(page.env.get("files", set()) for page in site.pages))
+        site.warnings.extend(page.warnings)
+    used = {path for page in site.pages for path in page.files}
     for demo in find_demos(project.demo_dir):
-        if demo.path.resolve() not in used:
+        if str(demo.path.resolve()) not in used:
             site.warnings.append(f"{project.rel(demo.path)}: no lesson uses this demo")
     if options.check_exercises:
-        exercises: list[Exercise] = [e for page in site.pages for e in page.env.get("exercises", [])]
-        for exercise in exercises:
+        for exercise in [e for page in site.pages for e in page.exercises]:
             check_exercise(exercise)
 
 

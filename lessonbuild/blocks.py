@@ -11,14 +11,14 @@
 - ``{prefect-code} FILE`` (real Prefect code, shown, not run) and ``{file} FILE``:
   highlighted code (``templates/partials/code_file.html``).
 
-Every file named is read from ``demo/``, and recorded in the page's ``env`` so
-the build can tell which demos no lesson uses and which exercises to check.
+Every file named is read from ``demo/``, and recorded (with its hash) in the
+page's ``env``, so the build can tell which demos no lesson uses, which
+exercises to check, and whether a cached page is still good.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,17 +30,9 @@ from .directives import Directive
 from .errors import BuildError
 from .highlight import highlight_code
 from .output import cached_output
+from .pages import Exercise
 from .project import Project
 from .templates import Templates
-
-
-@dataclass(frozen=True)
-class Exercise:
-    page: str
-    line: int
-    starter: Path
-    check: Path
-    solution: Path
 
 
 class BlockRenderer:
@@ -57,8 +49,14 @@ class BlockRenderer:
         path = (demo_dir / name).resolve()
         if demo_dir not in path.parents or not path.is_file():
             raise BuildError(env["path"], line, f"{kind} 'demo/{name}' not found")
-        env.setdefault("files", set()).add(path)
-        return path, path.read_text(encoding="utf-8")
+        return path, self._record(path, env)
+
+    @staticmethod
+    def _record(path: Path, env: dict[str, Any]) -> str:
+        """Read a file and note its hash: the page's cache entry is good only while the file is unchanged."""
+        data = path.read_bytes()
+        env.setdefault("files", {})[path] = hashlib.sha256(data).hexdigest()
+        return data.decode("utf-8")
 
     def __call__(self, directive: Directive, env: dict[str, Any]) -> str:
         path, code = self.read(directive.argument, env, directive.line)
@@ -108,7 +106,6 @@ class BlockRenderer:
                     directive.line,
                     f"'demo/{directive.argument}' has no expected log; run `make update-expected` and review it",
                 )
-            env.setdefault("files", set()).add(log_path)
-            return cached_output(log_path.read_text(encoding="utf-8"), self.project.code, self.cache)
+            return cached_output(self._record(log_path, env), self.project.code, self.cache)
         _, text = self.read(name, env, directive.line, "expected log")
         return cached_output(text, self.project.code, self.cache)

@@ -12,13 +12,16 @@ site.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+
+Entry = tuple[str, str]  # (namespace, key)
 
 
 def key_of(*parts: str | bytes) -> str:
@@ -44,14 +47,37 @@ class BuildCache:
 
     def __init__(self, folder: Path | None = None) -> None:
         self.folder = folder
-        self._memory: dict[tuple[str, str], bytes] = {}
-        self._used: set[tuple[str, str]] = set()
+        self._memory: dict[Entry, bytes] = {}
+        self._used: set[Entry] = set()
         self._lock = threading.Lock()
+        self._local = threading.local()
+
+    @contextlib.contextmanager
+    def recording(self) -> Iterator[list[Entry]]:
+        """Collect the entries this thread uses meanwhile (a cached page lists the entries it was made of)."""
+        previous = getattr(self._local, "record", None)
+        self._local.record = record = []
+        try:
+            yield record
+        finally:
+            self._local.record = previous
+
+    def touch(self, entries: Iterable[Entry]) -> None:
+        """Count entries as used by this build, so `prune` keeps them."""
+        with self._lock:
+            self._used.update((ns, key) for ns, key in entries)
+
+    def _mark(self, entry: Entry) -> None:
+        with self._lock:
+            self._used.add(entry)
+        record = getattr(self._local, "record", None)
+        if record is not None:
+            record.append(entry)
 
     def get(self, namespace: str, key: str, make: Callable[[], bytes]) -> bytes:
         entry = (namespace, key)
+        self._mark(entry)
         with self._lock:
-            self._used.add(entry)
             data = self._memory.get(entry)
         if data is not None:
             return data
@@ -65,6 +91,30 @@ class BuildCache:
         with self._lock:
             self._memory[entry] = data
         return data
+
+    def load(self, namespace: str, key: str) -> bytes | None:
+        """The entry, if there is one (it then counts as used); no `make`."""
+        entry = (namespace, key)
+        with self._lock:
+            data = self._memory.get(entry)
+        if data is None:
+            path = self._path(entry)
+            if path is None or not path.is_file():
+                return None
+            data = path.read_bytes()
+            with self._lock:
+                self._memory[entry] = data
+        self._mark(entry)
+        return data
+
+    def store(self, namespace: str, key: str, data: bytes) -> None:
+        entry = (namespace, key)
+        with self._lock:
+            self._memory[entry] = data
+        self._mark(entry)
+        path = self._path(entry)
+        if path is not None:
+            self._write(path, data)
 
     def get_text(self, namespace: str, key: str, make: Callable[[], str]) -> str:
         return self.get(namespace, key, lambda: make().encode("utf-8")).decode("utf-8")
@@ -89,7 +139,7 @@ class BuildCache:
         if self.folder is not None:
             shutil.rmtree(self.folder, ignore_errors=True)
 
-    def _path(self, entry: tuple[str, str]) -> Path | None:
+    def _path(self, entry: Entry) -> Path | None:
         return self.folder / entry[0] / entry[1] if self.folder is not None else None
 
     @staticmethod

@@ -27,13 +27,14 @@ import difflib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
-
-from markdown_it import MarkdownIt
-from markdown_it.rules_core import StateCore
-from markdown_it.token import Token
+from typing import TYPE_CHECKING, Any
 
 from .errors import BuildError
+
+if TYPE_CHECKING:  # markdown-it is imported only when a page is parsed (pages.py)
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_core import StateCore
+    from markdown_it.token import Token
 
 # Each directive and the options it accepts.
 DIRECTIVES: dict[str, frozenset[str]] = {

@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 
@@ -36,10 +37,10 @@ _TAG = re.compile(r"<[a-zA-Z][^\s/>]*((?:\s+[^\s=>]+(?:\s*=\s*(?:\"[^\"]*\"|'[^'
 _ATTR = re.compile(r"([^\s=>]+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+)))?")
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Collector:
-    links: list[str]
-    ids: list[str]
+    links: tuple[str, ...]
+    ids: tuple[str, ...]
 
 
 def is_external(link: str) -> bool:
@@ -87,8 +88,10 @@ def _check_link(page: str, link: str, present: set[str], ids: dict[str, set[str]
     return None
 
 
+@lru_cache(maxsize=256)  # under --serve, most pages are the same as last time
 def _parse(data: bytes) -> _Collector:
-    collector = _Collector([], [])
+    links: list[str] = []
+    ids: list[str] = []
     text = _SKIP.sub(_keep_start_tag, data.decode("utf-8"))
     for tag in _TAG.finditer(text):
         for attr in _ATTR.finditer(tag.group(1)):
@@ -98,10 +101,10 @@ def _parse(data: bytes) -> _Collector:
                 continue
             value = html.unescape(value)
             if key == "id":
-                collector.ids.append(value)
+                ids.append(value)
             elif key in ("href", "src") or (key.startswith("data-") and key.endswith("-url")):
-                collector.links.append(value)
-    return collector
+                links.append(value)
+    return _Collector(tuple(links), tuple(ids))
 
 
 def _keep_start_tag(match: re.Match[str]) -> str:

@@ -17,7 +17,6 @@ Per-page results are left in the markdown-it ``env``: ``toc``, ``links`` and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -32,17 +31,11 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from .directives import Render, directives_plugin
 from .errors import BuildError
 from .highlight import highlight_code, known_language
+from .pages import Link
 
 ADMONITIONS = ("note", "tip", "warning")
 TOC_LEVELS = ("h2", "h3")
 ALLOWED_ATTRS = frozenset({"id", "class"})
-
-
-@dataclass(frozen=True)
-class Link:
-    href: str  # as in the built page ("other.html#x")
-    written: str  # as in the Markdown ("other.md#x")
-    line: int
 
 
 def make_markdown(render: Render) -> MarkdownIt:

@@ -14,11 +14,15 @@ from .errors import BuildError
 class Templates:
     """The page templates in one folder; `render` raises BuildError, never a Jinja traceback."""
 
-    def __init__(self, folder: Path, display: str = "templates") -> None:
+    def __init__(self, folder: Path, display: str = "templates", bytecode_dir: Path | None = None) -> None:
         self.folder = folder
         self.display = display
+        if bytecode_dir is not None:
+            bytecode_dir.mkdir(parents=True, exist_ok=True)
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(folder),
+            # Compiled templates, kept between builds (Jinja checks each one against its source).
+            bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode_dir)) if bytecode_dir else None,
             autoescape=jinja2.select_autoescape(["html"]),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,

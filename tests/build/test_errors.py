@@ -160,7 +160,7 @@ def test_template_runtime_error_names_the_template_line_and_the_page(course: Cou
     fails_with(
         course,
         capsys,
-        f"templates/lesson.html:{number + 1}: template error: 'build.Page object' has no attribute 'subtitle' "
+        f"templates/lesson.html:{number + 1}: template error: 'lessonbuild.pages.Page object' has no attribute 'subtitle' "
         "(while building lesson/01-first.md)",
     )
 
