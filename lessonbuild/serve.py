@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -29,6 +30,8 @@ from .headers import ISOLATION_HEADERS, header_policy
 
 POLL_S = 0.025
 Stamp = dict[str, tuple[int, int]]
+# Editors' and tools' scratch files: a save through one of them would otherwise trigger a second, pointless rebuild.
+_SCRATCH = re.compile(r"^(\..*|.*~|.*\.sw[a-p]|.*\.tmp|4913|sed[A-Za-z0-9]{6})$")
 
 
 def snapshot(folders: list[Path]) -> Stamp:
@@ -38,7 +41,7 @@ def snapshot(folders: list[Path]) -> Stamp:
     while stack:
         with os.scandir(stack.pop()) as entries:
             for entry in entries:
-                if entry.name == "__pycache__" or entry.name.startswith(".#"):
+                if entry.name == "__pycache__" or _SCRATCH.match(entry.name):
                     continue
                 if entry.is_dir(follow_symlinks=False):
                     stack.append(entry.path)

@@ -9,13 +9,14 @@ import http.client
 import json
 import re
 import time
+from pathlib import Path
 
 import pytest
 from conftest import Course, needs_build_head
 
 from lessonbuild import pyodide
 from lessonbuild.headers import meta_policy
-from lessonbuild.serve import DevServer
+from lessonbuild.serve import DevServer, snapshot
 
 # -- --check and --update-expected ------------------------------------------------------
 
@@ -190,3 +191,10 @@ def test_serve_reports_a_broken_save_and_keeps_serving_the_last_good_site(course
     finally:
         events.close()
         server.close()
+
+
+def test_serve_watches_lessons_but_not_editors_scratch_files(tmp_path: Path) -> None:
+    for name in ("01-x.md", "img/a.svg", ".01-x.md.swp", "01-x.md~", "4913", "sedAbC123", ".#01-x.md", "x.tmp", "__pycache__/m.pyc"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    assert sorted(Path(p).relative_to(tmp_path).as_posix() for p in snapshot([tmp_path])) == ["01-x.md", "img/a.svg"]
