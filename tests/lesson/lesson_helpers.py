@@ -170,6 +170,8 @@ def prefect_env(home: Path, **extra: str) -> dict[str, str]:
         PYTHONIOENCODING="utf-8",
         COLUMNS="200",  # help panels wide enough that no option name wraps
         NO_COLOR="1",
+        # The temporary server's start-up limit is 20 s; a busy CI machine can need more.
+        PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="120",
     )
     env.pop("FORCE_COLOR", None)
     env.update(extra)
