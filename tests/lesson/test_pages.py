@@ -173,3 +173,60 @@ def test_no_page_promises_a_view_at_line_from_the_temporary_server() -> None:
                 assert re.search(r"\bno\b|\bnot\b|\bnever\b|\bonly\b|dedicated|the UI", paragraph), (
                     f"{page.name}: {paragraph.strip()[:200]}"
                 )
+
+
+# -- what the pages quote from the demos' output must be what the demos print ------------
+
+QUOTED = {
+    ("01-prefect-concepts.md", "hello_flow.py"): [
+        "say-hello",
+        "olive-ocelot",
+        "make_greeting-7c6",
+    ],
+    ("01-prefect-concepts.md", "states_tour.py"): [
+        "SCHEDULED",
+        "AwaitingRetry",
+        "Retrying",
+        "ValueError",
+        "ERROR",
+    ],
+    ("02-prefect-in-practice.md", "pipeline.py"): [
+        "for flow 'example-pipeline'",
+        "Fetching data from https://api.example.com/data",
+        "Task run failed with exception: ConnectionError('Failed to connect to ",
+        "Retry 1/2 will start 10 second(s) from now",
+        "Fetched 5 records",
+        "Finished in state Completed()",
+        "Kept 3 of 5 records (value >= 20)",
+        "Returned 3 records: ",
+        "fetch_data-7c6",
+        "process_data-4da",
+        "Pending -> Running -> AwaitingRetry -> Retrying -> Completed",
+    ],
+    ("02-prefect-in-practice.md", "concurrency.py"): ["one-by-one", "all-at-once", "mapped"],
+    ("03-lab-dag-pipeline.md", "lab_pipeline.py"): ["WARNING", "Retry 1/2 will start 5 second(s) from now"],
+}
+
+
+def _run_demo(name: str) -> str:
+    env = {**os.environ, "SIM_PREFECT_MODE": "deterministic", "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(
+        [sys.executable, name], cwd=DEMO_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=20, check=False
+    )
+    return proc.stdout
+
+
+@pytest.mark.parametrize(("page", "demo"), list(QUOTED), ids=[f"{p}-{d}" for p, d in QUOTED])
+def test_the_page_quotes_what_the_demo_prints(page: str, demo: str) -> None:
+    text = (LESSON_DIR / page).read_text(encoding="utf-8")
+    output = _run_demo(demo)
+    for quote in QUOTED[(page, demo)]:
+        assert quote in output, f"demo/{demo} no longer prints {quote!r}; update {page}"
+        assert quote in text, f"{page} should quote {quote!r} from demo/{demo}"
+
+
+def test_concurrency_durations_are_as_page_2_says() -> None:
+    """Page 2: one-by-one takes about 6 s; all-at-once and mapped about 2 s."""
+    output = _run_demo("concurrency.py")
+    rows = re.findall(r"^  flow run '[\w-]+' +\S+ +([\d.]+)s", output, re.M)
+    assert [round(float(t)) for t in rows] == [6, 2, 2], output
