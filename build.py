@@ -160,9 +160,9 @@ def collect_assets(project: Project, options: Options, site: Site, pending: dict
     """Fingerprint our own files; choose where Pyodide comes from; copy files that sit beside the lessons."""
     for name, future in pending.items():
         data = future.result()
-        path = "assets/" + assets.fingerprinted_name(name, data)
-        site.files[path] = data
-        site.asset_urls[name] = path
+        url = "assets/" + assets.fingerprinted_name(name, data)
+        site.files[url] = data
+        site.asset_urls[name] = url
     if options.pyodide_cdn:
         site.pyodide = pyodide_source.from_cdn(project.pyodide_dir, options.pyodide_cdn)
     else:

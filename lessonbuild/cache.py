@@ -56,7 +56,8 @@ class BuildCache:
     def recording(self) -> Iterator[list[Entry]]:
         """Collect the entries this thread uses meanwhile (a cached page lists the entries it was made of)."""
         previous = getattr(self._local, "record", None)
-        self._local.record = record = []
+        record: list[Entry] = []
+        self._local.record = record
         try:
             yield record
         finally:

@@ -7,7 +7,7 @@ in CPython, in sim_prefect's deterministic mode.
 
 from __future__ import annotations
 
-from .blocks import Exercise
+from .pages import Exercise
 from .errors import BuildError
 
 

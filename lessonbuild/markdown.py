@@ -89,7 +89,7 @@ def _toc(state: StateCore) -> None:
         children = inline.children or []
         anchor = next((c for c in children if c.type == "link_open" and c.attrGet("class") == "header-anchor"), None)
         title_tokens = [c for c in children if c.type in ("text", "code_inline", "em_open", "em_close", "strong_open", "strong_close")]
-        title_html = state.md.renderer.renderInline(title_tokens, state.md.options, state.env).strip()
+        title_html = state.md.renderer.renderInline(title_tokens, state.md.options, state.env).strip()  # type: ignore[attr-defined]
         title_text = "".join(c.content for c in children if c.type in ("text", "code_inline")).strip()
         if anchor is not None:
             anchor.attrSet("aria-label", f"Link to this section: {title_text}")
