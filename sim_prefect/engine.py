@@ -282,8 +282,10 @@ class TaskRun(Run):
     def handle_success(self, result: Any) -> None:
         if isinstance(result, State) and result.is_failed() and self.handle_retry(result):
             return
-        self.set_state(return_value_to_state(result))
-        self._return = result
+        state = self.set_state(return_value_to_state(result))
+        # A returned state *becomes* the run's state in Prefect (the same object, now
+        # carrying the run's id), so the caller gets it back as the run's state.
+        self._return = state if isinstance(result, State) and result.run_id is None else result
 
     def can_retry(self, exc_or_state: BaseException | State) -> bool:
         condition = self.task.retry_condition_fn

@@ -158,7 +158,12 @@ def _depths(runs: list[RunRecord]) -> dict[str, int]:
 
 
 def format_state_log(runs: list[RunRecord]) -> str:
-    """Each run on one line: name, start, duration, and its states in order."""
+    """Each run on one line: name, start, duration, and its states in order.
+
+    The task runs Prefect adds to track subflow calls are left out: the subflow
+    run itself is shown, indented under its parent.
+    """
+    runs = [r for r in runs if r.tracks is None]
     if not runs:
         return "State log: no runs yet."
     depth = _depths(runs)

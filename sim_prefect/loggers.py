@@ -114,7 +114,6 @@ def emit_log(
 
 
 _LEVEL_NAMES = {lvl: logging.getLevelName(lvl) for lvl in (10, 20, 30, 40, 50)}
-_warned_without_flow_run: dict[Any, Any] = {}
 
 
 def warn_logs_without_flow_run(logger_name: str) -> None:
@@ -122,7 +121,7 @@ def warn_logs_without_flow_run(logger_name: str) -> None:
 
     Prefect warns from inside ``logging.LoggerAdapter.log``, so Python shows that
     line of the standard library; we point the warning at the same place. As
-    with any warning, Python shows it once per location.
+    with any warning, Python shows it once per location: here, once per session.
     """
     location = _adapter_log_line()
     if location is None:
@@ -134,7 +133,7 @@ def warn_logs_without_flow_run(logger_name: str) -> None:
         filename,
         lineno,
         module="logging",
-        registry=_warned_without_flow_run,
+        registry=session().warnings_registry,
     )
 
 

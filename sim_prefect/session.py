@@ -49,6 +49,9 @@ class Session:
     bus: EventBus = field(default_factory=EventBus)
     state_log: StateLog = field(default_factory=StateLog)
     scheduler: Scheduler = field(init=False)
+    # Python's "once per location" memory for the warnings we raise: a new session
+    # is like a new process.
+    warnings_registry: dict[object, object] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.scheduler = Scheduler(self.clock)

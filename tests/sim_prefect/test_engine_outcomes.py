@@ -1,0 +1,230 @@
+"""How runs end: completed, failed, crashed, cancelled, timed out; and what the caller gets."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+import sim_prefect
+from sim_prefect import flow, task
+from sim_prefect.exceptions import CancelledRun, FlowRunTimeoutError, TaskRunTimeoutError
+from sim_prefect.states import Cancelled
+from sim_prefect.timeouts import Timeout, alarms_available
+
+
+class Boom(BaseException):
+    """Not an Exception: a crash."""
+
+
+def _names(run) -> list[str]:
+    return [s.name for s in run.states]
+
+
+def test_flow_raising_reraises_the_original_exception(sim) -> None:
+    error = ValueError("original")
+
+    @flow
+    def f() -> None:
+        raise error
+
+    with pytest.raises(ValueError) as caught:
+        f()
+    assert caught.value is error
+    assert sim.messages()[-1] == "Finished in state Failed('Flow run encountered an exception: ValueError: original')"
+    assert sim.logs[-2].level == "ERROR" and sim.logs[-1].level == "INFO"  # a flow's end is always INFO
+
+
+def test_flow_with_return_state_returns_failed_instead_of_raising(sim) -> None:
+    @flow
+    def f() -> None:
+        raise RuntimeError("flow body blew up")
+
+    state = f(return_state=True)
+    assert state.is_failed() and state.name == "Failed"
+    assert state.message == "Flow run encountered an exception: RuntimeError: flow body blew up"
+    assert isinstance(state.result(raise_on_failure=False), RuntimeError)
+
+
+def test_task_failure_inside_flow_fails_the_flow_unless_return_state(sim) -> None:
+    @task
+    def bad() -> None:
+        raise ValueError("bad value")
+
+    @flow
+    def tolerant() -> str:
+        state = bad(return_state=True)
+        assert state.is_failed()
+        return "went on"
+
+    assert tolerant() == "went on"
+    finished = [m for m in sim.messages() if m.startswith("Finished in state")]
+    assert finished == [
+        "Finished in state Failed('Task run encountered an exception ValueError: bad value')",
+        "Finished in state Completed()",
+    ]
+
+
+def test_base_exception_crashes_task_and_flow_and_propagates_even_with_return_state(sim) -> None:
+    @task
+    def crashing() -> None:
+        raise Boom("simulated interrupt")
+
+    @flow
+    def f() -> None:
+        crashing()
+
+    with pytest.raises(Boom):
+        f(return_state=True)
+    task_run, = [r for r in sim_prefect.state_log() if r.kind == "task"]
+    flow_run, = [r for r in sim_prefect.state_log() if r.kind == "flow"]
+    assert _names(task_run)[-1] == _names(flow_run)[-1] == "Crashed"
+    crash = "Crash detected! Execution was interrupted by an unexpected exception: Boom: simulated interrupt"
+    assert sim.messages().count(crash) == 2
+    assert not any(e.traceback for e in sim.logs)  # Prefect prints no traceback for a crash
+
+
+def test_task_returning_cancelled_is_cancelled_and_flow_returning_it_raises_cancelled_run(sim) -> None:
+    @task
+    def cancels_itself() -> object:
+        return Cancelled(message="task decided to cancel")
+
+    @flow
+    def f():
+        state = cancels_itself(return_state=True)
+        assert state.is_cancelled()
+        return Cancelled(message="flow decided to cancel")
+
+    with pytest.raises(CancelledRun, match="flow decided to cancel"):
+        f()
+    task_line = next(e for e in sim.logs if e.message.startswith("Finished in state Cancelled('task"))
+    assert task_line.level == "ERROR"  # a task's non-Completed end is ERROR
+    assert sim.logs[-1].level == "INFO" and sim.logs[-1].message == "Finished in state Cancelled('flow decided to cancel')"
+
+
+def test_flow_returning_a_list_of_completed_states_is_completed_with_prefects_message(sim) -> None:
+    @task
+    def ok() -> int:
+        return 1
+
+    @flow
+    def f():
+        return [ok(return_state=True), ok(return_state=True)]
+
+    state = f(return_state=True)
+    assert state.is_completed() and state.message == "All states completed."
+
+
+@pytest.mark.skipif(not alarms_available(), reason="needs an alarm signal (CPython, main thread)")
+def test_task_timeout_interrupts_the_task_and_ends_timed_out(sim) -> None:
+    @task(timeout_seconds=0.2)
+    def sleepy() -> None:
+        time.sleep(5)
+
+    seen = []
+
+    @flow
+    def f() -> None:
+        seen.append(sleepy(return_state=True))
+
+    started = time.perf_counter()
+    f()
+    (state,) = seen
+    assert time.perf_counter() - started < 2  # interrupted, not slept through
+    assert state.name == "TimedOut" and state.type.value == "FAILED"
+    assert str(state) == "TimedOut('Task run exceeded timeout of 0.2 second(s)', type=FAILED)"
+    failure = next(e for e in sim.logs if e.message.startswith("Task run failed with exception: TaskRunTimeoutError"))
+    assert failure.traceback is not None
+    assert "prefect._internal.concurrency.cancellation.CancelledError" in failure.traceback
+    assert "During handling of the above exception" in failure.traceback
+    assert failure.traceback.endswith("prefect.task_engine.TaskRunTimeoutError: Scope timed out after 0.2 second(s).")
+
+
+def test_timeout_without_alarm_is_detected_when_the_call_returns(sim, monkeypatch) -> None:
+    monkeypatch.setattr("sim_prefect.timeouts.alarms_available", lambda: False)
+
+    @flow(timeout_seconds=0.05)
+    def slow() -> None:
+        time.sleep(0.1)
+
+    with pytest.raises(FlowRunTimeoutError, match=r"Scope timed out after 0\.05 second\(s\)\."):
+        slow()
+    assert "Flow run exceeded timeout of 0.05 second(s)" in sim.messages()
+    assert sim.messages()[-1] == "Finished in state TimedOut('Flow run exceeded timeout of 0.05 second(s)', type=FAILED)"
+
+
+def test_timeout_scope_moves_the_virtual_clock_by_the_timeout(sim) -> None:
+    session = sim_prefect.session()
+    before = session.now()
+    with pytest.raises(TaskRunTimeoutError):
+        with Timeout(0.01, TaskRunTimeoutError, session.clock):
+            time.sleep(0.05)
+    assert abs(session.now() - before - 0.01) < 1e-6  # float seconds since 1970: ~1e-7 resolution
+
+
+def test_timeout_restores_an_outer_alarm(sim) -> None:
+    if not alarms_available():
+        pytest.skip("needs an alarm signal")
+    import signal
+
+    session = sim_prefect.session()
+    with pytest.raises(FlowRunTimeoutError):
+        with Timeout(0.3, FlowRunTimeoutError, session.clock):
+            with Timeout(5, TaskRunTimeoutError, session.clock):
+                pass
+            remaining, _ = signal.getitimer(signal.ITIMER_REAL)
+            assert 0 < remaining <= 0.3
+            time.sleep(2)
+    assert signal.getitimer(signal.ITIMER_REAL)[0] == 0
+
+
+def test_subflow_logs_beginning_subflow_run_and_gets_a_tracking_task_run(sim) -> None:
+    @flow
+    def child(x: int) -> int:
+        return x * 2
+
+    @flow
+    def parent() -> int:
+        return child(1) + child(2)
+
+    assert parent() == 6
+    assert sum(m.startswith("Beginning subflow run") for m in sim.messages()) == 2
+    runs = sim_prefect.state_log()
+    trackers = [r for r in runs if r.tracks == "subflow"]
+    assert [t.name for t in trackers] == ["child-0", "child-1"]
+    assert _names(trackers[0]) == ["Pending", "Pending", "Running", "Completed"]
+    parent_run = runs[0]
+    assert all(t.flow_run_id == parent_run.run_id for t in trackers)
+
+
+def test_unknown_option_fails_like_prefect() -> None:
+    with pytest.raises(TypeError, match=r"^task\(\) got an unexpected keyword argument 'retriez'$"):
+        task(retriez=2)
+    with pytest.raises(TypeError, match=r"FlowDecorator.__call__\(\) got an unexpected keyword argument"):
+        flow(retriez=2)
+
+
+def test_get_run_logger_outside_a_run_raises_missing_context_error() -> None:
+    with pytest.raises(sim_prefect.MissingContextError, match="There is no active flow or task run context."):
+        sim_prefect.get_run_logger()
+
+
+def test_direct_calls_are_sequential_on_the_clock(sim) -> None:
+    @task(retries=1, retry_delay_seconds=5)
+    def flaky(tag: str) -> str:
+        if not flaky_calls.setdefault(tag, 0):
+            flaky_calls[tag] = 1
+            raise ConnectionError(tag)
+        return tag
+
+    flaky_calls: dict[str, int] = {}
+
+    @flow
+    def f() -> None:
+        flaky("a")
+        flaky("b")
+
+    f()
+    a, b = [r for r in sim_prefect.state_log() if r.kind == "task"]
+    assert b.states[0].timestamp > a.states[-1].timestamp  # b starts after a ended
+    assert (b.states[-1].timestamp - a.states[0].timestamp).total_seconds() >= 10
