@@ -41,4 +41,5 @@ def pipeline(url: str = "https://api.example.com/data") -> list[dict]:
 if __name__ == "__main__":
     result = pipeline()
     print(f"Returned {len(result)} records: {result}")
-    print_state_log()  # sim_prefect only: real Prefect keeps this history in its UI
+    # sim_prefect only: real Prefect keeps this history in its UI.
+    print_state_log()

@@ -31,6 +31,19 @@ def user_frames(
     return [f for f in tb if not is_internal(f.filename, hidden)]
 
 
+def display_path(filename: str) -> str:
+    """A script's path as the learner typed it: relative to the working folder.
+
+    Since Python 3.9, ``python demo.py`` gives the script an absolute path; shown
+    relative, the same demo prints the same traceback on every machine.
+    """
+    if os.path.isabs(filename):
+        relative = os.path.relpath(filename)
+        if not relative.startswith(os.pardir):
+            return relative
+    return filename
+
+
 def _format_chain(exc: BaseException, hidden: tuple[str, ...], seen: set[int]) -> list[str]:
     seen.add(id(exc))
     lines: list[str] = []
@@ -47,7 +60,7 @@ def _format_chain(exc: BaseException, hidden: tuple[str, ...], seen: set[int]) -
         # frame in it is hidden here (e.g. a TimeoutError raised by the engine).
         lines.append("Traceback (most recent call last):\n")
         for frame in user_frames(traceback.extract_tb(exc.__traceback__), hidden):
-            lines.append(f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}\n')
+            lines.append(f'  File "{display_path(frame.filename)}", line {frame.lineno}, in {frame.name}\n')
             source = frame.line or linecache.getline(frame.filename, frame.lineno or 0).strip()
             if source:
                 lines.append(f"    {source}\n")
