@@ -2,10 +2,13 @@
 """Build the lesson site: Markdown in ``lesson/``, a static site out in ``_site/``.
 
 The build is a recipe of named phases (after MkDocs' ``commands/build.py``):
-read -> assets -> render -> check -> write. Everything is read, rendered and
-checked in memory before anything is written, into a staging folder that
-replaces ``_site/`` only at the end, so a failed build leaves the last good site
-intact.
+read -> assets (in the background) and render -> check -> write. Everything is
+read, rendered and checked in memory before anything is written, into a
+staging folder that replaces ``_site/`` only at the end, so a failed build
+leaves the last good site intact. What is slow to make (esbuild's bundles,
+highlighted code, whole rendered lessons) is kept in ``.build/cache/``, keyed
+by its inputs, so a build redoes only what changed (`lessonbuild/cache.py`,
+`lessonbuild/pages.py`); delete that folder to build from nothing.
 
     python build.py                    build
     python build.py --serve            build, serve on 127.0.0.1, rebuild and reload on change
@@ -36,14 +39,13 @@ from typing import TYPE_CHECKING, Any
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))  # sim_prefect, playground and lessonbuild, also when not installed
 
-
 from lessonbuild import assets, bundle, headers, linkcheck  # noqa: E402
 from lessonbuild import pyodide as pyodide_source  # noqa: E402
 from lessonbuild.blocks import BlockRenderer  # noqa: E402
+from lessonbuild.cache import BuildCache, files_key  # noqa: E402
 from lessonbuild.demos import Demo, diff, find_demos, run_in_terminal  # noqa: E402
 from lessonbuild.errors import BuildError  # noqa: E402
 from lessonbuild.exercises import check_exercise  # noqa: E402
-from lessonbuild.cache import BuildCache, files_key  # noqa: E402
 from lessonbuild.highlight import pygments_css  # noqa: E402
 from lessonbuild.highlight import tool_key as highlight_tool_key  # noqa: E402
 from lessonbuild.pages import Page, read_page, render_page, tools_key  # noqa: E402
@@ -70,8 +72,8 @@ class Site:
 
 
 class Builder:
-    """One build configuration. It keeps its parser, templates and assets between
-    builds, so ``--serve`` redoes only what changed; a fresh Builder is a cold build."""
+    """One build configuration, built as often as asked: ``--serve`` keeps one and
+    calls `build` on every save; its parser, templates and cache stay warm."""
 
     def __init__(
         self, project: Project = DEFAULT, options: Options | None = None, cache: BuildCache | None = None
@@ -246,18 +248,32 @@ def write_site(project: Project, site: Site) -> None:
             target.write_bytes(data)
         if site.pyodide and site.pyodide.self_hosted:
             pyodide_source.install(project.pyodide_dir, staging / "pyodide")
-        old = Path(tempfile.mkdtemp(prefix="old-", dir=work)) / dest.name
-        if dest.exists():
-            dest.rename(old)
-        staging.rename(dest)
-        shutil.rmtree(old.parent, ignore_errors=True)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    swap(staging, dest, work)
+
+
+def swap(staging: Path, dest: Path, work: Path) -> None:
+    """Put `staging` where `dest` is; on any failure, `dest` is as it was."""
+    old = Path(tempfile.mkdtemp(prefix="old-", dir=work))
+    moved = False
+    try:
+        if dest.exists():
+            dest.rename(old / dest.name)
+            moved = True
+        staging.rename(dest)
+    except BaseException:
+        if moved and not dest.exists():
+            (old / dest.name).rename(dest)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def build(dest: Path | None = None, project: Project = DEFAULT, options: Options | None = None) -> Site:
-    """A cold build of `project` into `dest` (default: its ``_site/``)."""
+    """Build `project` into `dest` (default: its ``_site/``) with a new Builder (it reuses ``.build/cache`` beside `dest`)."""
     if dest is not None:
         project = project.with_site(dest)
     return Builder(project, options).build()

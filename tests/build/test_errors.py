@@ -213,3 +213,23 @@ def test_cdn_url_must_be_https_and_name_the_version(course: Course, capsys: pyte
         f"error: --pyodide-cdn: 'https://cdn.example/pyodide/latest/' does not name Pyodide {found}, "
         "the version in node_modules; write {version} in it\n"
     )
+
+
+def test_a_failure_during_the_swap_puts_the_last_good_site_back(course: Course, monkeypatch: pytest.MonkeyPatch) -> None:
+    import build
+
+    course.build()
+    before = snapshot(course.site)
+    real_rename = Path.rename
+
+    def rename(self: Path, target: Path) -> Path:
+        if self.name.startswith("site-"):  # staging -> _site
+            raise OSError(5, "Input/output error")
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename)
+    with pytest.raises(OSError):
+        build.write_site(course.project, build.Site(pages=[], files={"index.html": b"new"}))
+    monkeypatch.undo()
+    assert snapshot(course.site) == before
+    assert [p.name for p in (course.site.parent / ".build").iterdir()] == []
