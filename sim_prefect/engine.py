@@ -71,7 +71,7 @@ class Run:
         self.run_count = 0
         s.clock.charge(STEP_COST)
         s.emit(RunCreated(self.id, self.kind, name, owner, parent_id, s.now(), self.flow_run_id, tracks))
-        self.set_state(Pending())
+        self.set_state(_PENDING)
 
     def set_state(self, state: State) -> State:
         s = self.session
@@ -84,7 +84,7 @@ class Run:
             state.type, state.name, state.message, stamp, state.data, state.scheduled_time,
             self.id, self.kind, self.flow_run_id,
         )  # fmt: skip
-        if state.type is StateType.RUNNING:
+        if state.type is _RUNNING_TYPE:
             self.run_count += 1
         self.state = state
         s.emit(StateChanged(self.id, state))
@@ -96,15 +96,27 @@ class Run:
     def log_finished(self) -> None:
         # A task's end is INFO when it completed, ERROR otherwise; a flow's is always INFO.
         state = self.state
-        level = logging.INFO if self.kind == "flow" or state.type is StateType.COMPLETED else logging.ERROR
+        level = logging.INFO if self.kind == "flow" or state.type is _COMPLETED else logging.ERROR
         self.log(level, _msgs.FINISHED_IN_STATE.format(state=state))
 
     def done(self) -> bool:
-        return self.state.type in _FINAL or self.state.name == "NotReady"
+        state = self.state
+        return state.type in _FINAL or state.name == "NotReady"
 
 
-_FINAL = frozenset({StateType.COMPLETED, StateType.FAILED, StateType.CRASHED, StateType.CANCELLED})
-_NO_STATE = State(StateType.PENDING, "Pending", timestamp=datetime.fromtimestamp(0, _UTC))
+# Enum members and template states as module globals: the hot path (a flow of
+# 10,000 tasks) reads them often. `set_state` copies a template with its own
+# timestamp, so one template serves every run.
+_COMPLETED, _FAILED, _CRASHED, _CANCELLED = (
+    StateType.COMPLETED, StateType.FAILED, StateType.CRASHED, StateType.CANCELLED,
+)  # fmt: skip
+_RUNNING_TYPE, _SCHEDULED_TYPE = StateType.RUNNING, StateType.SCHEDULED
+_FINAL = frozenset({_COMPLETED, _FAILED, _CRASHED, _CANCELLED})
+_EPOCH = datetime.fromtimestamp(0, _UTC)
+_NO_STATE = State(StateType.PENDING, "Pending", timestamp=_EPOCH)
+_PENDING = State(StateType.PENDING, "Pending", timestamp=_EPOCH)
+_RUNNING = State(StateType.RUNNING, "Running", timestamp=_EPOCH)
+_RETRYING = State(StateType.RUNNING, "Retrying", timestamp=_EPOCH)
 
 
 # -- states from outcomes (prefect.states) -------------------------------------------
@@ -143,7 +155,7 @@ def return_value_to_state(value: Any) -> State:
     if isinstance(value, State) and value.run_id is None:
         return value  # a state the user built, e.g. Cancelled(message=...)
     if not (isinstance(value, State) or is_state_iterable(value)):
-        return Completed(data=value)
+        return State(_COMPLETED, "Completed", None, _EPOCH, value)
     states = [value] if isinstance(value, State) else list(value)
     total = len(states)
     counts = {t: 0 for t in StateType}
@@ -237,7 +249,7 @@ class TaskRun(Run):
                 yield WaitFor(futures)
             for item in upstream:
                 state = item.state if isinstance(item, PrefectFuture) else item
-                if state.type is not StateType.COMPLETED:
+                if state.type is not _COMPLETED:
                     self.handle_not_ready(state)
                     return
             parameters = resolve_inputs(self.parameters)
@@ -245,7 +257,7 @@ class TaskRun(Run):
             parameters = self.parameters
         args, kwargs = self.task.split_parameters(parameters)
 
-        self.set_state(Running())
+        self.set_state(_RUNNING)
         fn = self.task.fn
         timeout = self.task.timeout_seconds
         try:
@@ -265,10 +277,10 @@ class TaskRun(Run):
                 else:
                     self.handle_success(result)
                 state = self.state
-                if state.type is StateType.SCHEDULED:  # AwaitingRetry: wait, then Retrying
+                if state.type is _SCHEDULED_TYPE:  # AwaitingRetry: wait, then Retrying
                     yield Sleep(max(0.0, (state.scheduled_time - state.timestamp).total_seconds()))  # type: ignore[operator]
-                    self.set_state(Retrying())
-                elif state.type is not StateType.RUNNING:  # final; Retrying loops again
+                    self.set_state(_RETRYING)
+                elif state.type is not _RUNNING_TYPE:  # final; Retrying loops again
                     break
         except BaseException as exc:
             if isinstance(exc, GeneratorExit):

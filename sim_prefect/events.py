@@ -91,14 +91,20 @@ class EventBus:
     """A list of subscribers, called in order, synchronously."""
 
     def __init__(self) -> None:
-        self._subscribers: list[Subscriber] = []
+        # A tuple, replaced on each change: emitting (often) needs no copy, and a
+        # subscriber that unsubscribes while being called does not disturb the loop.
+        self._subscribers: tuple[Subscriber, ...] = ()
 
     def subscribe(self, fn: Subscriber) -> Callable[[], None]:
-        self._subscribers.append(fn)
-        return lambda: self._subscribers.remove(fn) if fn in self._subscribers else None
+        self._subscribers = (*self._subscribers, fn)
+
+        def unsubscribe() -> None:
+            self._subscribers = tuple(s for s in self._subscribers if s is not fn)
+
+        return unsubscribe
 
     def emit(self, event: Event) -> None:
-        for fn in list(self._subscribers):
+        for fn in self._subscribers:
             fn(event)
 
 
@@ -160,13 +166,16 @@ class StateLog:
         self._runs: dict[str, RunRecord] = {}
 
     def __call__(self, event: Event) -> None:
-        if isinstance(event, RunCreated):
+        kind = type(event)
+        if kind is StateChanged:
+            record = self._runs.get(event.run_id)  # type: ignore[union-attr]
+            if record is not None:
+                record.states.append(event.state)  # type: ignore[union-attr]
+        elif kind is RunCreated:
             self._runs[event.run_id] = RunRecord(
                 event.run_id, event.kind, event.name, event.owner, event.parent_id,
                 event.flow_run_id, event.tracks,
             )  # fmt: skip
-        elif isinstance(event, StateChanged) and event.run_id in self._runs:
-            self._runs[event.run_id].states.append(event.state)
 
     def clear(self) -> None:
         self._runs.clear()

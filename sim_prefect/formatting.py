@@ -11,6 +11,7 @@ the same text.
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from collections.abc import Iterable
@@ -23,7 +24,12 @@ def format_time(timestamp: float) -> str:
     """``HH:MM:SS.mmm`` in local time, milliseconds truncated as `logging` does."""
     micros = round(timestamp * 1_000_000)
     seconds, rest = divmod(micros, 1_000_000)
-    return time.strftime("%H:%M:%S", time.localtime(seconds)) + f".{rest // 1000:03d}"
+    return _hh_mm_ss(seconds) + f".{rest // 1000:03d}"
+
+
+@functools.lru_cache(maxsize=64)
+def _hh_mm_ss(seconds: int) -> str:
+    return time.strftime("%H:%M:%S", time.localtime(seconds))
 
 
 def format_record(record: LogEmitted) -> str:

@@ -72,14 +72,18 @@ _handler = EventHandler()
 _configured = False
 
 
+_prefect_logger = logging.getLogger("prefect")
+
+
 def setup_logging() -> None:
     """Attach the handler once; set levels from the session."""
     global _configured
     level = session().level
-    prefect_logger = logging.getLogger("prefect")
-    prefect_logger.setLevel(level)
+    if _prefect_logger.level != level:
+        _prefect_logger.setLevel(level)
     if _configured:
         return
+    prefect_logger = _prefect_logger
     prefect_logger.addHandler(_handler)
     prefect_logger.propagate = False
     root = logging.getLogger()

@@ -115,13 +115,24 @@ def colour_system(stream: object, environ: dict[str, str] | None = None) -> str 
     return "256" if term.rpartition("-")[2] in ("256color", "kitty") else "standard"
 
 
+_colours_for: tuple[object, str | None | bool] | None = None
+
+
+def _colours(stream: object) -> str | None | bool:
+    """`colour_system(stream)`, worked out once per stream (as rich decides once per console)."""
+    global _colours_for
+    if _colours_for is None or _colours_for[0] is not stream:
+        _colours_for = (stream, colour_system(stream))
+    return _colours_for[1]
+
+
 def terminal_sink(event: Event) -> None:
     """Write log records to stderr in Prefect's format, as its console handler does."""
     if type(event) is not LogEmitted:
         return
     stream = sys.stderr
     line = format_record(event)
-    colours = colour_system(stream)
+    colours = _colours(stream)
     if colours is not False:
         line = to_ansi(style_runs(line), colours)
     stream.write(line + "\n")
@@ -141,7 +152,8 @@ def configure(
     terminal: bool = True,
 ) -> Session:
     """Start a fresh session: new clock, names, state log and scheduler."""
-    global _session
+    global _session, _colours_for
+    _colours_for = None  # the environment may have changed: decide colours again
     if mode is None:
         env_mode = os.environ.get("SIM_PREFECT_MODE", "real")
         if env_mode not in MODES:
