@@ -1,19 +1,62 @@
-"""The page's JavaScript, bundled for the browser.
+"""The page's JavaScript, bundled for the browser by esbuild (npm ``esbuild``).
 
-Today page.js and worker.js are plain ES modules, shipped as they are. When the
-page needs npm packages (the CodeMirror editor), this is the one place that
-runs esbuild over `web/` and returns the bundle's bytes; build.py only asks for
-"the page script" and "the worker script".
+``web/page.js`` imports the editor (CodeMirror 6 from node_modules) and the
+page's own modules; esbuild turns them into one minified ES module. The worker
+(``web/worker.js``) is minified the same way; Pyodide itself is not bundled: the
+worker imports it at run time from the self-hosted ``pyodide/`` folder.
+
+The bundles are build outputs: build.py fingerprints them into ``_site/assets``;
+nothing generated is committed. esbuild is installed by ``npm ci`` from
+package-lock.json, like the rest of the front-end dependencies.
 """
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
+
+from .errors import BuildError
+
+# Browsers with module workers, TransformStream and CodeMirror 6's own baseline.
+TARGET = "es2020"
+
+
+def esbuild_path(project_root: Path) -> Path:
+    return project_root / "node_modules" / ".bin" / "esbuild"
+
+
+def bundle(entry: Path, project_root: Path) -> bytes:
+    """One entry module and everything it imports, as one minified ES module."""
+    esbuild = esbuild_path(project_root)
+    rel = entry.relative_to(project_root).as_posix()
+    if not esbuild.exists():
+        raise BuildError(rel, None, "esbuild is not installed; run `npm ci` (or `make build`)")
+    command = [
+        str(esbuild),
+        rel,
+        "--bundle",
+        "--format=esm",
+        "--minify",
+        f"--target={TARGET}",
+        "--legal-comments=none",
+        "--charset=utf8",
+        "--log-level=warning",
+        # CodeMirror's styles go into a constructed stylesheet, which the page's CSP allows.
+        "--alias:style-mod=./web/style-mod-csp.js",
+    ]
+    try:
+        proc = subprocess.run(command, cwd=project_root, capture_output=True, check=False, timeout=120)
+    except OSError as exc:
+        raise BuildError(rel, None, f"could not run esbuild: {exc}") from None
+    if proc.returncode != 0:
+        message = proc.stderr.decode("utf-8", "replace").strip() or f"esbuild exited with {proc.returncode}"
+        raise BuildError(rel, None, f"bundling failed:\n{message}")
+    return proc.stdout
 
 
 def page_script(web_dir: Path, project_root: Path) -> bytes:
-    return (web_dir / "page.js").read_bytes()
+    return bundle(web_dir / "page.js", project_root)
 
 
 def worker_script(web_dir: Path, project_root: Path) -> bytes:
-    return (web_dir / "worker.js").read_bytes()
+    return bundle(web_dir / "worker.js", project_root)
