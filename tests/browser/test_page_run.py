@@ -1,4 +1,5 @@
-"""The built site in Debian's Chromium: a learner clicks Run and sees the state log."""
+"""The built site in Debian's Chromium: a learner clicks Run and sees the state log,
+and the state timeline drawn from the run's events."""
 
 from __future__ import annotations
 
@@ -9,43 +10,87 @@ import pytest
 
 from lessonbuild.demos import Demo, diff
 from normalize import normalize
+from page_helpers import LESSON, SNIPPET, output_text, run, status_text
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.browser
-READY_TIMEOUT_MS = 60_000
-LESSON = "02-prefect-in-practice.html"
-SNIPPET = "[data-snippet$='--pipeline']"
+CONCURRENCY = "[data-snippet$='--concurrency']"
 
 
-def wait_ready(page, snippet: str = SNIPPET) -> None:
-    page.wait_for_selector(f"{snippet} [data-run]:not([disabled])", timeout=READY_TIMEOUT_MS)
-
-
-def run_and_wait(page, snippet: str = SNIPPET) -> str:
-    page.click(f"{snippet} [data-run]")
-    page.wait_for_function(
-        "s => /^(Finished|Stopped|\\w+Error|\\w+ on line)/.test(document.querySelector(s + ' [data-status]').textContent)",
-        arg=snippet,
-        timeout=30_000,
-    )
-    return page.eval_on_selector(f"{snippet} [data-output]", "el => el.textContent")
-
-
-def test_page_shows_expected_output_before_python_is_ready(page, site_server) -> None:
+def test_page_shows_expected_output_and_disabled_run_before_python_is_ready(page, site_server) -> None:
     page.goto(site_server.url + LESSON)
     shown = page.eval_on_selector(f"{SNIPPET} [data-output]", "el => el.textContent")
     assert shown == Demo(ROOT / "demo" / "pipeline.py").expected()
+    assert page.locator(f"{SNIPPET} [data-run]").is_disabled()
+    assert page.locator(f"{SNIPPET} [data-run]").inner_text() == "Run"
 
 
-def test_run_prints_the_expected_state_log(page, site_server) -> None:
-    page.goto(site_server.url + LESSON)
-    run_button = page.locator(f"{SNIPPET} [data-run]")
-    assert run_button.inner_text() == "Run"
-    wait_ready(page)
-    output = run_and_wait(page)
+def test_run_prints_the_expected_state_log(pipeline) -> None:
+    page = pipeline.page
+    result = run(page)
+    assert result["ok"], result
+    output = output_text(page)
     expected = Demo(ROOT / "demo" / "pipeline.py").expected() or ""
     assert normalize(output) == normalize(expected), diff(normalize(expected), normalize(output), "pipeline.py")
     assert "Retry 1/2 will start 10 second(s) from now" in output
-    assert page.console_errors == []
-    hosts = {urlsplit(url).netloc for url in page.requests}
-    assert hosts == {urlsplit(site_server.url).netloc}, f"requests left 127.0.0.1: {hosts}"
+    assert status_text(page).startswith("Finished in")
+    # Prefect's colours come from the runner's segments, as spans with classes.
+    assert page.locator(f"{SNIPPET} [data-output] .log-info_level").count() >= 9
+    assert page.locator(f"{SNIPPET} [data-output] .log-completed_state").count() >= 3
+    assert pipeline.errors == []
+
+
+def test_timeline_draws_the_retry_as_an_awaiting_retry_segment(pipeline) -> None:
+    page = pipeline.page
+    run(page)
+    timeline = page.locator(f"{SNIPPET} [data-timeline]")
+    assert timeline.is_visible()
+    rows = page.eval_on_selector_all(f"{SNIPPET} [data-timeline] .tl-label", "els => els.map((e) => e.dataset.runName)")
+    assert len(rows) == 3 and rows[1].startswith("fetch_data-") and rows[2].startswith("process_data-")
+    segments = page.eval_on_selector_all(
+        f"{SNIPPET} [data-timeline] rect.tl-seg",
+        "els => els.map((e) => ({run: e.dataset.runName, state: e.dataset.state, cls: e.getAttribute('class'),"
+        " x: +e.getAttribute('x'), w: +e.getAttribute('width')}))",
+    )
+    fetch = [s for s in segments if s["run"].startswith("fetch_data-")]
+    assert [s["state"] for s in fetch] == ["Pending", "Running", "AwaitingRetry", "Retrying", "Completed"]
+    waiting = fetch[2]
+    assert "st-SCHEDULED" in waiting["cls"]
+    # The 10 s wait dominates the 10.02 s flow: the AwaitingRetry segment spans most of the plot.
+    flow = [s for s in segments if s["run"] == rows[0]]
+    flow_width = flow[-1]["x"] + flow[-1]["w"] - flow[0]["x"]
+    assert waiting["w"] > 0.8 * flow_width, (waiting, flow)
+    legend = page.eval_on_selector(f"{SNIPPET} .timeline-legend", "el => el.textContent")
+    assert "AwaitingRetry" in legend and "Retrying" in legend
+    table = page.eval_on_selector(f"{SNIPPET} .timeline-table", "el => el.textContent")
+    assert "Pending +" in table and "AwaitingRetry +" in table
+
+
+def test_timeline_puts_submitted_task_runs_side_by_side(lesson) -> None:
+    page = lesson.page
+    if not page.locator(CONCURRENCY).count():
+        pytest.skip("the lesson has no concurrency snippet")
+    run(page, CONCURRENCY)
+    segments = page.eval_on_selector_all(
+        f"{CONCURRENCY} [data-timeline] rect.tl-seg[data-state='AwaitingRetry']",
+        "els => els.map((e) => [+e.getAttribute('x'), +e.getAttribute('x') + +e.getAttribute('width')])",
+    )
+    assert len(segments) == 9
+    sequential, submitted = segments[:3], segments[3:6]
+    assert sequential[0][1] <= sequential[1][0] + 1 and sequential[1][1] <= sequential[2][0] + 1
+    overlap = min(end for _, end in submitted) - max(start for start, _ in submitted)
+    assert overlap > 0.5 * (submitted[0][1] - submitted[0][0]), submitted
+
+
+def test_boot_reports_bytes_and_loads_everything_once_from_127_0_0_1(lesson) -> None:
+    page = lesson.page
+    steps = page.evaluate("window.lessonPython.steps")
+    assert any(step.startswith("Downloading Python") for step in steps), steps
+    # The wasm (9.6 MB) and the stdlib (2.5 MB) were counted as they streamed in.
+    assert page.evaluate("window.lessonPython.loadedMax") > 12_000_000
+    hosts = {urlsplit(url).netloc for url in lesson.requests}
+    assert hosts == {urlsplit(lesson.server.url).netloc}, f"requests left 127.0.0.1: {hosts}"
+    workers = page.evaluate("window.lessonPython.spawned")
+    for name in ("pyodide.asm.wasm", "python_stdlib.zip", "pyodide.asm.mjs"):
+        fetched = sum(1 for url in lesson.requests if url.endswith("/" + name))
+        assert 1 <= fetched <= workers, f"{name} fetched {fetched} times by {workers} worker(s)"

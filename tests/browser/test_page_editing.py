@@ -1,0 +1,114 @@
+"""Editing: saved across reloads, Reset with Undo, the keyboard alone, exercises."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from page_helpers import EXERCISE, LESSON, SNIPPET, arm_finished, get_code, output_text, run, set_code, wait_finished, wait_ready
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.browser
+EDIT = 'print("my own version")\n'
+
+
+def editor_text(page, snippet: str = SNIPPET) -> str:
+    return str(page.eval_on_selector(f"{snippet} .cm-content", "el => el.innerText"))
+
+
+def test_edits_survive_a_reload_and_a_changed_lesson_is_flagged(page, site_server) -> None:
+    page.goto(site_server.url + LESSON)
+    page.wait_for_function("() => window.lessonSnippets !== undefined")
+    set_code(page, SNIPPET, EDIT)
+    page.reload()
+    page.wait_for_function("() => window.lessonSnippets !== undefined")
+    # Saved edits are shown in the editor at once, before Python is ready.
+    assert "my own version" in editor_text(page)
+    assert get_code(page) == EDIT
+    assert page.locator(f"{SNIPPET} [data-changed-badge]").is_hidden()
+    # The lesson's code changes (a new build): the learner keeps their code, with a badge.
+    page.evaluate(
+        """() => {
+          for (const key of Object.keys(localStorage)) {
+            if (!key.endsWith("--pipeline")) continue;
+            const saved = JSON.parse(localStorage.getItem(key));
+            localStorage.setItem(key, JSON.stringify({ ...saved, originalHash: "an-older-lesson" }));
+          }
+        }"""
+    )
+    page.reload()
+    page.wait_for_function("() => window.lessonSnippets !== undefined")
+    assert get_code(page) == EDIT
+    assert page.locator(f"{SNIPPET} [data-changed-badge]").is_visible()
+    # Reset takes the new original, and the badge goes.
+    page.click(f"{SNIPPET} [data-reset]")
+    assert page.locator(f"{SNIPPET} [data-changed-badge]").is_hidden()
+    page.reload()
+    page.wait_for_function("() => window.lessonSnippets !== undefined")
+    assert get_code(page) == page.eval_on_selector(f"{SNIPPET} [data-source]", "el => el.value")
+
+
+def test_reset_and_its_undo(pipeline) -> None:
+    page = pipeline.page
+    original = page.eval_on_selector(f"{SNIPPET} [data-source]", "el => el.value")
+    set_code(page, SNIPPET, EDIT)
+    page.click(f"{SNIPPET} [data-reset]")
+    assert get_code(page) == original
+    undo = page.locator(f"{SNIPPET} .btn-undo")
+    assert undo.is_visible() and undo.inner_text() == "Undo reset"
+    assert page.evaluate("document.activeElement.classList.contains('btn-undo')")
+    undo.click()
+    assert get_code(page) == EDIT
+    assert "my own version" in editor_text(page)
+    assert page.locator(f"{SNIPPET} .btn-undo").count() == 0
+    assert page.evaluate(
+        "() => Object.entries(localStorage).some(([k, v]) => k.endsWith('--pipeline') && v.includes('my own version'))"
+    )
+
+
+def test_a_keyboard_only_learner_can_edit_run_and_leave_the_editor(pipeline) -> None:
+    page = pipeline.page
+    wait_ready(page)
+    page.focus(".site-title")  # where a keyboard user starts: the top of the page
+    inside = f"() => !!document.activeElement.closest(\"{SNIPPET} [data-editor]\")"
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if page.evaluate(inside):
+            break
+    else:
+        pytest.fail("Tab never reached the pipeline's editor")
+    page.wait_for_selector(f"{SNIPPET} .cm-focused")
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Enter")
+    page.keyboard.type('print("typed with the keyboard")')
+    arm_finished(page)
+    page.keyboard.press("Control+Enter")
+    assert wait_finished(page)["ok"]
+    assert "typed with the keyboard" in output_text(page)
+    # Tab indents inside the editor; Escape then Tab leaves it, to the Run button.
+    page.keyboard.press("Escape")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.matches('[data-run]')"), page.evaluate("document.activeElement.outerHTML")
+    arm_finished(page)
+    page.keyboard.press("Enter")
+    assert wait_finished(page)["ok"]
+
+
+def test_check_fails_the_starter_and_passes_the_solution(lesson) -> None:
+    page = lesson.page
+    if not page.locator(EXERCISE).count():
+        pytest.skip("the lesson has no flaky_source exercise")
+    starter = page.eval_on_selector(f"{EXERCISE} [data-source]", "el => el.value")
+    solution = (ROOT / "demo" / "flaky_source.solution.py").read_text()
+    try:
+        set_code(page, EXERCISE, starter)
+        run(page, EXERCISE, "[data-check-button]")
+        verdict = page.locator(f"{EXERCISE} [data-check-result]")
+        assert "Not yet" in verdict.inner_text() and "retries" in verdict.inner_text()
+        set_code(page, EXERCISE, solution)
+        run(page, EXERCISE, "[data-check-button]")
+        assert verdict.inner_text().startswith("✓ Passed")
+        assert page.locator(f"{EXERCISE} details.hints summary").inner_text() == "Hints"
+    finally:
+        set_code(page, EXERCISE, starter)
