@@ -17,6 +17,7 @@ Per-page results are left in the markdown-it ``env``: ``toc``, ``links`` and
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -49,6 +50,7 @@ def make_markdown(render: Render) -> MarkdownIt:
         md.use(container_plugin, name, render=_admonition(name))
     md.use(directives_plugin, render=render)
     md.core.ruler.after("attr", "only_id_and_class", _only_id_and_class)  # after attrs_block moves {…} onto its block
+    md.core.ruler.push("csp_safe_html", _csp_safe_html)
     md.core.ruler.push("toc", _toc)
     md.core.ruler.push("links", _links)
     md.add_render_rule("fence", _fence)
@@ -78,6 +80,26 @@ def _only_id_and_class(state: StateCore) -> None:
                 line,
                 f"only {{#id}} and {{.class}} attributes are allowed; got '{sorted(extra)[0]}'",
             )
+
+
+# Raw HTML the page's CSP would block (headers.py): inline scripts, event handlers, style attributes.
+_BLOCKED_HTML = re.compile(r"<script\b|<style\b|\son[a-z]+\s*=|\sstyle\s*=|javascript:", re.I)
+
+
+def _csp_safe_html(state: StateCore) -> None:
+    """Refuse raw HTML that the browser would silently block, so the author finds out at build time."""
+    for token in state.tokens:
+        candidates = [token] if token.type == "html_block" else [c for c in token.children or [] if c.type == "html_inline"]
+        for html in candidates:
+            found = _BLOCKED_HTML.search(html.content)
+            if found:
+                line = token.map[0] + 1 if token.map else 0
+                raise BuildError(
+                    state.env.get("path", "<markdown>"),
+                    line,
+                    f"raw HTML with '{found.group(0).strip()}' is blocked by the page's Content-Security-Policy; "
+                    "use Markdown, or {.class} with a rule in web/style.css",
+                )
 
 
 def _toc(state: StateCore) -> None:

@@ -9,7 +9,7 @@ import re
 import pytest
 
 import build
-from conftest import Course, needs_build_head
+from conftest import Course
 
 from lessonbuild import pyodide
 from lessonbuild.headers import meta_policy
@@ -116,7 +116,6 @@ def meta_csp(page: str) -> str:
     return html.unescape(found.group(1))
 
 
-@needs_build_head
 def test_pages_carry_the_build_s_csp(course: Course) -> None:
     course.build()
     for name in ("01-first.html", "index.html"):

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import Course, needs_build_head
+from conftest import Course
 
 from lessonbuild import pyodide
 from lessonbuild.headers import meta_policy
@@ -103,7 +103,6 @@ def test_cdn_build_pins_each_pyodide_file_by_its_sri_hash(course: Course) -> Non
     assert "connect-src 'self' https://cdn.jsdelivr.net;" in course.read("_site/_headers")
 
 
-@needs_build_head
 def test_cdn_page_carries_the_integrity_hashes_and_a_csp_allowing_that_origin(course: Course) -> None:
     site = course.build(pyodide_cdn=pyodide.DEFAULT_CDN)
     assert site.pyodide is not None

@@ -49,3 +49,26 @@ def test_attributes_other_than_id_and_class_are_refused() -> None:
     with pytest.raises(BuildError) as caught:
         make_markdown(stub_render).render("Intro.\n\n{style=\"color: red\"}\n## Heading\n", new_env("lesson/x.md"))
     assert str(caught.value) == "lesson/x.md:3: only {#id} and {.class} attributes are allowed; got 'style'"
+
+
+@pytest.mark.parametrize(
+    "html,found",
+    [
+        ('<p style="color: red">x</p>', "style="),
+        ("Click <button onclick=\"go()\">here</button>.", "onclick="),
+        ("<script>alert(1)</script>", "<script"),
+        ('<a href="javascript:void(0)">x</a>', "javascript:"),
+    ],
+)
+def test_raw_html_the_csp_would_block_is_refused(html: str, found: str) -> None:
+    with pytest.raises(BuildError) as caught:
+        make_markdown(stub_render).render(f"Intro.\n\n{html}\n", new_env("lesson/x.md"))
+    assert str(caught.value) == (
+        f"lesson/x.md:3: raw HTML with '{found}' is blocked by the page's Content-Security-Policy; "
+        "use Markdown, or {.class} with a rule in web/style.css"
+    )
+
+
+def test_harmless_raw_html_is_kept() -> None:
+    html = make_markdown(stub_render).render("Press <kbd>Ctrl</kbd>+<kbd>Enter</kbd>.\n\n<details><summary>More</summary>\n\nText.\n\n</details>\n", new_env("x.md"))
+    assert "<kbd>Ctrl</kbd>" in html and "<details><summary>More</summary>" in html

@@ -1,0 +1,55 @@
+"""The CSP in Chromium: a fixture lesson loads and runs with no policy violation.
+
+The site is served as a production host should serve it (`headers.py`: COOP,
+COEP and the header CSP, which also governs the worker that compiles Pyodide),
+with the pages' own meta CSP on top. Any ``securitypolicyviolation`` fails.
+"""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from collections.abc import Iterator
+
+import pytest
+from conftest import Course
+
+from lessonbuild.headers import ISOLATION_HEADERS, header_policy
+from lessonbuild.serve import Reloads, make_handler
+
+pytestmark = pytest.mark.browser
+SNIPPET = "[data-snippet$='--hello']"
+RECORD_VIOLATIONS = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__violations.push(`${e.effectiveDirective} blocked ${e.blockedURI || "inline"} (${e.sourceFile}:${e.lineNumber})`);
+});
+"""
+
+
+@pytest.fixture()
+def served(course: Course) -> Iterator[str]:
+    """The built fixture course behind the dev server's own handler (its headers are the production ones)."""
+    course.build()
+    headers = {**ISOLATION_HEADERS, "Content-Security-Policy": header_policy()}
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), make_handler(course.site, headers, Reloads()))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_lesson_loads_and_runs_without_a_csp_violation(page, served: str) -> None:  # type: ignore[no-untyped-def]
+    page.add_init_script(RECORD_VIOLATIONS)
+    page.goto(served + "01-first.html")
+    page.wait_for_selector(f"{SNIPPET} [data-run]:not([disabled])", timeout=60_000)
+    page.click(f"{SNIPPET} [data-run]")
+    page.wait_for_function(
+        "s => /^(Finished|Stopped|\\w+Error)/.test(document.querySelector(s + ' [data-status]').textContent)",
+        arg=SNIPPET,
+        timeout=30_000,
+    )
+    assert page.evaluate("self.crossOriginIsolated") is True
+    assert page.evaluate("window.__violations") == []
+    assert page.console_errors == []
