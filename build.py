@@ -175,6 +175,7 @@ def collect_assets(project: Project, options: Options, site: Site, pending: dict
         if path.is_file() and path.suffix != ".md" and not path.name.startswith("."):
             site.files[path.relative_to(project.lesson_dir).as_posix()] = path.read_bytes()
     site.files["_headers"] = headers.headers_file(site.pyodide.origin).encode()
+    site.files[".nojekyll"] = b""  # GitHub Pages: serve the files as they are, without running Jekyll
 
 
 # -- phase 3: render ------------------------------------------------------------------

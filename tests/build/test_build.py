@@ -22,7 +22,7 @@ def text_of(fragment: str) -> str:
 def test_build_writes_lessons_index_assets_and_pyodide(course: Course) -> None:
     site = course.build()
     names = {p.relative_to(course.site).as_posix() for p in course.site.rglob("*") if p.is_file()}
-    assert {"01-first.html", "02-second.html", "index.html", "_headers"} <= names
+    assert {"01-first.html", "02-second.html", "index.html", "_headers", ".nojekyll"} <= names
     for asset in ("style", "page", "worker", "python"):
         assert any(re.fullmatch(rf"assets/{asset}-[0-9a-f]{{10}}\.(css|js|zip)", n) for n in names), asset
     assert {f"pyodide/{f}" for f in pyodide.FILES} <= names
