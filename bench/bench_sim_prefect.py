@@ -153,15 +153,21 @@ def _quiet_prefect_env(home: str) -> dict[str, str]:
 
 
 def run_child(python: str, backend: str, tasks: int, repeats: int, big: int) -> dict[str, list[float]]:
+    """Run `child()` in a fresh process; its log lines go to a file, shown only if it fails."""
     with tempfile.TemporaryDirectory(prefix="bench-prefect-home-") as home:
-        proc = subprocess.run(
-            [python, __file__, "--child", backend, "--tasks", str(tasks), "--repeats", str(repeats), "--big", str(big)],
-            env=_quiet_prefect_env(home),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            timeout=3600,
-            check=True,
-        )
+        log_path = Path(home) / "stderr.log"
+        with open(log_path, "wb") as log:
+            proc = subprocess.run(
+                [python, __file__, "--child", backend, "--tasks", str(tasks), "--repeats", str(repeats), "--big", str(big)],
+                env=_quiet_prefect_env(home),
+                stdout=subprocess.PIPE,
+                stderr=log,
+                timeout=3600,
+                check=False,
+            )
+        if proc.returncode != 0:
+            tail = log_path.read_text(errors="replace")[-3000:]
+            raise RuntimeError(f"the {backend} benchmark process failed (exit {proc.returncode}):\n{tail}")
     return json.loads(proc.stdout.decode().strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 

@@ -23,6 +23,7 @@ from typing import IO, Callable
 
 from . import futures, runtime, states, tasks
 from .aliases import install_as_prefect
+from .context import tags
 from .events import Event, RunRecord
 from .exceptions import MissingContextError
 from .flows import Flow, flow
@@ -66,6 +67,7 @@ __all__ = [
     "state_log",
     "states",
     "subscribe",
+    "tags",
     "task",
     "tasks",
     "unmapped",

@@ -7,6 +7,8 @@ take turns.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Union
@@ -39,4 +41,23 @@ def current_flow_run() -> "FlowRun | None":
     if ctx is None:
         return None
     run = ctx.run
-    return run if run.kind == "flow" else run.flow_run  # type: ignore[return-value]
+    return run if run.kind == "flow" else run.flow_run
+
+
+# -- tags() ---------------------------------------------------------------------------
+
+_tags: ContextVar[frozenset[str]] = ContextVar("sim_prefect_tags", default=frozenset())
+
+
+def current_tags() -> frozenset[str]:
+    return _tags.get()
+
+
+@contextmanager
+def tags(*new_tags: str) -> Iterator[set[str]]:
+    """Add tags to every run created inside the block (``prefect.tags``); yields all current tags."""
+    token = _tags.set(_tags.get() | frozenset(new_tags))
+    try:
+        yield set(_tags.get())
+    finally:
+        _tags.reset(token)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Iterator
+from collections.abc import Generator
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -184,7 +184,7 @@ class TaskRun(Run):
 
     def __init__(
         self,
-        task: Task[..., Any],
+        task: Task[Any],
         parameters: dict[str, Any],
         wait_for: list[Any] | None = None,
         submitted: bool = False,
@@ -196,6 +196,7 @@ class TaskRun(Run):
         self.flow_run = context.current_flow_run()
         self.flow_run_id = self.flow_run.id if self.flow_run is not None else None
         self.parameters = parameters
+        self.tags = task.tags | context.current_tags()
         self.wait_for = wait_for
         self.submitted = submitted
         if task.log_prints is not None:
@@ -237,7 +238,7 @@ class TaskRun(Run):
         # The scheduler enters the run's context before each step.
         return Job(self.steps(), enter=lambda: context.enter(context.RunContext(self, self.log_prints)))
 
-    def steps(self) -> Iterator[Sleep | WaitFor]:
+    def steps(self) -> Generator[Sleep | WaitFor, None, None]:
         from .futures import PrefectFuture, collect_upstream, resolve_inputs
 
         upstream = collect_upstream(self.parameters, [])
@@ -387,7 +388,7 @@ class TaskRun(Run):
         return None  # e.g. NotReady: Prefect returns None as well
 
 
-def run_task(task: Task[..., Any], parameters: dict[str, Any], wait_for: list[Any] | None, return_type: ReturnType) -> Any:
+def run_task(task: Task[Any], parameters: dict[str, Any], wait_for: list[Any] | None, return_type: ReturnType) -> Any:
     """A direct task call: runs now, in the caller's place, until it is done."""
     run = TaskRun(task, parameters, wait_for)
     scheduler = run.session.scheduler
@@ -418,12 +419,13 @@ class SubflowTracker(Run):
 class FlowRun(Run):
     kind = "flow"
 
-    def __init__(self, flow: Flow[..., Any], parameters: dict[str, Any]) -> None:
+    def __init__(self, flow: Flow[Any], parameters: dict[str, Any]) -> None:
         s = session()
         setup_logging()
         ctx = context.current()
         self.flow = flow
         self.parameters = parameters
+        self.tags = set(context.current_tags())
         self.parent = ctx.run if ctx else None
         self.flow_run = self
         self.log_prints = bool(flow.log_prints)
@@ -554,7 +556,7 @@ class FlowRun(Run):
         self._raised = exc
 
 
-def run_flow(flow: Flow[..., Any], parameters: dict[str, Any], return_type: ReturnType) -> Any:
+def run_flow(flow: Flow[Any], parameters: dict[str, Any], return_type: ReturnType) -> Any:
     run = FlowRun(flow, parameters)
     args, kwargs = flow.split_parameters(parameters)
     return run.run(args, kwargs, return_type)

@@ -166,12 +166,12 @@ class StateLog:
         self._runs: dict[str, RunRecord] = {}
 
     def __call__(self, event: Event) -> None:
-        kind = type(event)
-        if kind is StateChanged:
-            record = self._runs.get(event.run_id)  # type: ignore[union-attr]
+        # `type(...) is` rather than isinstance: this runs for every event.
+        if type(event) is StateChanged:
+            record = self._runs.get(event.run_id)
             if record is not None:
-                record.states.append(event.state)  # type: ignore[union-attr]
-        elif kind is RunCreated:
+                record.states.append(event.state)
+        elif type(event) is RunCreated:
             self._runs[event.run_id] = RunRecord(
                 event.run_id, event.kind, event.name, event.owner, event.parent_id,
                 event.flow_run_id, event.tracks,

@@ -7,6 +7,7 @@ fails with ``FlowDecorator.__call__() got an unexpected keyword argument``.
 from __future__ import annotations
 
 import copy
+import hashlib
 import inspect
 from collections.abc import Callable, Iterable
 from typing import Any, Generic, TypeVar
@@ -51,7 +52,7 @@ class Flow(Generic[R]):
         self.fn = fn
         self.shape = CallShape(fn)
         self.name = name or names.flow_name_from_function(fn.__name__)
-        self.version = version
+        self.version = version or _source_hash(fn)
         self.flow_run_name = flow_run_name
         self.retries = retries or 0
         self.retry_delay_seconds = retry_delay_seconds or 0
@@ -116,6 +117,18 @@ class Flow(Generic[R]):
         raise NotImplementedError(
             "flow.deploy() needs a Prefect server and a work pool, which cannot run here."
         )
+
+
+def _source_hash(fn: Callable[..., Any]) -> str | None:
+    """Prefect's default flow version: the md5 of the file that defines the flow."""
+    try:
+        path = inspect.getsourcefile(fn)
+        if path is None:
+            return None
+        with open(path, "rb") as source:
+            return hashlib.md5(source.read(), usedforsecurity=False).hexdigest()
+    except (OSError, TypeError):
+        return None  # no file: the REPL, the browser's in-memory code
 
 
 class FlowDecorator:

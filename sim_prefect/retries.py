@@ -53,6 +53,7 @@ def clamped_poisson_interval(
 def retry_delay(task: Any, retries_so_far: int, rng: random.Random) -> float:
     """The delay before retry number ``retries_so_far + 1``."""
     configured = task.retry_delay_seconds
+    delay: float
     if isinstance(configured, Sequence):
         delay = configured[min(retries_so_far, len(configured) - 1)]
     else:

@@ -51,7 +51,7 @@ class Session:
     scheduler: Scheduler = field(init=False)
     # Python's "once per location" memory for the warnings we raise: a new session
     # is like a new process.
-    warnings_registry: dict[object, object] = field(default_factory=dict)
+    warnings_registry: dict[str | tuple[str, type[Warning], int], int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.scheduler = Scheduler(self.clock)
@@ -133,7 +133,7 @@ def terminal_sink(event: Event) -> None:
     stream = sys.stderr
     line = format_record(event)
     colours = _colours(stream)
-    if colours is not False:
+    if colours is not False and colours is not True:
         line = to_ansi(style_runs(line), colours)
     stream.write(line + "\n")
     stream.flush()
@@ -160,7 +160,7 @@ def configure(
             raise ValueError(
                 f"SIM_PREFECT_MODE must be one of {', '.join(MODES)}; got {env_mode!r}"
             )
-        mode = env_mode  # type: ignore[assignment]
+        mode = env_mode  # type: ignore[assignment,unused-ignore]
     assert mode is not None
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}; got {mode!r}")

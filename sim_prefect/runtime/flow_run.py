@@ -6,6 +6,7 @@ Attributes: ``id``, ``name``, ``flow_name``, ``parameters``, ``run_count``,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .. import context
@@ -23,13 +24,13 @@ def _parent_flow_run_id() -> str | None:
     return parent.flow_run.id if parent is not None else None
 
 
-_FIELDS = {
+_FIELDS: dict[str, Callable[[], Any]] = {
     "id": lambda: _run().id if _run() else None,
     "name": lambda: _run().name if _run() else None,
     "flow_name": lambda: _run().flow.name if _run() else None,
     "parameters": lambda: dict(_run().parameters) if _run() else {},
     "run_count": lambda: _run().run_count if _run() else 0,
-    "tags": lambda: [],  # sim_prefect has no `tags()` context; flows carry no tags
+    "tags": lambda: sorted(_run().tags) if _run() else [],
     "parent_flow_run_id": _parent_flow_run_id,
 }
 

@@ -6,6 +6,7 @@ Attributes: ``id``, ``name``, ``task_name``, ``parameters``, ``run_count``,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .. import context
@@ -18,13 +19,13 @@ def _run() -> Any:
     return ctx.run if ctx is not None and ctx.run.kind == "task" else None
 
 
-_FIELDS = {
+_FIELDS: dict[str, Callable[[], Any]] = {
     "id": lambda: _run().id if _run() else None,
     "name": lambda: _run().name if _run() else None,
     "task_name": lambda: _run().task.name if _run() else None,
     "parameters": lambda: dict(_run().parameters) if _run() else {},
     "run_count": lambda: _run().run_count if _run() else 0,
-    "tags": lambda: sorted(_run().task.tags) if _run() else [],
+    "tags": lambda: sorted(_run().tags) if _run() else [],
 }
 
 

@@ -97,3 +97,20 @@ def test_classes_report_prefects_module_paths() -> None:
     assert exceptions.CancelledRun.__module__ == "prefect.exceptions"
     assert futures.PrefectFutureList.__module__ == "prefect.futures"
     assert sim_prefect.Task.__module__ == "prefect.tasks" and sim_prefect.Flow.__module__ == "prefect.flows"
+
+
+def test_tags_context_adds_tags_to_runs_made_inside_it(sim) -> None:
+    @task(tags=["own"])
+    def t() -> list[str]:
+        return runtime.task_run.tags
+
+    @flow
+    def f() -> tuple[list[str], list[str]]:
+        return runtime.flow_run.tags, t()
+
+    with sim_prefect.tags("nightly", "demo") as current:
+        assert current == {"nightly", "demo"}
+        inside = f()
+    outside = f()
+    assert inside == (["demo", "nightly"], ["demo", "nightly", "own"])
+    assert outside == ([], ["own"])
