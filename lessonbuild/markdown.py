@@ -25,6 +25,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markupsafe import escape
 from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.anchors.index import slugify
 from mdit_py_plugins.attrs import attrs_block_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
@@ -45,7 +46,7 @@ def make_markdown(render: Render) -> MarkdownIt:
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(front_matter_plugin)
     md.use(attrs_block_plugin)
-    md.use(anchors_plugin, min_level=2, max_level=3, permalink=True, permalinkSymbol="#")
+    md.use(anchors_plugin, min_level=2, max_level=3, slug_func=slug, permalink=True, permalinkSymbol="#")
     for name in ADMONITIONS:
         md.use(container_plugin, name, render=_admonition(name))
     md.use(directives_plugin, render=render)
@@ -55,6 +56,12 @@ def make_markdown(render: Render) -> MarkdownIt:
     md.core.ruler.push("links", _links)
     md.add_render_rule("fence", _fence)
     return md
+
+
+def slug(title: str) -> str:
+    """GitHub's anchor for a heading (mdit-py-plugins' `slugify`); "section" when nothing is left of it."""
+    made = slugify(title)
+    return made if made.strip("-") else "section"
 
 
 def new_env(path: str, **extra: Any) -> dict[str, Any]:
