@@ -30,6 +30,7 @@ from typing import Literal
 from .clock import Clock, FastForwardClock, SystemClock, VirtualClock
 from .events import Event, EventBus, LogEmitted, StateLog
 from .formatting import format_record, style_runs, to_ansi
+from . import tracebacks
 from .scheduler import Scheduler
 
 Mode = Literal["real", "fast", "deterministic"]
@@ -168,6 +169,7 @@ def configure(
         seed = int(os.environ["SIM_PREFECT_SEED"])
     if seed is None and mode == "deterministic":
         seed = 0
+    tracebacks.relative_paths = mode == "deterministic"
     _session = Session(
         mode=mode,
         clock=_make_clock(mode, start),

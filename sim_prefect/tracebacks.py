@@ -31,13 +31,19 @@ def user_frames(
     return [f for f in tb if not is_internal(f.filename, hidden)]
 
 
-def display_path(filename: str) -> str:
-    """A script's path as the learner typed it: relative to the working folder.
+# Set by `sim_prefect.configure()`: True in deterministic mode only.
+relative_paths = False
 
-    Since Python 3.9, ``python demo.py`` gives the script an absolute path; shown
-    relative, the same demo prints the same traceback on every machine.
+
+def display_path(filename: str) -> str:
+    """A script's path in a traceback: as Python gives it, or relative in deterministic mode.
+
+    Since Python 3.9, ``python demo.py`` gives the script an absolute path, and
+    Prefect's tracebacks show it. Deterministic mode promises the same bytes on
+    every machine, so there a path under the working folder is shown relative to
+    it (a deviation listed in PORT.yaml); the other modes show what Prefect shows.
     """
-    if os.path.isabs(filename):
+    if relative_paths and os.path.isabs(filename):
         relative = os.path.relpath(filename)
         if not relative.startswith(os.pardir):
             return relative

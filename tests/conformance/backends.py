@@ -119,12 +119,12 @@ class Backend:
 
 
 class SimBackend(Backend):
-    """sim_prefect in deterministic mode: virtual clock, seeded names."""
+    """sim_prefect in fast mode, as the page runs it: real time, waits skipped, random names."""
 
     name = "sim"
 
     def env(self) -> dict[str, str]:
-        return {**_base_env(), "SIM_PREFECT_MODE": "deterministic"}
+        return {**_base_env(), "SIM_PREFECT_MODE": "fast"}
 
 
 class RealBackend(Backend):
