@@ -11,6 +11,8 @@ const SVG = "http://www.w3.org/2000/svg";
 const TYPES = ["SCHEDULED", "PENDING", "RUNNING", "PAUSED", "COMPLETED", "FAILED", "CRASHED", "CANCELLING", "CANCELLED"];
 const FINAL = new Set(["COMPLETED", "FAILED", "CRASHED", "CANCELLED"]);
 const ROW_H = 24;
+const STACKED_ROW_H = 34;
+const STACK_BELOW = 520; // px of chart width
 const BAR_H = 14;
 const AXIS_H = 22;
 const MIN_SEGMENT = 3;
@@ -136,12 +138,15 @@ export class Timeline {
   }
 
   renderChart(rows, t0, t1) {
-    const width = Math.max(this.chart.clientWidth || 600, 240);
+    const width = Math.max(this.chart.clientWidth || 600, 200);
     this.width = width;
-    const labelW = Math.round(Math.min(190, Math.max(88, width * 0.3)));
+    // Narrow screens put each run's name above its bar, so names keep the whole width.
+    const stacked = width < STACK_BELOW;
+    const labelW = stacked ? 4 : Math.round(Math.min(190, Math.max(88, width * 0.3)));
+    const rowH = stacked ? STACKED_ROW_H : ROW_H;
     const right = 10;
     const plotW = width - labelW - right;
-    const height = AXIS_H + rows.length * ROW_H + 4;
+    const height = AXIS_H + rows.length * rowH + 4;
     const x = (t) => labelW + ((t - t0) / (t1 - t0)) * plotW;
     const svg = svgEl("svg", {
       width, height, viewBox: `0 0 ${width} ${height}`, role: "img",
@@ -154,15 +159,14 @@ export class Timeline {
       svg.append(svgEl("line", { class: "tl-grid", x1: tx, x2: tx, y1: AXIS_H - 4, y2: height }));
       svg.append(svgEl("text", { class: "tl-tick", x: tx, y: AXIS_H - 8, "text-anchor": k === 0 ? "start" : "middle" }, tickLabel(k * step, step)));
     }
+    const labels = [];
     rows.forEach(({ run, depth }, i) => {
-      const y = AXIS_H + i * ROW_H;
+      const y = AXIS_H + i * rowH;
       const indent = Math.min(depth, 4) * 10;
-      const maxChars = Math.max(4, Math.floor((labelW - indent - 8) / 7));
-      const label = run.name.length > maxChars ? run.name.slice(0, maxChars - 1) + "…" : run.name;
       const text = svgEl("text", {
-        class: `tl-label tl-${run.kind}`, x: 4 + indent, y: y + ROW_H / 2 + 4, "data-run-name": run.name,
-      }, label);
-      text.append(svgEl("title", {}, `${run.kind} run '${run.name}' (${run.kind} ${run.owner})`));
+        class: `tl-label tl-${run.kind}`, x: 4 + indent, y: stacked ? y + 12 : y + rowH / 2 + 4, "data-run-name": run.name,
+      }, run.name);
+      labels.push({ text, room: (stacked ? width : labelW) - indent - 10, title: `${run.kind} run '${run.name}' (${run.kind} ${run.owner})` });
       svg.append(text);
       let cursor = -Infinity;
       run.states.forEach((state, j) => {
@@ -177,7 +181,7 @@ export class Timeline {
         cursor = end;
         const rect = svgEl("rect", {
           class: `tl-seg st-${state.type}${isLast && !FINAL.has(state.type) && !this.finished ? " is-open" : ""}`,
-          x: start, y: y + (ROW_H - BAR_H) / 2, width: end - start, height: BAR_H, rx: 2,
+          x: start, y: stacked ? y + 16 : y + (rowH - BAR_H) / 2, width: end - start, height: BAR_H, rx: 2,
           "data-state": state.name, "data-run-name": run.name,
         });
         const until = next ? ` until +${formatSeconds(next.t - t0)}` : "";
@@ -186,6 +190,10 @@ export class Timeline {
       });
     });
     this.chart.replaceChildren(svg);
+    for (const { text, room, title } of labels) {
+      fitLabel(text, room);
+      text.append(svgEl("title", {}, title));
+    }
   }
 
   renderLegend() {
@@ -216,6 +224,17 @@ export class Timeline {
       ));
     }
     this.table.replaceChildren(caption, head, body);
+  }
+}
+
+/** Shorten a run's name with an ellipsis until it fits (the full name goes in its <title>). */
+function fitLabel(text, room) {
+  const name = text.textContent;
+  if (typeof text.getComputedTextLength !== "function" || text.getComputedTextLength() <= room) return;
+  let keep = name.length;
+  while (keep > 3 && text.getComputedTextLength() > room) {
+    keep -= 1;
+    text.textContent = name.slice(0, keep) + "…";
   }
 }
 

@@ -41,10 +41,10 @@ self.onmessage = (event) => {
 // -- boot, with a byte count of the big downloads ----------------------------------------
 
 class DownloadMeter {
-  constructor() {
+  constructor(bigFiles) {
     this.loaded = 0;
     this.total = 0;
-    this.open = 0;
+    this.waitingFor = new Set(bigFiles); // Pyodide's own downloads: then it starts up
     this.step = "Downloading Python…";
     this.lastPost = 0;
   }
@@ -66,18 +66,17 @@ class DownloadMeter {
    * same download, not a second request), so the original body stays native and
    * WebAssembly.instantiateStreaming compiles it off this thread as usual.
    */
-  count(response) {
+  count(response, name = "") {
     if (!response.ok || !response.body) return response;
     const encoded = response.headers.get("Content-Encoding");
     const length = Number(response.headers.get("Content-Length"));
     // With Content-Encoding the length is the compressed size, but the body we count is not.
     if (!encoded && length > 0) this.total += length;
-    this.open += 1;
-    this.drain(response.clone().body.getReader(), Boolean(encoded));
+    this.drain(response.clone().body.getReader(), Boolean(encoded), name);
     return response;
   }
 
-  async drain(reader, encoded) {
+  async drain(reader, encoded, name) {
     try {
       for (;;) {
         const { done, value } = await reader.read();
@@ -89,8 +88,7 @@ class DownloadMeter {
     } catch {
       /* the download failed: Pyodide reports that itself */
     }
-    this.open -= 1;
-    if (this.open === 0 && this.step.startsWith("Downloading")) this.setStep("Starting Python…");
+    if (this.waitingFor.delete(name) && this.waitingFor.size === 0) this.setStep("Starting Python…");
   }
 }
 
@@ -105,7 +103,7 @@ function meterFetches(meter, names, integrity) {
     const file = url.slice(url.lastIndexOf("/") + 1);
     const options = integrity[file] && !(input instanceof Request) ? { ...init, integrity: integrity[file] } : init;
     const promise = original(input, options);
-    return names.includes(file) ? promise.then((r) => meter.count(r)) : promise;
+    return names.includes(file) ? promise.then((r) => meter.count(r, file)) : promise;
   };
   return () => {
     self.fetch = original;
@@ -119,7 +117,8 @@ async function boot({ pyodideUrl, pythonUrl, integrity = {}, interruptBuffer, pa
   const phases = {};
   const pageOrigin = pageTimeOrigin ?? performance.timeOrigin;
   at("worker");
-  const meter = new DownloadMeter();
+  const bigFiles = ["pyodide.asm.wasm", "python_stdlib.zip"];
+  const meter = new DownloadMeter(bigFiles);
   meter.post(true);
   // Our own package downloads alongside Pyodide's files instead of after them.
   const ourPython = fetch(pythonUrl).then((response) => {
@@ -128,7 +127,7 @@ async function boot({ pyodideUrl, pythonUrl, integrity = {}, interruptBuffer, pa
     return response.arrayBuffer();
   });
   ourPython.catch(() => {});
-  const restoreFetch = meterFetches(meter, ["pyodide.asm.wasm", "python_stdlib.zip"], integrity);
+  const restoreFetch = meterFetches(meter, bigFiles, integrity);
   let pyodide;
   try {
     const { loadPyodide } = await import(pyodideUrl + "pyodide.mjs");

@@ -15,6 +15,7 @@ from page_helpers import SNIPPET, run
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 pytestmark = pytest.mark.browser
+FRAME = "() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))"
 
 
 def axe_violations(page) -> list[dict]:
@@ -60,8 +61,13 @@ def test_screenshots_fit_the_screen(pipeline, artifacts, width, scheme) -> None:
             box = page.locator(selector).bounding_box()
             assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, (selector, box)
             assert box["height"] >= 24, f"{selector} is too small to tap: {box}"
+        # A viewport as tall as the snippet: CodeMirror draws only the lines in view.
+        height = page.locator(SNIPPET).bounding_box()["height"]
+        page.set_viewport_size({"width": width, "height": int(height) + 100})
         page.locator(SNIPPET).scroll_into_view_if_needed()
+        page.evaluate(FRAME)
         page.locator(SNIPPET).screenshot(path=str(artifacts / f"snippet-{width}-{scheme}.png"))
+        page.set_viewport_size({"width": width, "height": 900})
         page.evaluate("window.scrollTo(0, 0)")
         page.screenshot(path=str(artifacts / f"top-{width}-{scheme}.png"))
     finally:

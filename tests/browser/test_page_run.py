@@ -17,12 +17,17 @@ pytestmark = pytest.mark.browser
 CONCURRENCY = "[data-snippet$='--concurrency']"
 
 
-def test_page_shows_expected_output_and_disabled_run_before_python_is_ready(page, site_server) -> None:
+def test_page_shows_expected_output_and_disabled_run_before_python_is_ready(page, site_server, artifacts) -> None:
     page.goto(site_server.url + LESSON)
     shown = page.eval_on_selector(f"{SNIPPET} [data-output]", "el => el.textContent")
     assert shown == Demo(ROOT / "demo" / "pipeline.py").expected()
     assert page.locator(f"{SNIPPET} [data-run]").is_disabled()
     assert page.locator(f"{SNIPPET} [data-run]").inner_text() == "Run"
+    # While Python loads: the step in words, and the bytes so far.
+    page.wait_for_function(f"() => /MB$/.test(document.querySelector(\"{SNIPPET} [data-load-bytes]\").textContent)")
+    assert page.locator(f"{SNIPPET} [data-load-progress]").is_visible()
+    assert status_text(page).startswith(("Downloading Python", "Starting Python", "Loading sim_prefect"))
+    page.locator(f"{SNIPPET} [data-controls]").screenshot(path=str(artifacts / "loading-controls.png"))
 
 
 def test_run_prints_the_expected_state_log(pipeline) -> None:

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 
 LOOP = "n = 0\nwhile True:\n    n += 1\n"
 FLOOD = "i = 0\nwhile True:\n    print('line', i)\n    i += 1\n"
-FLOOD_NO_NEWLINE = "while True:\n    print('x', end='')\n"
+FLOOD_NO_NEWLINE = "while True:\n    print('x' * 50, end='')\n"
 
 FRAME_DELAY = """() => new Promise((resolve) => {
   const started = performance.now();
