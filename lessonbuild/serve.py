@@ -3,7 +3,9 @@
 It sends the same headers a production host should (`headers.py`): COOP/COEP,
 which make the page cross-origin isolated so Stop can interrupt Python at once,
 and the CSP. Live reload is a Server-Sent Events stream at ``/__reload`` that
-page.js listens to only when the page comes from this server: ``data: reload``
+page.js listens to only when the page comes from this server (every response
+carries ``Server-Timing: livereload``, visible to the page in
+``performance.getEntriesByType("navigation")[0].serverTiming``): ``data: reload``
 after each successful rebuild, and ``event: build-error`` with the one-line
 error when a rebuild fails (the last good site stays up).
 
@@ -104,6 +106,9 @@ def make_handler(site: Path, headers: dict[str, str], reloads: Reloads) -> Any:
             for key, value in headers.items():
                 self.send_header(key, value)
             self.send_header("Cache-Control", "no-cache")
+            # Lets page.js know, from its own navigation timing and without a request, that
+            # /__reload exists here (a probe on a static host would log a 404).
+            self.send_header("Server-Timing", 'livereload;desc="/__reload"')
             super().end_headers()
 
         def guess_type(self, path: Any) -> str:

@@ -169,6 +169,7 @@ def test_serve_rebuilds_on_save_and_tells_the_page_to_reload(course: Course) -> 
         assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
         assert headers["Cross-Origin-Embedder-Policy"] == "require-corp"
         assert "'wasm-unsafe-eval'" in headers["Content-Security-Policy"]
+        assert headers["Server-Timing"] == 'livereload;desc="/__reload"'
     finally:
         events.close()
         server.close()
