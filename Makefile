@@ -6,26 +6,32 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8000
+# Extra build options, e.g. `make build BUILD_FLAGS=--pyodide-cdn` to load Pyodide from a CDN.
+BUILD_FLAGS ?=
 
 BASE_STAMP := $(VENV)/.installed-base
 TEST_STAMP := $(VENV)/.installed-test
 BENCH_STAMP := $(VENV)/.installed-bench
 NODE_STAMP := node_modules/.installed
 
-.PHONY: serve build test check update-expected bench chromium clean
+.PHONY: serve build test check strict update-expected bench chromium clean
 
 serve: $(BASE_STAMP) $(NODE_STAMP)
-	$(PY) build.py --serve --port $(PORT)
+	$(PY) build.py --serve --port $(PORT) $(BUILD_FLAGS)
 
 build: $(BASE_STAMP) $(NODE_STAMP)
-	$(PY) build.py
+	$(PY) build.py $(BUILD_FLAGS)
 
 test: $(TEST_STAMP) $(NODE_STAMP) chromium
 	$(PY) -m pytest
 
-# Run every demo in CPython against its expected log, and check the built site's links.
+# Run every demo in CPython against its expected log, check the exercises, build, check links.
 check: $(BASE_STAMP) $(NODE_STAMP)
 	$(PY) build.py --check
+
+# Build with warnings as errors, exercises checked.
+strict: $(BASE_STAMP) $(NODE_STAMP)
+	$(PY) build.py --strict
 
 # Rewrite the expected logs from the demos, and show what changed (review the diff!).
 update-expected: $(BASE_STAMP)
