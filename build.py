@@ -150,6 +150,7 @@ def start_assets(project: Project, cache: BuildCache, pool: ThreadPoolExecutor) 
         "style.css": ([web / "style.css"], css),
         "page.js": (scripts, lambda: bundle.page_script(web, code)),
         "worker.js": (scripts, lambda: bundle.worker_script(web, code)),
+        "editor.js": (scripts, lambda: bundle.editor_script(web, code)),
         "python.zip": (python, lambda: assets.python_zip(code)),
     }
     return {

@@ -1,9 +1,13 @@
 """The page's JavaScript, bundled for the browser by esbuild (npm ``esbuild``).
 
-``web/page.js`` imports the editor (CodeMirror 6 from node_modules) and the
-page's own modules; esbuild turns them into one minified ES module. The worker
-(``web/worker.js``) is minified the same way; Pyodide itself is not bundled: the
-worker imports it at run time from the self-hosted ``pyodide/`` folder.
+Three entry points, each one minified ES module:
+
+- ``web/page.js``: the page's own code (worker host, snippets, output, timeline),
+  small, so the Python worker starts as early as possible;
+- ``web/editor.js``: CodeMirror 6 from node_modules, which the page imports
+  when an editor is first needed (its URL is the body's ``data-editor-url``);
+- ``web/worker.js``: the worker. Pyodide itself is not bundled: the worker
+  imports it at run time from ``pyodide/`` (or the CDN).
 
 The bundles are build outputs: build.py fingerprints them into ``_site/assets``;
 nothing generated is committed. esbuild is installed by ``npm ci`` from
@@ -60,3 +64,7 @@ def page_script(web_dir: Path, project_root: Path) -> bytes:
 
 def worker_script(web_dir: Path, project_root: Path) -> bytes:
     return bundle(web_dir / "worker.js", project_root)
+
+
+def editor_script(web_dir: Path, project_root: Path) -> bytes:
+    return bundle(web_dir / "editor.js", project_root)

@@ -2,13 +2,20 @@
 // Edits are saved per snippet in localStorage; a badge says when the lesson's
 // original code changed since the learner edited it; Reset can be undone.
 
-import { createEditor } from "./editor.js";
 import { OutputView } from "./output.js";
 import { Timeline } from "./timeline.js";
 
 const STORAGE_PREFIX = "prefect-in-practice:snippet:";
 const MAC = /Mac|iPhone|iPad/.test(globalThis.navigator?.platform || globalThis.navigator?.userAgent || "");
 const MOD = MAC ? "⌘" : "Ctrl";
+
+// The editor (CodeMirror) is a bundle of its own, loaded on first need: the page's
+// own script stays small, so the Python worker starts sooner.
+let editorModule = null;
+function loadEditorModule() {
+  editorModule ??= import(new URL(document.body.dataset.editorUrl, document.baseURI).href);
+  return editorModule;
+}
 
 export class Snippet {
   constructor(root, host) {
@@ -48,8 +55,8 @@ export class Snippet {
 
   /**
    * Saved edits show at once. Otherwise the build's highlighted code stays until the
-   * learner reaches for it (pointer or keyboard) or Python is ready: mounting
-   * CodeMirror costs main-thread time that Python's boot can use better.
+   * learner reaches for it (pointer or keyboard) or Python is ready: loading and
+   * mounting CodeMirror costs time that Python's boot can use better.
    */
   prepareEditor() {
     const keys = this.root.querySelector("[data-keys]");
@@ -59,9 +66,11 @@ export class Snippet {
     }
     this.keys = keys;
     this.mount = this.root.querySelector("[data-editor]");
+    this.plainCode = null; // code set before the editor mounted
     const saved = this.load();
     if (saved && saved.originalHash !== this.originalHash) this.changedBadge.hidden = false;
     if (saved) {
+      this.showPlain(saved.code);
       this.ensureEditor();
       return;
     }
@@ -70,16 +79,20 @@ export class Snippet {
     mount.setAttribute("role", "group");
     mount.setAttribute("aria-label", `Code of ${this.filename}; focus it to edit`);
     const onPointer = (event) => {
-      const view = this.ensureEditor().view;
-      view.focus();
-      const pos = view.posAtCoords({ x: event.clientX, y: event.clientY });
-      if (pos !== null) view.dispatch({ selection: { anchor: pos } });
       event.preventDefault();
+      const at = { x: event.clientX, y: event.clientY };
+      this.ensureEditor().then((editor) => {
+        editor.view.focus();
+        const pos = editor.view.posAtCoords(at);
+        if (pos !== null) editor.view.dispatch({ selection: { anchor: pos } });
+      });
     };
-    const onFocus = () => this.ensureEditor().focus();
+    const onFocus = () => this.ensureEditor().then((editor) => editor.focus());
+    mount.addEventListener("pointerenter", loadEditorModule, { once: true });
     mount.addEventListener("pointerdown", onPointer, { once: true });
     mount.addEventListener("focus", onFocus, { once: true });
     this.disarm = () => {
+      mount.removeEventListener("pointerenter", loadEditorModule);
       mount.removeEventListener("pointerdown", onPointer);
       mount.removeEventListener("focus", onFocus);
       mount.removeAttribute("tabindex");
@@ -88,26 +101,44 @@ export class Snippet {
     };
   }
 
+  /** The code as plain text in the fallback, until the editor takes over. */
+  showPlain(code) {
+    const pre = this.mount.querySelector("pre");
+    if (pre && !this.editor) pre.textContent = code;
+  }
+
+  /** Resolves with the mounted editor, loading CodeMirror first if needed. */
   ensureEditor() {
-    if (this.editor) return this.editor;
-    this.disarm?.();
-    this.editor = createEditor({
-      parent: this.mount,
-      doc: this.load()?.code ?? this.original,
-      label: `Code of ${this.filename}`,
-      describedBy: this.keys?.id,
-      onRun: () => this.start("run"),
-      onChange: () => this.onEdit(),
+    this.editorReady ??= loadEditorModule().then(({ createEditor }) => {
+      this.disarm?.();
+      this.editor = createEditor({
+        parent: this.mount,
+        doc: this.code,
+        label: `Code of ${this.filename}`,
+        describedBy: this.keys?.id,
+        onRun: () => this.start("run"),
+        onChange: () => this.onEdit(),
+      });
+      this.plainCode = null;
+      return this.editor;
     });
-    return this.editor;
+    return this.editorReady;
   }
 
   get code() {
-    return this.editor ? this.editor.code : (this.load()?.code ?? this.original);
+    if (this.editor) return this.editor.code;
+    return this.plainCode ?? this.load()?.code ?? this.original;
   }
 
   set code(value) {
-    this.ensureEditor().code = value; // onEdit saves it
+    if (this.editor) {
+      this.editor.code = value; // onEdit saves it
+      return;
+    }
+    this.plainCode = value;
+    this.showPlain(value);
+    this.onEdit();
+    this.ensureEditor();
   }
 
   onEdit() {
@@ -159,7 +190,7 @@ export class Snippet {
     const before = this.load();
     this.dropUndo();
     this.code = this.original; // saving the original clears the stored edits and the badge
-    this.editor.clearError();
+    this.editor?.clearError();
     this.setStatus("Reset to the lesson's code. Undo reset brings yours back.", { sticky: true });
     const undo = document.createElement("button");
     undo.type = "button";
@@ -175,7 +206,7 @@ export class Snippet {
         this.changedBadge.hidden = before.originalHash === this.originalHash;
       }
       this.setStatus("Your code is back.", { sticky: true });
-      this.editor.focus();
+      this.ensureEditor().then((editor) => editor.focus());
     });
     this.resetButton.after(undo);
     this.undoButton = undo;
@@ -250,7 +281,7 @@ export class Snippet {
     this.root.classList.remove("is-running");
     const ms = Math.round(performance.now() - started);
     this.timeline.finish();
-    this.report(kind, result, ms);
+    await this.report(kind, result, ms);
     this.onHostStatus(this.host.status);
     this.root.dispatchEvent(new CustomEvent("run-finished", {
       detail: { ...result, ms, kind, stopMs: handle.stopRequestedAt ? performance.now() - handle.stopRequestedAt : null },
@@ -266,7 +297,7 @@ export class Snippet {
     if (shown.length) this.output.push(shown);
   }
 
-  report(kind, result, ms) {
+  async report(kind, result, ms) {
     const error = result.error;
     if (result.stopped || error?.interrupted) {
       this.output.notice(`Stopped after ${seconds(ms)}.`);
@@ -274,11 +305,11 @@ export class Snippet {
     } else if (error) {
       const where = error.line ? ` on line ${error.line}` : "";
       this.setStatus(`${error.type}${where}: ${truncate(error.message, 120)}`, { sticky: true });
-      if (error.line) this.ensureEditor().markError(error.line);
     } else {
       this.setStatus(`Finished in ${seconds(ms)}.`, { sticky: true });
     }
     if (kind === "check") this.showCheck(result);
+    if (error?.line && !error.interrupted && !result.stopped) (await this.ensureEditor()).markError(error.line);
   }
 
   stop() {

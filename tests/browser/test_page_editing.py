@@ -14,6 +14,7 @@ EDIT = 'print("my own version")\n'
 
 
 def editor_text(page, snippet: str = SNIPPET) -> str:
+    page.wait_for_selector(f"{snippet} .cm-content")
     return str(page.eval_on_selector(f"{snippet} .cm-content", "el => el.innerText"))
 
 
