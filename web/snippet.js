@@ -17,6 +17,24 @@ function loadEditorModule() {
   return editorModule;
 }
 
+// Once Python is ready, the editors mount one per idle moment, in page order, so a
+// click is never stuck behind all of them at once.
+const idleQueue = [];
+function mountWhenIdle(snippet) {
+  idleQueue.push(snippet);
+  if (idleQueue.length === 1) nextIdleMount();
+}
+function nextIdleMount() {
+  const idle = globalThis.requestIdleCallback ?? ((fn) => setTimeout(fn, 50));
+  idle(() => {
+    const snippet = idleQueue.shift();
+    if (!snippet) return;
+    snippet.ensureEditor().finally(() => {
+      if (idleQueue.length) nextIdleMount();
+    });
+  }, { timeout: 2000 });
+}
+
 export class Snippet {
   constructor(root, host) {
     this.root = root;
@@ -223,9 +241,9 @@ export class Snippet {
   // -- status ---------------------------------------------------------------------------
 
   onHostStatus(status) {
-    if (status.state === "ready" && !this.editor && !this.idleMount) {
-      const idle = globalThis.requestIdleCallback ?? ((fn) => setTimeout(fn, 1));
-      this.idleMount = idle(() => this.ensureEditor(), { timeout: 500 });
+    if (status.state === "ready" && !this.editorReady && !this.idleMount) {
+      this.idleMount = true;
+      mountWhenIdle(this);
     }
     const mine = this.handle !== null;
     const other = !mine && this.host.current !== null;

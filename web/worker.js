@@ -11,7 +11,7 @@
 //                 {type: "ready", version, ms, bytes, phases}   phases: when each boot step ended
 //                 {type: "fatal", message}
 //                 {id, type: "messages", messages: [...]}   runner messages, in order, batched
-//                 {id, type: "done", ok, error, passed?, message?}
+//                 {id, type: "done", ok, error, passed?, message?, workerMs}
 // Errors are data: a learner's exception arrives in "done", never as a thrown error.
 
 // A run's text beyond this is dropped here (the runner caps lines; this caps a flood
@@ -146,7 +146,45 @@ async function boot({ pyodideUrl, pythonUrl, integrity = {}, interruptBuffer, pa
   self.postMessage({
     type: "ready", version: pyodide.version, ms: Math.round(performance.now() - started), bytes: meter.loaded, phases,
   });
-  for (const msg of queue.splice(0)) handle(msg);
+  if (queue.length) {
+    for (const msg of queue.splice(0)) handle(msg);
+  } else {
+    // The first run of a flow pays for code paths Python has not met yet; pay it now,
+    // while the learner reads, so their first Run is as quick as the next ones.
+    setTimeout(warmUp, 0);
+  }
+}
+
+// A retry, a submitted task, prints, and a traceback: the paths a lesson's first run takes.
+const WARM_UP = `
+from sim_prefect import flow, task
+
+tries = 0
+
+@task(retries=1, retry_delay_seconds=1, log_prints=True)
+def step(n):
+    global tries
+    tries += 1
+    if tries == 1:
+        raise ValueError("warm-up")
+    print(n)
+    return n
+
+@flow(log_prints=True)
+def warm_up():
+    return [step(1), step.submit(2).result()]
+
+warm_up()
+1 / 0
+`;
+
+function warmUp() {
+  if (!runner || queue.length) return;
+  try {
+    runner.run_json(WARM_UP, "warm_up.py", () => {});
+  } catch {
+    /* only a head start: a failure here shows up, if at all, in the learner's first run */
+  }
 }
 
 // -- runs ---------------------------------------------------------------------------------
@@ -198,6 +236,7 @@ class Outbox {
 }
 
 function handle(msg) {
+  const started = performance.now();
   const outbox = new Outbox(msg.id);
   const emit = (json) => outbox.push(JSON.parse(json));
   let outcome;
@@ -212,5 +251,5 @@ function handle(msg) {
     outcome = { ok: false, error: { type: interrupted ? "KeyboardInterrupt" : "InternalError", message, line: null, interrupted } };
   }
   outbox.flush();
-  self.postMessage({ id: msg.id, type: "done", ...outcome });
+  self.postMessage({ id: msg.id, type: "done", ...outcome, workerMs: performance.now() - started });
 }
