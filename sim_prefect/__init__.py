@@ -9,11 +9,16 @@ run's state history. It runs the same on CPython 3.11+ and on Pyodide, where
 real Prefect cannot run: there is no server, no threads, and no real waiting
 unless you ask for it. PORT.yaml lists what differs from Prefect and why.
 
-Beyond Prefect's API, three things are the simulator's own:
+Beyond Prefect's API, four things are the simulator's own:
 
 - `configure(mode=...)`: ``real``, ``fast`` or ``deterministic`` time and names;
 - `state_log()`: every run's ordered states (`print_state_log()` prints it);
-- `subscribe(fn)`: the structured event stream the page and tests read.
+- `subscribe(fn)`: the structured event stream the page and tests read;
+- `install_as_prefect()`: make ``import prefect`` import the simulator, so a
+  script written for Prefect runs here unchanged.
+
+The conformance suite (tests/conformance) runs the same scripts on real Prefect
+and on sim_prefect and compares what they print and the runs' state histories.
 """
 
 from __future__ import annotations

@@ -85,4 +85,3 @@ LOGS_WITHOUT_FLOW_RUN = (
     "handler can only send logs within flow run contexts unless the flow run id is manually "
     "provided. Set PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW=ignore to suppress this warning."
 )
-RUN_ENDED_WITHOUT_RESULT = "Run ended in state {state} without a result."

@@ -391,9 +391,7 @@ class TaskRun(Run):
 def run_task(task: Task[Any], parameters: dict[str, Any], wait_for: list[Any] | None, return_type: ReturnType) -> Any:
     """A direct task call: runs now, in the caller's place, until it is done."""
     run = TaskRun(task, parameters, wait_for)
-    scheduler = run.session.scheduler
-    scheduler.spawn(run.job())  # runs after anything submitted earlier that is already due
-    scheduler.run_until(run.done)
+    run.session.scheduler.run_now(run.job(), run.done)
     return run.state if return_type == "state" else run.result()
 
 

@@ -106,6 +106,23 @@ class Scheduler:
             self._waiting.append((request.items, job))
         self._wake_waiters()
 
+    def run_now(self, job: Job, done: Callable[[], bool]) -> None:
+        """Run `job` in the caller's place until `done()`: a direct call.
+
+        With nothing else queued, its first step runs at once (no queue round
+        trip); otherwise it takes its turn after what is already due, as a
+        submitted run would.
+        """
+        if self._due or self._waiting:
+            self.spawn(job)
+        else:
+            request = job.advance()
+            if isinstance(request, Sleep):
+                self.spawn(job, request.seconds)
+            elif isinstance(request, WaitFor):
+                self._waiting.append((request.items, job))
+        self.run_until(done)
+
     def run_until(self, condition: Callable[[], bool]) -> None:
         """Run due steps until `condition()` holds."""
         while not condition():

@@ -23,7 +23,6 @@ import logging
 import os
 import random
 import sys
-import uuid
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -57,9 +56,17 @@ class Session:
     def __post_init__(self) -> None:
         self.scheduler = Scheduler(self.clock)
         self.bus.subscribe(self.state_log)
+        # The hot path calls these for every state and log line: bind them once.
+        self.emit = self.bus.emit  # type: ignore[method-assign]
+        self.now = self.clock.now  # type: ignore[method-assign]
 
     def new_id(self) -> str:
-        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        """A random uuid4 string from the session's generator (as str(uuid.UUID(int=..., version=4)))."""
+        n = self.rng.getrandbits(128)
+        n = (n & ~(0xC000 << 48)) | (0x8000 << 48)  # the RFC 4122 variant
+        n = (n & ~(0xF000 << 64)) | (4 << 76)  # version 4
+        h = f"{n:032x}"
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
     def emit(self, event: Event) -> None:
         self.bus.emit(event)

@@ -117,6 +117,17 @@ class Backend:
         self._results[key] = found
         return found
 
+    def prefetch(self, runs: list[tuple[str, str | None]], workers: int) -> None:
+        """Start these runs now, a few at a time; `run()` then waits for each."""
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"{self.name}-scenarios")
+        env = self.env()
+        for scenario, colour in runs:
+            if (scenario, colour) not in self._results:
+                self._results[(scenario, colour)] = pool.submit(
+                    run_scenario, self.name, scenario, colour, env, self.workdir
+                )
+        pool.shutdown(wait=False)
+
 
 class SimBackend(Backend):
     """sim_prefect in fast mode, as the page runs it: real time, waits skipped, random names."""
@@ -138,18 +149,6 @@ class RealBackend(Backend):
 
     def env(self) -> dict[str, str]:
         return self.server.client_env()
-
-    def prefetch(self, runs: list[tuple[str, str | None]], workers: int) -> None:
-        """Start these runs now, a few at a time; `run()` then waits for each."""
-        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="real-prefect")
-        env = self.env()
-        for scenario, colour in runs:
-            if (scenario, colour) not in self._results:
-                self._results[(scenario, colour)] = pool.submit(
-                    run_scenario, self.name, scenario, colour, env, self.workdir
-                )
-        pool.shutdown(wait=False)
-
 
 def installed_prefect_version() -> str | None:
     """The version of the `prefect` importable by this Python, or None."""

@@ -12,8 +12,8 @@ runs against the golden transcripts that were captured from real Prefect.
 Real Prefect is slow to start (about 4 s per process for its temporary
 server), so one dedicated server is started for the whole session, as soon as
 collection shows that real tests will run; the sim tests run while it boots
-(they are ordered first). Real scenarios then run a few at a time in the
-background, and each real test waits for its own.
+(they are ordered first). Scenarios run a few at a time in the background,
+each in its own process, and each test waits for its own.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ sys.path.insert(0, str(HERE.parents[1]))  # for sim_prefect
 from backends import PREFECT_VERSION, PrefectServer, RealBackend, SimBackend, installed_prefect_version  # noqa: E402
 
 REAL_WORKERS = int(os.environ.get("CONFORMANCE_REAL_WORKERS", "4"))
+SIM_WORKERS = int(os.environ.get("CONFORMANCE_SIM_WORKERS", "4"))
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -51,16 +52,23 @@ def _real_skip_reason() -> str | None:
     return None
 
 
-def _is_real(item: pytest.Item) -> bool:
+def _backend_of(item: pytest.Item) -> str | None:
     callspec = getattr(item, "callspec", None)
-    return bool(callspec and callspec.params.get("backend") == "real")
+    return callspec.params.get("backend") if callspec else None
 
 
+def _is_real(item: pytest.Item) -> bool:
+    return _backend_of(item) == "real"
+
+
+@pytest.hookimpl(trylast=True)  # after -m / -k have deselected what will not run
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
     """Run the sim leg first, and start the server now if real tests will run."""
     mine = [i for i in items if Path(str(i.fspath)).resolve().is_relative_to(HERE)]
     real = [i for i in mine if _is_real(i)]
-    if real and _real_skip_reason() is None and not hasattr(config, "_conformance_server"):
+    if real and _real_skip_reason() is None and not config.option.collectonly and not hasattr(
+        config, "_conformance_server"
+    ):
         server = PrefectServer()
         server.start()
         config._conformance_server = server  # type: ignore[attr-defined]
@@ -77,10 +85,10 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         server.stop()
 
 
-def _needed_real_runs(session: pytest.Session) -> list[tuple[str, str | None]]:
+def _needed_runs(session: pytest.Session, backend: str) -> list[tuple[str, str | None]]:
     runs: list[tuple[str, str | None]] = []
     for item in session.items:
-        if _is_real(item):
+        if _backend_of(item) == backend:
             case = item.callspec.params.get("case")  # type: ignore[attr-defined]
             if case is not None and case.run not in runs:
                 runs.append(case.run)
@@ -122,8 +130,10 @@ def prefect_server(request: pytest.FixtureRequest) -> Iterator[PrefectServer]:
 def backend(request: pytest.FixtureRequest, workdir: Path) -> SimBackend | RealBackend:
     """Real Prefect or sim_prefect; the tests treat both the same."""
     if request.param == "sim":
-        return SimBackend(workdir / "sim")
+        sim = SimBackend(workdir / "sim")
+        sim.prefetch(_needed_runs(request.session, "sim"), workers=SIM_WORKERS)
+        return sim
     server = request.getfixturevalue("prefect_server")
     real = RealBackend(workdir / "real", server)
-    real.prefetch(_needed_real_runs(request.session), workers=REAL_WORKERS)
+    real.prefetch(_needed_runs(request.session, "real"), workers=REAL_WORKERS)
     return real
