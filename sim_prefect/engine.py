@@ -262,9 +262,9 @@ class TaskRun(Run):
         fn = self.task.fn
         timeout = self.task.timeout_seconds
         try:
-            if timeout is not None and self.submitted:
-                self.log(logging.WARNING, _msgs.TIMEOUT_IN_WORKER_THREAD.format(timeout=timeout))
             while True:
+                if timeout is not None and self.submitted:  # Prefect warns on each attempt
+                    self.log(logging.WARNING, _msgs.TIMEOUT_IN_WORKER_THREAD.format(timeout=timeout))
                 try:
                     if timeout is None:
                         result = fn(*args, **kwargs)

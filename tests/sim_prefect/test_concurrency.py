@@ -197,3 +197,20 @@ def test_submit_outside_a_flow_fails_like_prefect() -> None:
 
     with pytest.raises(RuntimeError, match="Unable to determine task runner to use for submission"):
         t.submit()
+
+
+def test_submitted_task_with_a_timeout_logs_prefects_worker_thread_warning(sim) -> None:
+    @task(timeout_seconds=5)
+    def quick() -> str:
+        return "fine"
+
+    @flow
+    def f() -> str:
+        return quick.submit().result() + quick()
+
+    assert f() == "finefine"
+    warnings = [e for e in sim.logs if e.level == "WARNING"]
+    assert len(warnings) == 1  # the direct call runs "in the main thread": no warning
+    assert warnings[0].message.startswith(
+        "Timeout of 5.0 seconds configured for this task, but the task is running in a worker thread."
+    )
