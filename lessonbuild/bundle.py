@@ -29,8 +29,8 @@ def esbuild_path(project_root: Path) -> Path:
     return project_root / "node_modules" / ".bin" / "esbuild"
 
 
-def bundle(entry: Path, project_root: Path) -> bytes:
-    """One entry module and everything it imports, as one minified ES module."""
+def bundle(entry: Path, project_root: Path, fmt: str = "esm") -> bytes:
+    """One entry module and everything it imports, minified: an ES module, or a classic script (iife)."""
     esbuild = esbuild_path(project_root)
     rel = entry.relative_to(project_root).as_posix()
     if not esbuild.exists():
@@ -39,7 +39,7 @@ def bundle(entry: Path, project_root: Path) -> bytes:
         str(esbuild),
         rel,
         "--bundle",
-        "--format=esm",
+        f"--format={fmt}",
         "--minify",
         f"--target={TARGET}",
         "--legal-comments=none",
@@ -59,7 +59,9 @@ def bundle(entry: Path, project_root: Path) -> bytes:
 
 
 def page_script(web_dir: Path, project_root: Path) -> bytes:
-    return bundle(web_dir / "page.js", project_root)
+    # A classic script, loaded from <head> without defer: it starts the Python worker
+    # before the browser parses and lays out the lesson (that can take 100+ ms on a busy machine).
+    return bundle(web_dir / "page.js", project_root, "iife")
 
 
 def worker_script(web_dir: Path, project_root: Path) -> bytes:

@@ -14,16 +14,12 @@ function capabilityProblem() {
   return null;
 }
 
-function start() {
-  const roots = document.querySelectorAll("[data-snippet]");
-  const siteStatus = document.querySelector("[data-python-status]");
-  if (!roots.length) return;
-  const problem = capabilityProblem();
-  if (problem) {
-    if (siteStatus) siteStatus.textContent = `Code cannot run here: ${problem}. The recorded output is shown instead.`;
-    return;
-  }
-  const body = document.body.dataset;
+// page.js runs from <head>, before the body is parsed: the URLs it needs sit on its
+// own <script> tag, and a lesson page with runnable code says so there
+// (data-python="eager"), so Python starts downloading at once.
+const script = document.currentScript ?? document.querySelector("script[data-worker-url]");
+
+function createHost(urls) {
   const url = (path) => new URL(path, document.baseURI).href;
   // With Pyodide from a CDN, the build gives each file's SRI hash; the worker checks them.
   const integrityTag = document.getElementById("pyodide-integrity");
@@ -33,13 +29,26 @@ function start() {
   } catch {
     /* a malformed tag: load without the check rather than not at all */
   }
-  // The worker is created first, so Python downloads while the editors mount.
-  const host = new PythonHost({
-    workerUrl: url(body.workerUrl),
-    pyodideUrl: url(body.pyodide),
-    pythonUrl: url(body.pythonUrl),
+  return new PythonHost({
+    workerUrl: url(urls.workerUrl),
+    pyodideUrl: url(urls.pyodide),
+    pythonUrl: url(urls.pythonUrl),
     integrity,
   });
+}
+
+const problem = capabilityProblem();
+let host = script?.dataset.python === "eager" && !problem ? createHost(script.dataset) : null;
+
+function start() {
+  const roots = document.querySelectorAll("[data-snippet]");
+  const siteStatus = document.querySelector("[data-python-status]");
+  if (!roots.length) return;
+  if (problem) {
+    if (siteStatus) siteStatus.textContent = `Code cannot run here: ${problem}. The recorded output is shown instead.`;
+    return;
+  }
+  host ??= createHost({ ...document.body.dataset, ...script?.dataset });
   if (siteStatus) {
     let last = "";
     host.subscribe((status) => {
@@ -68,8 +77,16 @@ function focusableScrollers() {
   }
 }
 
-start();
-focusableScrollers();
+function onParsed() {
+  // A moment for the worker's start-up tasks before the snippets take the main thread;
+  // the scroll check forces a layout of the whole lesson, so it waits for an idle moment.
+  setTimeout(start, 0);
+  const idle = globalThis.requestIdleCallback ?? ((fn) => setTimeout(fn, 200));
+  idle(focusableScrollers, { timeout: 3000 });
+}
+
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", onParsed, { once: true });
+else onParsed();
 let resizeTimer = 0;
 addEventListener("resize", () => {
   clearTimeout(resizeTimer);
