@@ -68,7 +68,7 @@ export class PythonHost {
   onMessage(slot, msg) {
     switch (msg.type) {
       case "progress":
-        if (slot === this.active) this.notify({ state: "loading", step: msg.step, loaded: msg.loaded, total: msg.total });
+        if (slot === this.active && !slot.failed) this.notify({ state: "loading", step: msg.step, loaded: msg.loaded, total: msg.total });
         return;
       case "ready":
         slot.ready = true;

@@ -264,7 +264,8 @@ export class Snippet {
       this.progressText.textContent = status.total > 0 ? `${mb(status.loaded)} of ${mb(status.total)} MB` : "";
     }
     if (mine) return;
-    if (other) this.setStatus("Waiting: another snippet on this page is running.");
+    if (status.state === "failed") this.setStatus(`${status.step} The recorded output stays below; reload the page to try again.`);
+    else if (other) this.setStatus("Waiting: another snippet on this page is running.");
     else if (status.state === "ready") {
       if (!this.statusSticky) this.setStatus("Ready to run.");
     } else this.setStatus(status.step);

@@ -26,11 +26,18 @@ const BATCH_MS = 16;
 let runner = null;
 const queue = [];
 
+let failed = false;
+function fatal(message) {
+  if (failed) return;
+  failed = true;
+  self.postMessage({ type: "fatal", message });
+}
+
 // Set at once: messages posted before Pyodide is ready wait in the queue.
 self.onmessage = (event) => {
   const msg = event.data;
   if (msg.type === "init") {
-    boot(msg).catch((err) => self.postMessage({ type: "fatal", message: String((err && err.message) || err) }));
+    boot(msg).catch((err) => fatal(String((err && err.message) || err)));
   } else if (runner) {
     handle(msg);
   } else {
@@ -103,7 +110,18 @@ function meterFetches(meter, names, integrity) {
     const file = url.slice(url.lastIndexOf("/") + 1);
     const options = integrity[file] && !(input instanceof Request) ? { ...init, integrity: integrity[file] } : init;
     const promise = original(input, options);
-    return names.includes(file) ? promise.then((r) => meter.count(r, file)) : promise;
+    if (!names.includes(file)) return promise;
+    // Pyodide waits forever when its wasm cannot be fetched; say so instead (errors are data).
+    return promise.then(
+      (response) => {
+        if (!response.ok) fatal(`could not download ${file} (HTTP ${response.status})`);
+        return meter.count(response, file);
+      },
+      (err) => {
+        fatal(`could not download ${file} (${(err && err.message) || err})`);
+        throw err;
+      },
+    );
   };
   return () => {
     self.fetch = original;

@@ -99,3 +99,29 @@ def test_boot_reports_bytes_and_loads_everything_once_from_127_0_0_1(lesson) -> 
     for name in ("pyodide.asm.wasm", "python_stdlib.zip", "pyodide.asm.mjs"):
         fetched = sum(1 for url in lesson.requests if url.endswith("/" + name))
         assert 1 <= fetched <= workers, f"{name} fetched {fetched} times by {workers} worker(s)"
+
+
+def test_a_failed_download_is_reported_not_hidden(browser, site_server) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.route("**/pyodide.asm.wasm", lambda route: route.fulfill(status=404, body="not here"))
+    page.goto(site_server.url + LESSON)
+    page.wait_for_function(
+        f"() => /could not download pyodide.asm.wasm \\(HTTP 404\\)/.test(document.querySelector(\"{SNIPPET} [data-status]\").textContent)",
+        timeout=30_000,
+    )
+    assert page.locator(f"{SNIPPET} [data-run]").is_disabled()
+    assert "could not download" in page.eval_on_selector("[data-python-status]", "el => el.textContent")
+    assert page.eval_on_selector(f"{SNIPPET} [data-output]", "el => el.textContent") == Demo(ROOT / "demo" / "pipeline.py").expected()
+    context.close()
+
+
+def test_without_javascript_the_page_is_a_static_lesson(browser, site_server) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_server.url + LESSON)
+    assert page.locator(f"{SNIPPET} [data-controls]").is_hidden()
+    assert page.locator(f"{SNIPPET} [data-editor] .highlight").is_visible()  # the build's highlighted code
+    assert page.locator(f"{SNIPPET} [data-output]").inner_text().startswith("09:00:00.004 | INFO")
+    assert page.locator(f"{SNIPPET} [data-output-label]").inner_text() == "Expected output (recorded run)"
+    context.close()
