@@ -214,7 +214,7 @@ def report(sim: dict[str, list[float]], real: dict[str, list[float]] | None, tas
     print(f"per-run overhead, {tasks} tasks per flow; min / median / max over the repeats")
     print(f"{'workload':<10} {'sim_prefect':>26} {'real Prefect (anchor)':>26} {'real / sim':>22}")
     for workload in ("empty", "direct", "submit"):
-        unit, scale, fmt = ("flow s", 1.0, "{:.3f}") if workload == "empty" else ("ms/task", 1000.0, "{:.3f}")
+        unit, scale, fmt = ("ms/flow", 1000.0, "{:.1f}") if workload == "empty" else ("ms/task", 1000.0, "{:.3f}")
         per = 1 if workload == "empty" else tasks
         sim_values = [t / per for t in sim[workload]]
         if real is not None:
