@@ -96,7 +96,7 @@ def test_a_keyboard_only_learner_can_edit_run_and_leave_the_editor(pipeline) -> 
     assert wait_finished(page)["ok"]
 
 
-def test_check_fails_the_starter_and_passes_the_solution(lesson) -> None:
+def test_check_fails_the_starter_and_passes_the_solution(lesson, artifacts) -> None:
     page = lesson.page
     if not page.locator(EXERCISE).count():
         pytest.skip("the lesson has no flaky_source exercise")
@@ -107,9 +107,11 @@ def test_check_fails_the_starter_and_passes_the_solution(lesson) -> None:
         run(page, EXERCISE, "[data-check-button]")
         verdict = page.locator(f"{EXERCISE} [data-check-result]")
         assert "Not yet" in verdict.inner_text() and "retries" in verdict.inner_text()
+        page.locator(EXERCISE).screenshot(path=str(artifacts / "exercise-not-yet.png"))
         set_code(page, EXERCISE, solution)
         run(page, EXERCISE, "[data-check-button]")
         assert verdict.inner_text().startswith("✓ Passed")
+        page.locator(EXERCISE).screenshot(path=str(artifacts / "exercise-passed.png"))
         assert page.locator(f"{EXERCISE} details.hints summary").inner_text() == "Hints"
     finally:
         set_code(page, EXERCISE, starter)

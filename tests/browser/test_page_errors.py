@@ -58,7 +58,7 @@ def test_printed_html_is_shown_as_text_and_never_runs(pipeline) -> None:
     assert pipeline.errors == []
 
 
-def test_an_exception_shows_a_trimmed_traceback_and_marks_the_line(pipeline) -> None:
+def test_an_exception_shows_a_trimmed_traceback_and_marks_the_line(pipeline, artifacts) -> None:
     page = pipeline.page
     set_code(page, SNIPPET, EXCEPTION)
     result = run(page)
@@ -73,6 +73,7 @@ def test_an_exception_shows_a_trimmed_traceback_and_marks_the_line(pipeline) -> 
         assert leaked not in shown, f"traceback shows {leaked!r}:\n{shown}"
     assert status_text(page).startswith("ZeroDivisionError on line 2")
     assert error_line_text(page) == ["    return a / b"]
+    page.locator(SNIPPET).screenshot(path=str(artifacts / "error-marked-1280-light.png"))
     # Editing clears the mark.
     page.click(f"{SNIPPET} .cm-content")
     page.keyboard.press("End")
