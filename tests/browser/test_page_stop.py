@@ -104,3 +104,24 @@ def test_output_after_the_run_ended_is_dropped(pipeline) -> None:
     page.wait_for_timeout(50)
     assert output_text(page) == before
     assert "LATE" not in get_code(page)
+
+
+def test_code_that_swallows_the_interrupt_is_still_stopped(isolated_lesson) -> None:
+    """Isolated, Stop interrupts; a loop that catches KeyboardInterrupt gets the worker replaced."""
+    page = isolated_lesson.page
+    original = page.eval_on_selector(f"{SNIPPET} [data-source]", "el => el.value")
+    stubborn = "while True:\n    try:\n        while True:\n            pass\n    except KeyboardInterrupt:\n        pass\n"
+    try:
+        set_code(page, SNIPPET, stubborn)
+        wait_ready(page)
+        arm_finished(page)
+        page.click(f"{SNIPPET} [data-run]")
+        page.wait_for_timeout(300)
+        page.click(f"{SNIPPET} [data-stop]")
+        result = wait_finished(page)
+        assert result["stopped"], result
+        assert 1_000 <= result["stopMs"] < 5_000, result  # interrupts for 1.5 s, then a new worker
+        set_code(page, SNIPPET, original)
+        assert run(page)["ok"]  # once the new worker is up
+    finally:
+        set_code(page, SNIPPET, original)
