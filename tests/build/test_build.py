@@ -9,7 +9,7 @@ import re
 import pytest
 
 import build
-from conftest import Course
+from fixture_course import Course
 
 from lessonbuild import pyodide
 from lessonbuild.headers import meta_policy

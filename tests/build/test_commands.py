@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import Course
+from fixture_course import Course
 
 from lessonbuild import pyodide
 from lessonbuild.headers import meta_policy

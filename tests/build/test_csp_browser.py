@@ -12,7 +12,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from conftest import Course
+from fixture_course import Course
 
 from lessonbuild.headers import ISOLATION_HEADERS, header_policy
 from lessonbuild.serve import Reloads, make_handler

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import Course
+from fixture_course import Course
 
 from lessonbuild import pyodide
 

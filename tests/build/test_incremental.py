@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Course
+from fixture_course import Course
 
 import build
 from lessonbuild.cache import BuildCache
