@@ -82,7 +82,10 @@ function onParsed() {
   // the scroll check forces a layout of the whole lesson, so it waits for an idle moment.
   setTimeout(start, 0);
   const idle = globalThis.requestIdleCallback ?? ((fn) => setTimeout(fn, 200));
-  idle(focusableScrollers, { timeout: 3000 });
+  idle(() => {
+    focusableScrollers();
+    liveReload();
+  }, { timeout: 3000 });
 }
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", onParsed, { once: true });
@@ -93,8 +96,9 @@ addEventListener("resize", () => {
   resizeTimer = setTimeout(focusableScrollers, 200);
 });
 
-if (location.hostname === "127.0.0.1" && "EventSource" in window) {
-  // Live reload under `build.py --serve`; a static host has no such stream, and this stays quiet.
+/** Live reload under `build.py --serve`; a static host has no such stream, and this stays quiet. */
+function liveReload() {
+  if (location.hostname !== "127.0.0.1" || !("EventSource" in window)) return;
   fetch("/__reload", { method: "HEAD" }).then((r) => {
     if (r.ok && r.headers.get("Content-Type") === "text/event-stream") new EventSource("/__reload").onmessage = () => location.reload();
   }).catch(() => {});
