@@ -34,8 +34,8 @@ def start_and_stop(lesson, code: str, *, busy_ms: int = 400) -> dict:
         assert page.locator(f"{SNIPPET} [data-stop]").is_enabled()
         assert page.locator(f"{SNIPPET} [data-run]").is_disabled()
         # The worker spins; the page still paints frames and answers.
-        delays = [page.evaluate(FRAME_DELAY) for _ in range(5)]
-        assert max(delays) < 250, delays
+        delays = sorted(page.evaluate(FRAME_DELAY) for _ in range(5))
+        assert delays[2] < 100 and delays[-1] < 1_000, delays  # median frame, and the worst one
     finally:
         page.click(f"{SNIPPET} [data-stop]")
         result = wait_finished(page)
