@@ -68,7 +68,7 @@ def test_reset_and_its_undo(pipeline) -> None:
     )
 
 
-def test_a_keyboard_only_learner_can_edit_run_and_leave_the_editor(pipeline) -> None:
+def test_a_keyboard_only_learner_can_edit_run_and_leave_the_editor(pipeline, artifacts) -> None:
     page = pipeline.page
     wait_ready(page)
     page.focus(".site-title")  # where a keyboard user starts: the top of the page
@@ -91,6 +91,9 @@ def test_a_keyboard_only_learner_can_edit_run_and_leave_the_editor(pipeline) -> 
     page.keyboard.press("Escape")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.matches('[data-run]')"), page.evaluate("document.activeElement.outerHTML")
+    box = page.locator(f"{SNIPPET} [data-controls]").bounding_box()
+    clip = {"x": box["x"] - 8, "y": box["y"] - 8, "width": box["width"] + 16, "height": box["height"] + 16}
+    page.screenshot(path=str(artifacts / "focus-on-run.png"), clip=clip)
     arm_finished(page)
     page.keyboard.press("Enter")
     assert wait_finished(page)["ok"]
