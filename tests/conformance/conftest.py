@@ -26,8 +26,11 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))  # for `backends` and `transcripts`
-sys.path.insert(0, str(HERE.parents[1]))  # for sim_prefect
+# For `backends` and `transcripts` (and sim_prefect): appended, never put first, so
+# that this folder's module names cannot shadow another test folder's.
+for _path in (str(HERE), str(HERE.parents[1])):
+    if _path not in sys.path:
+        sys.path.append(_path)
 
 from backends import PREFECT_VERSION, PrefectServer, RealBackend, SimBackend, installed_prefect_version  # noqa: E402
 

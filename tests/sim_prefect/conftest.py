@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repo, for sim_prefect
+_REPO = str(Path(__file__).resolve().parents[2])  # for sim_prefect
+if _REPO not in sys.path:
+    sys.path.append(_REPO)
 
 import sim_prefect  # noqa: E402
 from sim_prefect.events import Event, LogEmitted  # noqa: E402
