@@ -1,8 +1,11 @@
 """Logging the way Prefect does it: run loggers, `log_prints`, and other loggers.
 
-- `get_run_logger()` returns an adapter on ``prefect.flow_runs`` or
-  ``prefect.task_runs`` that carries the run in `extra`; a handler on the
-  ``prefect`` logger turns each record into one `LogEmitted` event.
+- `get_run_logger()` returns an adapter that carries the run in `extra`; a
+  handler turns each record into one `LogEmitted` event named for Prefect's
+  ``prefect.flow_runs`` or ``prefect.task_runs`` logger. The `logging` loggers
+  underneath are ``sim_prefect.flow_runs`` and ``sim_prefect.task_runs``, so
+  that real Prefect, imported in the same process (as a test suite may), can
+  neither take our records nor send them to its API handler.
 - The root logger gets the same handler (only if it has none), so a user's
   ``logging.getLogger("mylib").warning(...)`` prints in Prefect's generic form,
   as Prefect's own logging set-up does. The root stays at WARNING.
@@ -30,6 +33,19 @@ from .tracebacks import format_exception
 
 FLOW_RUNS = "prefect.flow_runs"
 TASK_RUNS = "prefect.task_runs"
+_OWN_ROOT = "sim_prefect"
+
+
+def _stdlib_name(prefect_name: str) -> str:
+    """``prefect.flow_runs`` -> ``sim_prefect.flow_runs``: the `logging` logger we use."""
+    return _OWN_ROOT + prefect_name[len("prefect") :]
+
+
+def _display_name(logger_name: str) -> str:
+    """The name shown in events: Prefect's, for our own loggers."""
+    if logger_name == _OWN_ROOT or logger_name.startswith(_OWN_ROOT + "."):
+        return "prefect" + logger_name[len(_OWN_ROOT) :]
+    return logger_name
 
 
 class PrefectLogAdapter(logging.LoggerAdapter):  # type: ignore[type-arg]
@@ -56,7 +72,7 @@ class EventHandler(logging.Handler):
             event = LogEmitted(
                 timestamp=s.now(),
                 level=record.levelname,
-                logger=record.name,
+                logger=_display_name(record.name),
                 message=record.getMessage(),
                 run_id=getattr(record, "run_id", None),
                 run_kind=getattr(record, "run_kind", None),
@@ -72,20 +88,20 @@ _handler = EventHandler()
 _configured = False
 
 
-_prefect_logger = logging.getLogger("prefect")
+_prefect_logger = logging.getLogger(_OWN_ROOT)
 
 
 def setup_logging() -> None:
-    """Attach the handler once; set levels from the session."""
+    """Attach the handler (again, if a logging set-up removed it); set levels from the session."""
     global _configured
     level = session().level
     if _prefect_logger.level != level:
         _prefect_logger.setLevel(level)
+    if _handler not in _prefect_logger.handlers:
+        _prefect_logger.addHandler(_handler)
+        _prefect_logger.propagate = False
     if _configured:
         return
-    prefect_logger = _prefect_logger
-    prefect_logger.addHandler(_handler)
-    prefect_logger.propagate = False
     root = logging.getLogger()
     if not root.handlers:
         root.addHandler(_handler)
@@ -156,7 +172,7 @@ def _adapter_log_line() -> tuple[str, int] | None:
 def run_logger(run: Any) -> PrefectLogAdapter:
     name = FLOW_RUNS if run.kind == "flow" else TASK_RUNS
     extra = {"run_id": run.id, "run_kind": run.kind, "run_name": run.name, "flow_run_id": run.flow_run_id}
-    return PrefectLogAdapter(logging.getLogger(name), extra)
+    return PrefectLogAdapter(logging.getLogger(_stdlib_name(name)), extra)
 
 
 def get_run_logger() -> PrefectLogAdapter:
