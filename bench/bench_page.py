@@ -196,6 +196,9 @@ def measure(site: Path, repeats: int) -> None:
     print(f"{'navigation -> Run-ready, ours isolated':44} {spread(results['isolated'])}")
     print(f"{'  ratio to the anchor, same repeat (plain)':44} {spread(ratios, 2)}   <= {GOALS['ready_ratio']}x")
     print(f"{'  ratio to the anchor, same repeat (isolated)':44} {spread(ratios_iso, 2)}")
+    bare_median = statistics.median(results["bare"])
+    print(f"  ratio of the medians: plain {statistics.median(results['plain']) / bare_median:.2f}x, "
+          f"isolated {statistics.median(results['isolated']) / bare_median:.2f}x")
     print("  boot phases, median ms since navigation (bare | ours):")
     for name in PHASES:
         bare_v = phases["bare"].get(name)
