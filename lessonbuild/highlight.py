@@ -110,8 +110,9 @@ def pygments_css(cache: BuildCache | None = None) -> str:
     def make() -> str:
         from pygments.formatters import HtmlFormatter
 
-        light = HtmlFormatter(style=LIGHT_STYLE).get_style_defs(".highlight")
-        dark = HtmlFormatter(style=DARK_STYLE).get_style_defs(".highlight")
+        # Pygments' get_style_defs has no type annotations.
+        light = str(HtmlFormatter(style=LIGHT_STYLE).get_style_defs(".highlight"))  # type: ignore[no-untyped-call]
+        dark = str(HtmlFormatter(style=DARK_STYLE).get_style_defs(".highlight"))  # type: ignore[no-untyped-call]
         return f"{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n"
 
     return cache.get_text("css", key_of(tool_key()), make) if cache else make()

@@ -1,0 +1,21 @@
+"""Our own Python type-checks under mypy --strict: the shim, the runner and the build."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHECKED = ["sim_prefect", "playground", "build.py", "lessonbuild"]
+
+
+def test_mypy_strict_finds_no_issues() -> None:
+    pytest.importorskip("mypy", reason="mypy is not installed (it is in the test extra)")
+    proc = subprocess.run(
+        [sys.executable, "-m", "mypy", *CHECKED],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
