@@ -14,7 +14,7 @@ TEST_STAMP := $(VENV)/.installed-test
 BENCH_STAMP := $(VENV)/.installed-bench
 NODE_STAMP := node_modules/.installed
 
-.PHONY: serve build test check strict update-expected bench chromium clean
+.PHONY: serve build test check strict update-expected update-golden bench chromium clean
 
 serve: $(BASE_STAMP) $(NODE_STAMP)
 	$(PY) build.py --serve --port $(PORT) $(BUILD_FLAGS)
@@ -36,6 +36,10 @@ strict: $(BASE_STAMP) $(NODE_STAMP)
 # Rewrite the expected logs from the demos, and show what changed (review the diff!).
 update-expected: $(BASE_STAMP)
 	$(PY) build.py --update-expected
+
+# Re-capture the conformance suite's golden transcripts from real Prefect (review the diff!).
+update-golden: $(TEST_STAMP)
+	CONFORMANCE_UPDATE_GOLDEN=1 $(PY) -m pytest tests/conformance -m real
 
 bench: $(TEST_STAMP) $(BENCH_STAMP) $(NODE_STAMP) chromium
 	$(PY) -m bench
