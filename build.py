@@ -141,7 +141,7 @@ def start_assets(project: Project, cache: BuildCache, pool: ThreadPoolExecutor) 
     """Start producing our own files (the CSS, the two bundles, the Python package), each cached by its inputs."""
     web, code = project.web_dir, project.code
     scripts = [*web.glob("*.js"), *web.glob("*.mjs"), code / "package-lock.json", Path(bundle.__file__)]
-    python = [p for package in assets.PYTHON_PACKAGES for p in (code / package).rglob("*") if assets.is_python_source(p)]
+    python = assets.python_files(code)
 
     def css() -> bytes:
         return (web / "style.css").read_bytes() + b"\n" + pygments_css(cache).encode()

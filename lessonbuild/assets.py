@@ -32,7 +32,8 @@ def is_python_source(path: Path) -> bool:
     return path.suffix in (".py", ".yaml") and "__pycache__" not in path.parts and path.is_file()
 
 
-def _python_files(project_root: Path) -> list[Path]:
+def python_files(project_root: Path) -> list[Path]:
+    """The files that go into python.zip (also the inputs of its cache key)."""
     return [
         path for package in PYTHON_PACKAGES for path in sorted((project_root / package).rglob("*")) if is_python_source(path)
     ]
@@ -42,7 +43,7 @@ def python_zip(project_root: Path) -> bytes:
     """sim_prefect and playground as one zip, byte-identical for identical sources."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-        for path in _python_files(project_root):
+        for path in python_files(project_root):
             info = zipfile.ZipInfo(path.relative_to(project_root).as_posix(), date_time=(2026, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16

@@ -44,7 +44,6 @@ from .timeouts import Timeout
 
 if TYPE_CHECKING:
     from .flows import Flow
-    from .futures import PrefectFuture
     from .tasks import Task
 
 ReturnType = Literal["result", "state"]
@@ -61,6 +60,7 @@ class Run:
 
     kind: Literal["flow", "task"]
     flow_run_id: str | None = None
+    _raised: Any  # the exception the caller gets, once the run has failed or crashed
 
     def _begin(self, s: Session, name: str, owner: str, parent_id: str | None, tracks: str | None = None) -> None:
         """Give the run its identity, announce it, and put it in Pending."""
@@ -92,6 +92,12 @@ class Run:
 
     def log(self, level: int, message: str, exc: BaseException | None = None, traceback: str | None = None) -> None:
         emit_log(self, level, message, exc, traceback)
+
+    def handle_crash(self, exc: BaseException) -> None:
+        state = exception_to_crashed_state(exc)
+        self.log(logging.ERROR, _msgs.CRASH_DETECTED.format(message=state.message))
+        self.set_state(state)
+        self._raised = exc
 
     def log_finished(self) -> None:
         # A task's end is INFO when it completed, ERROR otherwise; a flow's is always INFO.
@@ -365,12 +371,6 @@ class TaskRun(Run):
             self.set_state(Failed(name="TimedOut", message=message, data=exc))
             self._raised = exc
 
-    def handle_crash(self, exc: BaseException) -> None:
-        state = exception_to_crashed_state(exc)
-        self.log(logging.ERROR, _msgs.CRASH_DETECTED.format(message=state.message))
-        self.set_state(state)
-        self._raised = exc
-
     def handle_not_ready(self, upstream: State) -> None:
         """An upstream run did not complete: this one never starts (Pending 'NotReady')."""
         error = UpstreamTaskError(_msgs.UPSTREAM_NOT_COMPLETED.format(run_id=upstream.run_id))
@@ -504,8 +504,18 @@ class FlowRun(Run):
     def _wait_for_children(self) -> None:
         """Futures nobody awaited are awaited before the flow finishes, as in Prefect."""
         children = self.children
-        if children and not all(t.done() for t in children):
-            self.session.scheduler.run_until(lambda: all(t.done() for t in children))
+        first_pending = 0
+
+        def all_done() -> bool:
+            # Children finish roughly in order: move past the done ones once, so
+            # each check is O(1) on average rather than a scan of every child.
+            nonlocal first_pending
+            while first_pending < len(children) and children[first_pending].done():
+                first_pending += 1
+            return first_pending == len(children)
+
+        if not all_done():
+            self.session.scheduler.run_until(all_done)
 
     # -- handlers, after Prefect's FlowRunEngine ---------------------------------------------
     def handle_success(self, value: Any) -> None:
@@ -535,8 +545,8 @@ class FlowRun(Run):
         return True
 
     def handle_exception(self, exc: Exception) -> None:
-        self._propose_failure(exception_to_failed_state(exc, _msgs.FLOW_FAILED_PREFIX))
-        self._raised = exc
+        if not self._propose_failure(exception_to_failed_state(exc, _msgs.FLOW_FAILED_PREFIX)):
+            self._raised = exc  # only a failure that ends the run is raised to the caller
 
     def handle_timeout(self, exc: TimeoutError) -> None:
         if isinstance(exc, FlowRunTimeoutError):
@@ -546,12 +556,6 @@ class FlowRun(Run):
         self.log(logging.ERROR, message)
         if not self._propose_failure(Failed(name="TimedOut", message=message, data=exc)):
             self._raised = exc
-
-    def handle_crash(self, exc: BaseException) -> None:
-        state = exception_to_crashed_state(exc)
-        self.log(logging.ERROR, _msgs.CRASH_DETECTED.format(message=state.message))
-        self.set_state(state)
-        self._raised = exc
 
 
 def run_flow(flow: Flow[Any], parameters: dict[str, Any], return_type: ReturnType) -> Any:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -131,8 +131,3 @@ class Scheduler:
                 if not self._due:
                     raise Deadlock("sim_prefect: waiting for runs that can never start")
             self.run_one()
-
-    def wait_all(self, items: Iterable[Waitable]) -> None:
-        pending = tuple(items)
-        self.run_until(lambda: all(item.done() for item in pending))
-

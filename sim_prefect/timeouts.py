@@ -56,6 +56,7 @@ class Timeout:
         self._started = 0.0
         self._previous_handler: object = None
         self._previous_timer: tuple[float, float] = (0.0, 0.0)
+        self._outer_first = False
 
     def _on_alarm(self, signum: int, frame: object) -> None:
         raise CancelledError()
@@ -67,14 +68,18 @@ class Timeout:
         self._alarm = alarms_available()
         if self._alarm:
             self._previous_handler = signal.signal(signal.SIGALRM, self._on_alarm)
-            self._previous_timer = signal.setitimer(signal.ITIMER_REAL, self.seconds)
+            # One timer per process: an outer scope that ends sooner keeps its deadline.
+            outer = signal.getitimer(signal.ITIMER_REAL)[0]
+            self._outer_first = 0 < outer < self.seconds
+            limit = outer if self._outer_first else self.seconds
+            self._previous_timer = signal.setitimer(signal.ITIMER_REAL, limit)
         return self
 
-    def _restore(self) -> None:
+    def _restore(self, outer_fired: bool) -> None:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, self._previous_handler)  # type: ignore[arg-type]
         remaining, interval = self._previous_timer
-        if remaining > 0:  # an outer scope's timer: give it back what is left
+        if remaining > 0 and not outer_fired:  # an outer scope's timer: give it back what is left
             elapsed = time.perf_counter() - self._started
             signal.setitimer(signal.ITIMER_REAL, max(remaining - elapsed, 1e-6), interval)
 
@@ -87,10 +92,11 @@ class Timeout:
         if self.seconds is None:
             return
         if self._alarm:
-            self._restore()
-            if isinstance(exc, CancelledError):
+            cancelled = isinstance(exc, CancelledError)
+            self._restore(outer_fired=cancelled and self._outer_first)
+            if cancelled and not self._outer_first:
                 self._timed_out()
-            return
+            return  # the outer scope's deadline: its CancelledError goes on up to it
         if exc is None and time.perf_counter() - self._started > self.seconds:
             self._timed_out()
 

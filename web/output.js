@@ -2,7 +2,7 @@
 // nodes, never innerHTML), coloured with the segments Prefect's highlighter gave,
 // and capped so a flood cannot take the page down.
 
-export const MAX_LINES = 2000;
+const MAX_LINES = 2000;
 const MAX_CHARS = 150_000; // the worker caps at 100,000; this is the page's own safety net
 
 export class OutputView {

@@ -228,3 +228,38 @@ def test_direct_calls_are_sequential_on_the_clock(sim) -> None:
     a, b = [r for r in sim_prefect.state_log() if r.kind == "task"]
     assert b.states[0].timestamp > a.states[-1].timestamp  # b starts after a ended
     assert (b.states[-1].timestamp - a.states[0].timestamp).total_seconds() >= 10
+
+
+@pytest.mark.skipif(not alarms_available(), reason="needs an alarm signal (CPython, main thread)")
+def test_flow_timeout_shorter_than_its_tasks_timeout_ends_the_flow_on_time(sim) -> None:
+    @task(timeout_seconds=5)
+    def slow() -> None:
+        time.sleep(3)
+
+    @flow(timeout_seconds=0.3)
+    def f() -> None:
+        slow()
+
+    started = time.perf_counter()
+    state = f(return_state=True)
+    assert time.perf_counter() - started < 2  # the flow's 0.3 s, not the task's sleep
+    assert str(state) == "TimedOut('Flow run exceeded timeout of 0.3 second(s)', type=FAILED)"
+
+
+def test_flow_retry_that_succeeds_does_not_raise_the_first_attempts_error(sim) -> None:
+    attempts = {"n": 0}
+
+    @task
+    def t() -> int:
+        return 5
+
+    @flow(retries=1)
+    def f():  # type: ignore[no-untyped-def]
+        attempts["n"] += 1
+        if attempts["n"] == 1:
+            raise ValueError("first attempt")
+        return t.submit()
+
+    f()  # must not raise ValueError('first attempt')
+    flow_run = next(r for r in sim_prefect.state_log() if r.kind == "flow")
+    assert flow_run.state_names == ["Pending", "Running", "AwaitingRetry", "Running", "Completed"]
