@@ -179,11 +179,28 @@ def run(
     )
 
 
+# What the page says after a failed import that learners make for a reason.
+MISSING_MODULE_HINTS = {
+    "prefect": (
+        "Real Prefect cannot run in the browser. In these pages, import the stand-in instead: "
+        "from sim_prefect import flow, task"
+    ),
+    "requests": (
+        "The page has no network access, so requests is not available here. "
+        "Simulate the call with a function, as the lesson's demos do."
+    ),
+}
+
+
 def _describe(exc: BaseException, filename: str, line: int | None) -> dict[str, Any]:
     if isinstance(exc, SyntaxError):
         text = "".join(traceback.format_exception_only(type(exc), exc)).rstrip("\n")
     else:
         text = format_exception(exc, hidden=[_HERE])
+    if isinstance(exc, ModuleNotFoundError) and exc.name:
+        hint = MISSING_MODULE_HINTS.get(exc.name.partition(".")[0])
+        if hint:
+            text = f"{text}\nHint: {hint}"
     return {
         "type": type(exc).__name__,
         "message": str(exc),

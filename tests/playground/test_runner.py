@@ -122,3 +122,20 @@ def test_run_json_is_what_the_worker_posts() -> None:
     outcome = json.loads(run_json("print('hi')\n", "main.py", posted.append, "fast"))
     assert outcome == {"ok": True, "error": None}
     assert [json.loads(p)["type"] for p in posted] == ["stdout", "stdout"]
+
+
+def test_importing_real_prefect_explains_the_stand_in(monkeypatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "prefect", None)  # as in Pyodide, where it is not installed
+    result = run("from prefect import flow, task\n")
+    assert not result.ok and result.error["type"] == "ModuleNotFoundError"
+    assert result.output.rstrip("\n").endswith(
+        "Hint: Real Prefect cannot run in the browser. In these pages, import the stand-in instead: "
+        "from sim_prefect import flow, task"
+    )
+
+
+def test_other_missing_modules_get_no_hint() -> None:
+    result = run("import not_a_module_anywhere\n")
+    assert result.output.rstrip("\n").endswith("No module named 'not_a_module_anywhere'")
