@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Union
 
 if TYPE_CHECKING:
-    from .engine import FlowRun, TaskRun
+    from .flow_engine import FlowRun
+    from .task_engine import TaskRun
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from .states import State
 
 if TYPE_CHECKING:
-    from .engine import TaskRun
+    from .task_engine import TaskRun
 
 R = TypeVar("R")
 

@@ -14,7 +14,9 @@ gives the same names every time.
 
 from __future__ import annotations
 
+import inspect
 import random
+from typing import Any
 
 ADJECTIVES = (
     "amber agile amiable arcane azure bold brave bright calm capable cheerful clever "
@@ -54,3 +56,27 @@ def task_run_suffix(rng: random.Random) -> str:
 
 def task_run_name(task_name: str, rng: random.Random) -> str:
     return f"{task_name}-{task_run_suffix(rng)}"
+
+
+def resolve_custom_run_name(kind: str, template: Any, parameters: dict[str, Any]) -> str:
+    """A run name from ``flow_run_name=`` / ``task_run_name=``: a template or a callable.
+
+    As Prefect's ``resolve_custom_flow_run_name`` and ``resolve_custom_task_run_name``:
+    a string is formatted with the call's parameters; a callable is called (a task's
+    with ``parameters=`` when it takes that keyword) and must return a string. The
+    caller enters the run's context first, so the callable can read ``prefect.runtime``.
+    """
+    option = f"{kind}_run_name"
+    if callable(template):
+        if kind == "task" and "parameters" in inspect.signature(template).parameters:
+            name = template(parameters=parameters)
+        else:
+            name = template()
+        if not isinstance(name, str):
+            raise TypeError(
+                f"Callable {template} for '{option}' returned type {type(name).__name__} but a string is required."
+            )
+        return name
+    if isinstance(template, str):
+        return template.format(**parameters)
+    raise TypeError(f"Expected string or callable for '{option}'; got {type(template).__name__} instead.")

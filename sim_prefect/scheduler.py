@@ -2,8 +2,9 @@
 
 Pyodide has no threads, and tests want the same output every time, so submitted
 task runs are not threads here. Each task run is a generator of *steps*: it
-runs the learner's function (which cannot be interrupted) and then either ends
-or asks to wait, for a retry delay (`Sleep`) or for other runs (`WaitFor`).
+asks for the learner's function to be called (`CALL`, answered with an
+`Outcome`), and then either ends or asks to wait, for a retry delay (`Sleep`)
+or for other runs (`WaitFor`).
 The scheduler runs whichever step is due first on the clock, like a single
 CPU with cooperative multitasking:
 
@@ -21,7 +22,7 @@ import heapq
 import itertools
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from .clock import Clock
 
@@ -44,21 +45,48 @@ class Waitable(Protocol):
     def done(self) -> bool: ...
 
 
-Step = Generator["Sleep | WaitFor", None, None]
+class _Call:
+    """Call the user's function once, now; the driver sends back its `Outcome`."""
+
+    def __repr__(self) -> str:
+        return "CALL"
+
+
+CALL = _Call()
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What one call of the user's function did: returned `value`, or raised `error`."""
+
+    value: Any = None
+    error: BaseException | None = None
+
+
+Step = Generator["Sleep | WaitFor | _Call", "Outcome | None", None]
 
 
 class Job:
-    """A generator of steps, plus how to enter its context for each step."""
+    """A generator of steps, how to call its function, and how to enter its context for each step."""
 
-    def __init__(self, steps: Step, enter: Callable[[], Callable[[], None]] | None = None):
+    def __init__(
+        self,
+        steps: Step,
+        enter: Callable[[], Callable[[], None]] | None = None,
+        call: Callable[[], Outcome] | None = None,
+    ):
         self.steps = steps
         self.enter = enter
+        self.call = call
         self.finished = False
 
     def advance(self) -> Sleep | WaitFor | None:
         leave = self.enter() if self.enter else None
         try:
-            return next(self.steps)
+            request = self.steps.send(None)
+            while request is CALL:
+                request = self.steps.send(self.call())  # type: ignore[misc]
+            return request  # type: ignore[return-value]
         except StopIteration:
             self.finished = True
             return None

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
+import sys
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .exceptions import CancelledRun, CrashedRun, FailedRun, PausedRun, UnfinishedRun
+from . import _msgs
+from .exceptions import CancelledError, CancelledRun, CrashedRun, FailedRun, PausedRun, UnfinishedRun
 
 
 class StateType(str, enum.Enum):
@@ -258,6 +260,72 @@ def TimedOut(**kwargs: Any) -> State:  # noqa: N802
     return _make(StateType.FAILED, "TimedOut", kwargs)
 
 
+# -- states from outcomes (prefect/states.py) ---------------------------------------
+
+
+def format_exception_short(exc: BaseException) -> str:
+    """``ValueError: bad value``: the class name without its module, as Prefect writes it."""
+    return f"{type(exc).__name__}: {exc}"
+
+
+def exception_to_failed_state(exc: BaseException, prefix: str) -> State:
+    """A run that raised `exc`: ``Failed('{prefix} ValueError: bad value')``."""
+    return Failed(message=f"{prefix} {format_exception_short(exc)}", data=exc)
+
+
+def exception_to_crashed_state(exc: BaseException) -> State:
+    """A run stopped by something other than an ordinary exception (Ctrl-C, sys.exit, ...)."""
+    if isinstance(exc, CancelledError) or _is_asyncio_cancelled(exc):
+        message = "Execution was cancelled by the runtime environment."
+    elif isinstance(exc, KeyboardInterrupt):
+        message = "Execution was aborted by an interrupt signal."
+    elif isinstance(exc, SystemExit):
+        message = "Execution was aborted by Python system exit call."
+    else:
+        message = _msgs.CRASH_MESSAGE.format(exc=format_exception_short(exc))
+    return Crashed(message=message, data=exc)
+
+
+def _is_asyncio_cancelled(exc: BaseException) -> bool:
+    asyncio = sys.modules.get("asyncio")
+    return asyncio is not None and isinstance(exc, asyncio.CancelledError)
+
+
+def return_value_to_state(value: Any) -> State:
+    """A run's return value becomes its final state, as Prefect decides it.
+
+    A state the user built is used as it is; a non-empty collection of states
+    gives a summary (``Failed('1/2 states failed.')``); anything else is
+    ``Completed()`` holding the value.
+    """
+    if isinstance(value, State) and value.run_id is None:
+        return value  # a state the user built, e.g. Cancelled(message=...)
+    if not (isinstance(value, State) or is_state_iterable(value)):
+        return State(StateType.COMPLETED, "Completed", None, _EPOCH, value)
+    states = [value] if isinstance(value, State) else list(value)
+    total = len(states)
+    counts = {t: 0 for t in StateType}
+    for st in states:
+        counts[st.type] += 1
+    if counts[StateType.COMPLETED] == total:
+        return Completed(message="All states completed.", data=value)
+    if counts[StateType.CANCELLED]:
+        return Cancelled(message=f"{counts[StateType.CANCELLED]}/{total} states cancelled.", data=value)
+    if counts[StateType.PAUSED]:
+        return Paused(message=f"{counts[StateType.PAUSED]}/{total} states paused.", data=value)
+    failed = counts[StateType.FAILED] + counts[StateType.CRASHED]
+    if failed:
+        message = _msgs.STATES_FAILED.format(failed=failed, total=total)
+    else:
+        not_final = sum(1 for st in states if not st.is_final())
+        message = f"{not_final}/{total} states are not final."
+    return Failed(message=message, data=value)
+
+
+# A fixed timestamp for template states: a run gives each state its own when it takes it.
+_EPOCH = _dt.datetime.fromtimestamp(0, _dt.timezone.utc)
+
+
 __all__ = [
     "State",
     "StateType",
@@ -275,6 +343,10 @@ __all__ = [
     "TimedOut",
     "is_state_iterable",
     "state_exception",
+    "exception_to_crashed_state",
+    "exception_to_failed_state",
+    "format_exception_short",
+    "return_value_to_state",
 ]
 
 # Report Prefect's class path (``prefect.client.schemas.objects.State``), as the

@@ -9,72 +9,99 @@ PORT.yaml.
 
 from __future__ import annotations
 
-import copy
 import inspect
 import io
 from collections.abc import Callable, Iterable
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, ParamSpec, TypeVar
 
 from . import _msgs, context
 from .callables import CallShape
-from .engine import TaskRun, run_task
 from .exceptions import MappingLengthMismatch, MappingMissingIterable
 from .futures import PrefectConcurrentFuture, PrefectFuture, PrefectFutureList
+from .options import NotSet, Option, complete, from_decorator, merge
 from .retries import exponential_backoff
 from .states import State
+from .task_engine import TaskRun, run_task, submit_task
 
+P = ParamSpec("P")
 R = TypeVar("R")
 
 
-class _NotSet:
-    """Marks an option that `with_options` leaves as it was."""
+TASK_OPTIONS: dict[str, Option] = {
+    "name": Option(None, keep="falsy"),
+    "description": Option(None, keep="falsy"),
+    "tags": Option(None),
+    "version": Option(None, in_with_options=False),
+    "cache_policy": Option(NotSet, keep="notset", attr=None),
+    "cache_key_fn": Option(None, keep="falsy"),
+    "cache_expiration": Option(None, keep="falsy"),
+    "task_run_name": Option(None, keep="notset"),
+    "retries": Option(None, keep="notset"),
+    "retry_delay_seconds": Option(None, keep="notset"),
+    "retry_jitter_factor": Option(None, keep="notset"),
+    "persist_result": Option(None, keep="notset", attr=None),
+    "result_storage": Option(None, keep="notset"),
+    "result_storage_key": Option(None, keep="notset"),
+    "result_serializer": Option(None, keep="notset"),
+    "cache_result_in_memory": Option(True),
+    "timeout_seconds": Option(None),
+    "log_prints": Option(None, keep="notset", init_default=False),
+    "refresh_cache": Option(None, keep="notset"),
+    "on_completion": Option(None, keep="falsy"),
+    "on_failure": Option(None, keep="falsy"),
+    "on_running": Option(None, keep="falsy"),
+    "on_rollback": Option(None, in_decorator=False, in_with_options=False),
+    "on_commit": Option(None, in_decorator=False, in_with_options=False),
+    "retry_condition_fn": Option(None, keep="falsy"),
+    "viz_return_value": Option(None, keep="falsy"),
+    "asset_deps": Option(None, keep="falsy"),
+}
 
 
-NotSet: Any = _NotSet
+class Task(Generic[P, R]):
+    """A function made into a task (``prefect.tasks.Task``): calling it makes a task run."""
 
-
-class Task(Generic[R]):
-    def __init__(
-        self,
-        fn: Callable[..., R],
-        name: str | None = None,
-        description: str | None = None,
-        tags: Iterable[str] | None = None,
-        version: str | None = None,
-        cache_policy: Any = NotSet,
-        cache_key_fn: Any = None,
-        cache_expiration: Any = None,
-        task_run_name: str | Callable[..., str] | None = None,
-        retries: int | None = None,
-        retry_delay_seconds: float | int | list[float] | Callable[[int], list[float]] | None = None,
-        retry_jitter_factor: float | None = None,
-        persist_result: bool | None = None,
-        result_storage: Any = None,
-        result_storage_key: str | None = None,
-        result_serializer: Any = None,
-        cache_result_in_memory: bool = True,
-        timeout_seconds: int | float | None = None,
-        log_prints: bool | None = None,
-        refresh_cache: bool | None = None,
-        on_completion: list[Any] | None = None,
-        on_failure: list[Any] | None = None,
-        on_running: list[Any] | None = None,
-        retry_condition_fn: Callable[..., bool] | None = None,
-        viz_return_value: Any = None,
-        asset_deps: list[Any] | None = None,
-    ) -> None:
+    def __init__(self, fn: Callable[P, R], **options: Any) -> None:
         if not callable(fn):
             raise TypeError("'fn' must be callable")
         if inspect.iscoroutinefunction(fn):
             raise NotImplementedError(
                 "sim_prefect runs synchronous tasks only; remove 'async' to run this here."
             )
+        self.options = complete("Task", TASK_OPTIONS, options)
         self.fn = fn
         self.shape = CallShape(fn)
-        self.name = name or fn.__name__
+        self.__doc__ = fn.__doc__
+        self.__name__ = getattr(fn, "__name__", "task")
+        self.__wrapped__ = fn
+        self._configure(**self.options)
+
+    def _configure(
+        self,
+        *,
+        name: str | None,
+        description: str | None,
+        tags: Iterable[str] | None,
+        version: str | None,
+        task_run_name: Any,
+        retries: int | None,
+        retry_delay_seconds: Any,
+        retry_jitter_factor: float | None,
+        retry_condition_fn: Callable[..., bool] | None,
+        timeout_seconds: float | None,
+        log_prints: bool | None,
+        **later: Any,
+    ) -> None:
+        """Derive the task's attributes from its options, as Prefect's ``Task.__init__`` does."""
+        fn = self.fn
+        self.name: str = name or str(getattr(fn, "__name__", type(fn).__name__))
         self.description = description or inspect.getdoc(fn)
         self.tags = set(tags or ())
         self.version = version
+        if task_run_name is not None and not isinstance(task_run_name, str) and not callable(task_run_name):
+            raise TypeError(
+                f"Expected string or callable for 'task_run_name'; got {type(task_run_name).__name__} instead."
+            )
         self.task_run_name = task_run_name
         self.retries = retries or 0
         self.retry_delay_seconds = _delays(retry_delay_seconds, self.retries)
@@ -84,19 +111,6 @@ class Task(Generic[R]):
         self.retry_condition_fn = retry_condition_fn
         self.timeout_seconds = float(timeout_seconds) if timeout_seconds else None
         self.log_prints = log_prints
-        # Accepted for compatibility; they need Prefect's server or result storage.
-        self._ignored = dict(
-            cache_policy=cache_policy, cache_key_fn=cache_key_fn, cache_expiration=cache_expiration,
-            persist_result=persist_result, result_storage=result_storage,
-            result_storage_key=result_storage_key, result_serializer=result_serializer,
-            cache_result_in_memory=cache_result_in_memory, refresh_cache=refresh_cache,
-            on_completion=on_completion, on_failure=on_failure, on_running=on_running,
-            viz_return_value=viz_return_value, asset_deps=asset_deps,
-        )  # fmt: skip
-        self.__doc__ = fn.__doc__
-        self.__name__ = getattr(fn, "__name__", self.name)
-        self.__wrapped__ = fn
-
 
     def split_parameters(self, parameters: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
         return self.shape.split(parameters)
@@ -121,9 +135,7 @@ class Task(Generic[R]):
         return future
 
     def _submit(self, parameters: dict[str, Any], wait_for: Iterable[Any] | None) -> TaskRun:
-        run = TaskRun(self, parameters, list(wait_for) if wait_for else None, submitted=True)
-        run.session.scheduler.spawn(run.job())
-        return run
+        return submit_task(self, parameters, list(wait_for) if wait_for else None)
 
     def map(
         self, *args: Any, return_state: bool = False, wait_for: Iterable[Any] | None = None, **kwargs: Any
@@ -166,56 +178,9 @@ class Task(Generic[R]):
             return [f.state for f in futures]
         return futures
 
-    def with_options(
-        self,
-        *,
-        name: str | None = None,
-        description: str | None = None,
-        tags: Iterable[str] | None = None,
-        cache_policy: Any = NotSet,
-        cache_key_fn: Any = None,
-        task_run_name: Any = NotSet,
-        cache_expiration: Any = None,
-        retries: Any = NotSet,
-        retry_delay_seconds: Any = NotSet,
-        retry_jitter_factor: Any = NotSet,
-        persist_result: Any = NotSet,
-        result_storage: Any = NotSet,
-        result_serializer: Any = NotSet,
-        result_storage_key: Any = NotSet,
-        cache_result_in_memory: bool | None = None,
-        timeout_seconds: int | float | None = None,
-        log_prints: Any = NotSet,
-        refresh_cache: Any = NotSet,
-        on_completion: list[Any] | None = None,
-        on_failure: list[Any] | None = None,
-        on_running: list[Any] | None = None,
-        retry_condition_fn: Callable[..., bool] | None = None,
-        viz_return_value: Any = None,
-        asset_deps: list[Any] | None = None,
-    ) -> Task[R]:
-        new = copy.copy(self)
-        if name is not None:
-            new.name = name
-        if description is not None:
-            new.description = description
-        if tags is not None:
-            new.tags = set(tags)
-        if task_run_name is not NotSet:
-            new.task_run_name = task_run_name
-        if retries is not NotSet:
-            new.retries = retries or 0
-        if retry_delay_seconds is not NotSet:
-            new.retry_delay_seconds = _delays(retry_delay_seconds, new.retries)
-        if retry_jitter_factor is not NotSet:
-            new.retry_jitter_factor = retry_jitter_factor
-        if timeout_seconds is not None:
-            new.timeout_seconds = float(timeout_seconds)
-        if log_prints is not NotSet:
-            new.log_prints = log_prints
-        if retry_condition_fn is not None:
-            new.retry_condition_fn = retry_condition_fn
-        return new
+    def with_options(self, **changes: Any) -> Task[P, R]:
+        """A copy of the task with some options changed (the others stay as they are)."""
+        return Task(self.fn, **merge("Task", TASK_OPTIONS, self, changes))
 
 
 class unmapped:  # noqa: N801 - Prefect's name
@@ -288,8 +253,7 @@ def task(
     asset_deps: list[Any] | None = None,
 ) -> Any:
     """Turn a function into a task, bare (``@task``) or with options (``@task(retries=2)``)."""
-    options = dict(locals())
-    options.pop("__fn")
+    options = from_decorator(TASK_OPTIONS, locals())
     if __fn is not None:
         return Task(__fn, **options)
     return lambda fn: Task(fn, **options)

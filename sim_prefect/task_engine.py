@@ -1,0 +1,276 @@
+"""Task runs, after Prefect's ``task_engine.py``.
+
+A task run waits for its upstream runs, moves to Running, calls the task's
+function, and moves on through the handlers: Completed, or AwaitingRetry and
+Retrying while retries are left, or Failed / TimedOut. `TaskRun.steps` is that
+whole story, written once; a direct call drives it at once (`run_task`), a
+submitted run takes turns with others on the scheduler (`TaskRun.job`).
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from . import _msgs, context, names
+from .engine import (
+    COMPLETED,
+    NOTSET,
+    RUNNING,
+    SCHEDULED,
+    ReturnType,
+    Run,
+    Steps,
+)
+from .exceptions import TaskRunTimeoutError, UpstreamTaskError
+from .loggers import setup_logging
+from .retries import retry_delay
+from .scheduler import CALL, Job, Outcome, Sleep, WaitFor
+from .session import Session, session
+from .states import (
+    AwaitingRetry,
+    Failed,
+    Pending,
+    Retrying,
+    Running,
+    State,
+    TimedOut,
+    exception_to_failed_state,
+    return_value_to_state,
+)
+from .timeouts import Timeout
+
+if TYPE_CHECKING:
+    from .tasks import Task
+
+# The handlers' Prefect log text for a failure that is a returned state, not an
+# exception: `exc_info=True` with no exception being handled.
+NO_EXCEPTION = "NoneType: None"
+_RUNNING = Running()
+_RETRYING = Retrying()
+
+
+class TaskRun(Run):
+    kind = "task"
+
+    def __init__(
+        self,
+        task: Task[Any, Any],
+        parameters: dict[str, Any],
+        wait_for: list[Any] | None = None,
+        submitted: bool = False,
+    ) -> None:
+        s = session()
+        setup_logging()
+        ctx = context.current()
+        self.task = task
+        self.flow_run = context.current_flow_run()
+        self.flow_run_id = self.flow_run.id if self.flow_run is not None else None
+        self.parameters = parameters
+        self.tags = task.tags | context.current_tags()
+        self.wait_for = wait_for
+        self.submitted = submitted
+        if task.log_prints is not None:
+            self.log_prints = task.log_prints
+        else:
+            self.log_prints = bool(self.flow_run is not None and self.flow_run.log_prints)
+        self.retries = 0
+        self._raised: Any = NOTSET
+        self._return: Any = NOTSET
+        self._args: tuple[Any, ...] = ()
+        self._kwargs: dict[str, Any] = {}
+        self._begin(s, self._make_name(s), task.name, ctx.run.id if ctx else None)
+        if self.flow_run is not None:
+            self.flow_run.children.append(self)
+
+    def _make_name(self, s: Session) -> str:
+        template = self.task.task_run_name
+        if template is None:
+            if self.flow_run is None:
+                return self.task.name  # outside a flow: no suffix, as in Prefect
+            return names.task_run_name(self.task.name, s.rng)
+        if callable(template):
+            self.name = self.task.name  # readable while the callable runs
+        leave = self.enter()
+        try:
+            return names.resolve_custom_run_name("task", template, self.parameters)
+        finally:
+            leave()
+
+    def enter(self) -> Any:
+        """Make this run the current one; returns the function that undoes it."""
+        return context.enter(context.RunContext(self, self.log_prints))
+
+    def job(self) -> Job:
+        # The scheduler enters the run's context before each step.
+        return Job(self.steps(), enter=self.enter, call=self.call)
+
+    def call(self) -> Outcome:
+        """One attempt: call the task's function (within its timeout)."""
+        fn = self.task.fn
+        timeout = self.task.timeout_seconds
+        try:
+            if timeout is None:
+                return Outcome(fn(*self._args, **self._kwargs))
+            with Timeout(timeout, TaskRunTimeoutError, self.session.clock):
+                return Outcome(fn(*self._args, **self._kwargs))
+        except BaseException as exc:  # the steps decide what it means
+            return Outcome(error=exc)
+
+    def steps(self) -> Steps:
+        from .futures import PrefectFuture, collect_upstream, resolve_inputs
+
+        upstream = collect_upstream(self.parameters, [])
+        if self.wait_for:
+            upstream = collect_upstream(self.wait_for, upstream)
+        if upstream:
+            futures = tuple(u for u in upstream if isinstance(u, PrefectFuture))
+            if any(not f.done() for f in futures):
+                yield WaitFor(futures)
+            for item in upstream:
+                state = item.state if isinstance(item, PrefectFuture) else item
+                if state.type is not COMPLETED:
+                    self.handle_not_ready(state)
+                    return
+            parameters = resolve_inputs(self.parameters)
+        else:
+            parameters = self.parameters
+        self._args, self._kwargs = self.task.split_parameters(parameters)
+
+        self.set_state(_RUNNING)
+        timeout = self.task.timeout_seconds
+        try:
+            while True:
+                if timeout is not None and self.submitted:  # Prefect warns on each attempt
+                    self.log(logging.WARNING, _msgs.TIMEOUT_IN_WORKER_THREAD.format(timeout=timeout))
+                outcome = yield CALL
+                assert outcome is not None
+                error = outcome.error
+                if error is None:
+                    self.handle_success(outcome.value)
+                elif isinstance(error, TimeoutError):
+                    self.handle_timeout(error)
+                elif isinstance(error, Exception):
+                    self.handle_exception(error)
+                else:
+                    raise error  # a crash: KeyboardInterrupt, SystemExit, ...
+                state = self.state
+                if state.type is SCHEDULED:  # AwaitingRetry: wait, then Retrying
+                    yield Sleep(max(0.0, (state.scheduled_time - state.timestamp).total_seconds()))  # type: ignore[operator]
+                    self.set_state(_RETRYING)
+                elif state.type is not RUNNING:  # final; Retrying loops again
+                    break
+        except BaseException as exc:
+            if isinstance(exc, GeneratorExit):
+                raise
+            self.handle_crash(exc)
+            self.log_finished()
+            raise
+        self.log_finished()
+
+    # -- handlers, after Prefect's SyncTaskRunEngine -------------------------------------
+    def handle_success(self, result: Any) -> None:
+        if isinstance(result, State) and result.is_failed() and self.handle_retry(result):
+            return
+        state = self.set_state(return_value_to_state(result))
+        # A returned state *becomes* the run's state in Prefect (the same object, now
+        # carrying the run's id), so the caller gets it back as the run's state.
+        self._return = state if isinstance(result, State) and result.run_id is None else result
+
+    def can_retry(self, exc_or_state: BaseException | State) -> bool:
+        condition = self.task.retry_condition_fn
+        state = (
+            exc_or_state
+            if isinstance(exc_or_state, State)
+            else Failed(data=exc_or_state, message=_msgs.TASK_UNEXPECTED_EXCEPTION.format(exc=exc_or_state))
+        )
+        try:
+            if inspect.isfunction(condition):
+                return bool(condition(self.task, self, state))
+            return not condition  # no condition: retry; a non-function object: Prefect does not retry
+        except Exception as exc:
+            self.log(
+                logging.ERROR,
+                _msgs.RETRY_CONDITION_ERROR.format(condition=condition, task=self.task.name),
+                exc=exc,
+            )
+            return False
+
+    def handle_retry(self, exc_or_state: BaseException | State) -> bool:
+        kind = "exception" if isinstance(exc_or_state, Exception) else "state"
+        task = self.task
+        if self.retries < task.retries and self.can_retry(exc_or_state):
+            if task.retry_delay_seconds:
+                delay: float | None = retry_delay(task, self.retries, self.session.rng)
+                new_state = AwaitingRetry(scheduled_time=self.now() + timedelta(seconds=delay or 0))
+            else:
+                delay = None
+                new_state = Retrying()
+            when = _msgs.RETRY_IN_SECONDS.format(delay=delay) if delay else _msgs.RETRY_IMMEDIATELY
+            self.log(
+                logging.INFO,
+                _msgs.TASK_RETRY.format(
+                    kind=kind, exc=exc_or_state, attempt=self.retries + 1, retries=task.retries, when=when
+                ),
+            )
+            self.set_state(new_state)
+            self.retries += 1
+            return True
+        if self.retries >= task.retries:
+            template = _msgs.TASK_RETRIES_EXHAUSTED if task.retries > 0 else _msgs.TASK_FAILED
+            message = template.format(kind=kind, exc=exc_or_state)
+            if isinstance(exc_or_state, BaseException):
+                self.log(logging.ERROR, message, exc=exc_or_state)
+            else:
+                self.log(logging.ERROR, message, traceback=NO_EXCEPTION)
+        return False
+
+    def handle_exception(self, exc: Exception) -> None:
+        if not self.handle_retry(exc):
+            self.set_state(exception_to_failed_state(exc, _msgs.TASK_FAILED_PREFIX))
+            self._raised = exc
+
+    def handle_timeout(self, exc: TimeoutError) -> None:
+        if not self.handle_retry(exc):
+            if isinstance(exc, TaskRunTimeoutError):
+                message = _msgs.TASK_TIMEOUT.format(timeout=self.task.timeout_seconds)
+            else:
+                message = _msgs.TASK_TIMEOUT_OTHER.format(exc=exc)
+            self.log(logging.ERROR, message)
+            self.set_state(TimedOut(message=message, data=exc))
+            self._raised = exc
+
+    def handle_not_ready(self, upstream: State) -> None:
+        """An upstream run did not complete: this one never starts (Pending 'NotReady')."""
+        error = UpstreamTaskError(_msgs.UPSTREAM_NOT_COMPLETED.format(run_id=upstream.run_id))
+        self.set_state(Pending(name="NotReady", message=str(error)))
+        self.log_finished()
+
+    def result(self, raise_on_failure: bool = True) -> Any:
+        """What a direct call returns: the return value, or the exception raised."""
+        if self._return is not NOTSET:
+            return self._return
+        if self._raised is not NOTSET:
+            if raise_on_failure:
+                raise self._raised
+            return self._raised
+        return None  # e.g. NotReady: Prefect returns None as well
+
+
+def run_task(task: Task[Any, Any], parameters: dict[str, Any], wait_for: list[Any] | None, return_type: ReturnType) -> Any:
+    """A direct task call: runs now, in the caller's place, until it is done."""
+    run = TaskRun(task, parameters, wait_for)
+    run.session.scheduler.run_now(run.job(), run.done)
+    return run.state if return_type == "state" else run.result()
+
+
+def submit_task(task: Task[Any, Any], parameters: dict[str, Any], wait_for: list[Any] | None) -> TaskRun:
+    """A submitted run: it takes its turns on the scheduler while the flow goes on."""
+    run = TaskRun(task, parameters, wait_for, submitted=True)
+    run.session.scheduler.spawn(run.job())
+    return run
+
+
+__all__ = ["TaskRun", "run_task", "submit_task"]
