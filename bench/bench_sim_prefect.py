@@ -5,7 +5,7 @@
     options: --tasks N, --repeats N, --big N, --no-real, --real-python PATH
 
 The anchor is real Prefect (the version installed for the conformance suite,
-3.8.8), measured in the same run on the same machine. Each backend runs in its
+3.9.1), measured in the same run on the same machine. Each backend runs in its
 own fresh process, with the log lines going to /dev/null (so both pay for
 formatting them, neither for a terminal):
 

@@ -39,7 +39,7 @@ from .states import State
 from .tasks import Task, task, unmapped
 
 __version__ = "0.1.0"
-PREFECT_VERSION = "3.8.8"  # the Prefect release our conformance suite checks against
+PREFECT_VERSION = "3.9.1"  # the Prefect release our conformance suite checks against
 
 
 def state_log() -> list[RunRecord]:

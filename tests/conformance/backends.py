@@ -37,7 +37,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 RUNNER = HERE / "runner.py"
 SCENARIOS = HERE / "scenarios"
-PREFECT_VERSION = "3.8.8"  # the version the golden transcripts were captured with
+PREFECT_VERSION = "3.9.1"  # the version the golden transcripts were captured with
 
 # Switches that keep a real Prefect run quiet and local (no telemetry, no UI link).
 QUIET_PREFECT = {

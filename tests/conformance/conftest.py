@@ -5,7 +5,7 @@ twice: ``real`` (real Prefect, marked ``pytest.mark.real``) and ``sim``
 (sim_prefect, marked ``pytest.mark.fake``). The test bodies never ask which one
 they have. Select a leg with ``-m real`` or ``-m fake``.
 
-The real leg needs ``prefect==3.8.8`` importable by the Python running pytest.
+The real leg needs ``prefect==3.9.1`` importable by the Python running pytest.
 Without it, every real test is skipped with the reason, and the sim leg still
 runs against the golden transcripts that were captured from real Prefect.
 

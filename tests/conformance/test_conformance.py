@@ -1,7 +1,7 @@
 """Conformance: each scenario prints what real Prefect prints and leaves the same state history.
 
 Every test runs on both backends (see conftest.py) and compares against the
-golden files in ``golden/``, which were captured from real Prefect 3.8.8 and
+golden files in ``golden/``, which were captured from real Prefect 3.9.1 and
 normalised (see transcripts.py). The real leg therefore checks that the golden
 files still describe real Prefect; the sim leg checks sim_prefect against them.
 
@@ -207,7 +207,7 @@ def test_state_history_matches_prefect(backend: Backend, case: Case) -> None:
 def test_every_deviation_is_listed_in_port_yaml() -> None:
     yaml = pytest.importorskip("yaml")
     port = yaml.safe_load((Path(__file__).resolve().parents[2] / "sim_prefect" / "PORT.yaml").read_text())
-    assert port["upstream"]["version"] == "3.8.8"
+    assert port["upstream"]["version"] == "3.9.1"
     listed = {d["id"]: d for d in port["deviations"]}
     assert all(d["what"] and d["why"] for d in listed.values())
     used = {d for s in SCENARIOS for d in s.deviations}

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 LESSON_DIR = ROOT / "lesson"
 DEMO_DIR = ROOT / "demo"
 
-PREFECT_VERSION = "3.8.8"  # what `make test` installs
+PREFECT_VERSION = "3.9.1"  # what `make test` installs
 DIRECTIVES = ("runnable", "exercise", "prefect-code", "file")
 PYTHON_LANGS = {"python", "py", "python3", "pycon"}
 SHELL_LANGS = {"bash", "sh", "shell", "console", "zsh"}

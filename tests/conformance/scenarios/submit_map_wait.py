@@ -68,7 +68,7 @@ def mapped() -> list:
 @flow(log_prints=True)
 def not_waited() -> str:
     slow.submit("N", 0.3)
-    # Prefect 3.8.8 cancels a submitted run that has not *started* when the flow
+    # Prefect 3.9.1 cancels a submitted run that has not *started* when the flow
     # returns (a race between threads; sim_prefect always runs it, see PORT.yaml).
     # Give it ample time to start, so that the real run is not flaky.
     time.sleep(1.0)
