@@ -36,7 +36,8 @@ from .formatting import format_state_log
 from .loggers import get_run_logger
 from .session import configure, session
 from .states import State
-from .tasks import Task, task, unmapped
+from .annotations import allow_failure, quote, unmapped
+from .tasks import Task, task
 
 __version__ = "0.1.0"
 PREFECT_VERSION = "3.9.1"  # the Prefect release our conformance suite checks against
@@ -62,12 +63,14 @@ __all__ = [
     "MissingContextError",
     "State",
     "Task",
+    "allow_failure",
     "configure",
     "flow",
     "futures",
     "get_run_logger",
     "install_as_prefect",
     "print_state_log",
+    "quote",
     "runtime",
     "state_log",
     "states",

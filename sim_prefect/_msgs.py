@@ -79,6 +79,12 @@ MAP_LENGTH_MISMATCH = (
     "Received iterable parameters with different lengths. Parameters for map must all be "
     "the same length. Got lengths: {lengths}"
 )
+# -- futures (prefect/futures.py) ----------------------------------------------------
+NEGATIVE_TIMEOUT = "'timeout' must be a non-negative number, got {timeout}"
+FUTURE_TIMEOUT = "Task run {run_id} did not complete within {timeout} seconds"
+FUTURE_LIST_TIMEOUT = "Timed out waiting for all futures to complete within {timeout} seconds"
+AS_COMPLETED_TIMEOUT = "{pending} (of {total}) futures unfinished"
+
 # Python's warning (from Prefect's API log handler) when a task outside any flow logs.
 LOGS_WITHOUT_FLOW_RUN = (
     "Logger {logger!r} attempted to send logs to the API without a flow run id. The API log "

@@ -28,6 +28,8 @@ PREFECT_MODULES = {
     "prefect.runtime.task_run": "sim_prefect.runtime.task_run",
     "prefect.states": "sim_prefect.states",
     "prefect.tasks": "sim_prefect.tasks",
+    "prefect.utilities": "sim_prefect.utilities",
+    "prefect.utilities.annotations": "sim_prefect.annotations",
     "prefect.task_engine": "sim_prefect.exceptions",  # TaskRunTimeoutError lives here in Prefect
     "prefect.flow_engine": "sim_prefect.exceptions",  # FlowRunTimeoutError
 }

@@ -55,6 +55,7 @@ class Run:
     kind: Literal["flow", "task"]
     flow_run_id: str | None = None
     _raised: Any  # the exception the caller gets, once the run has failed or crashed
+    _on_done: list[Callable[[], None]] | None = None  # see `when_done`
 
     def _begin(self, s: Session, name: str, owner: str, parent_id: str | None, tracks: str | None = None) -> None:
         """Give the run its identity, announce it, and put it in Pending."""
@@ -82,7 +83,18 @@ class Run:
             self.run_count += 1
         self.state = state
         s.emit(StateChanged(self.id, state))
+        if self._on_done is not None and self.done():
+            callbacks, self._on_done = self._on_done, None
+            for callback in callbacks:
+                callback()
         return state
+
+    def when_done(self, callback: Callable[[], None]) -> None:
+        """Call `callback()` once the run is done (a final state, or NotReady); now if it is."""
+        if self.done():
+            callback()
+        else:
+            self._on_done = [*(self._on_done or ()), callback]
 
     def log(self, level: int, message: str, exc: BaseException | None = None, traceback: str | None = None) -> None:
         emit_log(self, level, message, exc, traceback)

@@ -1,8 +1,9 @@
 """Futures: handles to submitted task runs (``prefect.futures``).
 
 A future does not own a thread. Waiting on it drives the session's scheduler
-until the run is done, so the flow body blocks exactly where it would block
-with real Prefect. Its result comes from the run's final state, as Prefect's
+until the run is done (or until a timeout passes on the session's clock), so
+the flow body blocks exactly where it would block with real Prefect. Its
+result comes from the run's final state, as Prefect's
 ``PrefectConcurrentFuture.result()`` does.
 
 The classes report Prefect's module (``prefect.futures``), so ``repr(future)``
@@ -11,16 +12,26 @@ reads ``<prefect.futures.PrefectConcurrentFuture object at 0x...>`` as there.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from collections.abc import Callable, Generator, Iterable
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
+from . import _msgs
+from .annotations import BaseAnnotation, allow_failure, quote
 from .states import State
 
 if TYPE_CHECKING:
     from .task_engine import TaskRun
 
 R = TypeVar("R")
+
+
+class _WaitTimeoutError(TimeoutError):
+    """`as_completed` ran out of time (Prefect's own, to tell it from a task's TimeoutError)."""
+
+
+def _check_timeout(timeout: float | None) -> None:
+    if timeout is not None and timeout < 0:
+        raise ValueError(_msgs.NEGATIVE_TIMEOUT.format(timeout=timeout))
 
 
 class PrefectFuture(Generic[R]):
@@ -41,64 +52,142 @@ class PrefectFuture(Generic[R]):
         return self._run.done()
 
     def wait(self, timeout: float | None = None) -> None:
-        self._run.session.scheduler.run_until(self._run.done)
+        """Wait until the run is done, or `timeout` seconds have passed (no error either way)."""
+        self._run.session.scheduler.run_until(self._run.done, _deadline(self._run, timeout))
 
     def result(self, timeout: float | None = None, raise_on_failure: bool = True) -> R:
         self.wait(timeout)
+        if not self.done():
+            raise TimeoutError(_msgs.FUTURE_TIMEOUT.format(run_id=self.task_run_id, timeout=timeout))
         return self._run.state.result(raise_on_failure=raise_on_failure)  # type: ignore[no-any-return]
+
+    def add_done_callback(self, fn: Callable[[PrefectFuture[R]], None]) -> None:
+        """Call `fn(future)` once the run is done (at once, if it already is)."""
+        self._run.when_done(lambda: fn(self))
 
 
 class PrefectConcurrentFuture(PrefectFuture[R]):
     """What `Task.submit()` returns (Prefect's default task runner gives this type)."""
 
 
+def _deadline(run: Any, timeout: float | None) -> float | None:
+    return None if timeout is None else run.session.now() + timeout
+
+
 class PrefectFutureList(list):  # type: ignore[type-arg]
     """What `Task.map()` returns: a list of futures that can be waited on together."""
 
     def wait(self, timeout: float | None = None) -> None:
-        for future in self:
-            future.wait(timeout)
+        wait(self, timeout=timeout)
 
     def result(self, timeout: float | None = None, raise_on_failure: bool = True) -> list[Any]:
-        self.wait(timeout)
-        return [f.result(raise_on_failure=raise_on_failure) for f in self]
+        """Every result, in the list's order; the first failure to *happen* is raised."""
+        _check_timeout(timeout)
+        results: list[Any] = [None] * len(self)
+        places: dict[int, list[int]] = {}
+        for i, future in enumerate(self):
+            places.setdefault(id(future), []).append(i)
+        try:
+            for future in as_completed(list(self), timeout=timeout):
+                value = future.result(raise_on_failure=raise_on_failure)
+                for i in places[id(future)]:
+                    results[i] = value
+        except _WaitTimeoutError as exc:
+            raise TimeoutError(_msgs.FUTURE_LIST_TIMEOUT.format(timeout=timeout)) from exc
+        return results
 
 
-@dataclass
-class DoneAndNotDoneFutures(Generic[R]):
-    done: set[PrefectFuture[R]] = field(default_factory=set)
-    not_done: set[PrefectFuture[R]] = field(default_factory=set)
+class DoneAndNotDoneFutures(NamedTuple, Generic[R]):
+    """A named 2-tuple of sets: ``done, not_done = wait(futures)``."""
+
+    done: set[PrefectFuture[R]]
+    not_done: set[PrefectFuture[R]]
+
+
+def _unique(futures: Iterable[PrefectFuture[R]]) -> list[PrefectFuture[R]]:
+    """The futures once each, in the order given (Prefect uses a set; a list keeps output deterministic)."""
+    return list({id(f): f for f in futures}.values())
 
 
 def wait(futures: Iterable[PrefectFuture[R]], timeout: float | None = None) -> DoneAndNotDoneFutures[R]:
-    """Wait for all `futures`; return which are done (all of them, without a timeout)."""
-    futures = list(futures)
-    for future in futures:
-        future.wait(timeout)
-    return DoneAndNotDoneFutures(
-        done={f for f in futures if f.done()}, not_done={f for f in futures if not f.done()}
-    )
+    """Wait for all `futures`, or until `timeout` seconds have passed; say which are done."""
+    _check_timeout(timeout)
+    unique = _unique(futures)
+    pending = [f for f in unique if not f.done()]
+    if pending:
+        run = pending[0]._run
+        deadline = _deadline(run, timeout)
+        run.session.scheduler.run_until(lambda: all(f.done() for f in pending), deadline)
+    return DoneAndNotDoneFutures({f for f in unique if f.done()}, {f for f in unique if not f.done()})
 
 
-def collect_upstream(value: Any, found: list[Any]) -> list[Any]:
-    """Every future and state inside `value` (through lists, tuples, sets and dicts)."""
+def as_completed(
+    futures: Iterable[PrefectFuture[R]], timeout: float | None = None
+) -> Generator[PrefectFuture[R], None, None]:
+    """Yield the futures as their runs finish: the finished ones first, then in the order they finish."""
+    _check_timeout(timeout)
+    unique = _unique(futures)
+    total = len(unique)
+    pending = [f for f in unique if not f.done()]
+    yield from (f for f in unique if f.done())
+    finished: list[PrefectFuture[R]] = []
+    for future in pending:
+        future.add_done_callback(finished.append)
+    deadline = _deadline(pending[0]._run, timeout) if pending else None
+    while pending:
+        if not finished:
+            scheduler = pending[0]._run.session.scheduler
+            if not scheduler.run_until(lambda: bool(finished), deadline):
+                raise _WaitTimeoutError(_msgs.AS_COMPLETED_TIMEOUT.format(pending=len(pending), total=total))
+        future = finished.pop(0)
+        pending.remove(future)
+        yield future
+
+
+# -- what a run's inputs and return value hold ---------------------------------------------
+
+
+def collect_upstream(value: Any, found: list[tuple[Any, bool]], allowed: bool = False) -> list[tuple[Any, bool]]:
+    """Every future and state inside `value`, each with whether its failure is allowed.
+
+    Looks through lists, tuples, sets and dicts, as Prefect's ``visit_collection``
+    does; `allow_failure(...)` marks what it holds, `quote(...)` hides it.
+    """
     if isinstance(value, (PrefectFuture, State)):
-        found.append(value)
+        found.append((value, allowed))
+    elif isinstance(value, BaseAnnotation):
+        if not isinstance(value, quote):
+            collect_upstream(value.unwrap(), found, allowed or isinstance(value, allow_failure))
     elif isinstance(value, dict):
         for v in value.values():
-            collect_upstream(v, found)
+            collect_upstream(v, found, allowed)
     elif isinstance(value, (list, tuple, set, frozenset)):
         for v in value:
-            collect_upstream(v, found)
+            collect_upstream(v, found, allowed)
     return found
 
 
+def has_annotations(value: Any) -> bool:
+    """Does `value` hold an annotation (a top-level one, or one in a collection)?"""
+    if isinstance(value, BaseAnnotation):
+        return True
+    if isinstance(value, dict):
+        return any(has_annotations(v) for v in value.values())
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return any(has_annotations(v) for v in value)
+    return False
+
+
 def resolve_inputs(value: Any) -> Any:
-    """`value` with each future or state replaced by its result (all upstreams are done)."""
+    """`value` with each future or state replaced by its result and each annotation unwrapped."""
     if isinstance(value, PrefectFuture):
         return value.state.result(raise_on_failure=False)
     if isinstance(value, State):
         return value.result(raise_on_failure=False)
+    if isinstance(value, quote):
+        return value.unwrap()
+    if isinstance(value, BaseAnnotation):
+        return resolve_inputs(value.unwrap())
     if isinstance(value, dict):
         return {k: resolve_inputs(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
@@ -106,19 +195,44 @@ def resolve_inputs(value: Any) -> Any:
     return value
 
 
-def resolve_futures_to_states(value: Any) -> Any:
-    """`value` with each future replaced by its final state (what a flow's return value gets)."""
+def _resolve_futures(value: Any, resolve: Callable[[PrefectFuture[Any]], Any]) -> Any:
     if isinstance(value, PrefectFuture):
-        value.wait()
-        return value.state
+        return resolve(value)
+    if isinstance(value, quote):
+        return value
     if isinstance(value, dict):
-        return {k: resolve_futures_to_states(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)) and collect_upstream(value, []):
-        return type(value)(resolve_futures_to_states(v) for v in value)
+        return {k: _resolve_futures(v, resolve) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)) and any(
+        isinstance(f, PrefectFuture) for f, _ in collect_upstream(value, [])
+    ):
+        cls = list if isinstance(value, PrefectFutureList) else type(value)
+        return cls(_resolve_futures(v, resolve) for v in value)
     return value
 
 
-for _cls in (PrefectFuture, PrefectConcurrentFuture, PrefectFutureList, DoneAndNotDoneFutures):
+def resolve_futures_to_states(value: Any) -> Any:
+    """`value` with each future replaced by its final state (what a flow's return value gets)."""
+
+    def to_state(future: PrefectFuture[Any]) -> State:
+        future.wait()
+        return future.state
+
+    return _resolve_futures(value, to_state)
+
+
+def resolve_futures_to_results(value: Any) -> Any:
+    """`value` with each future replaced by its result; every run must have completed."""
+
+    def to_result(future: PrefectFuture[Any]) -> Any:
+        future.wait()
+        if not future.state.is_completed():
+            raise Exception("At least one result did not complete successfully")
+        return future.result()
+
+    return _resolve_futures(value, to_result)
+
+
+for _cls in (PrefectFuture, PrefectConcurrentFuture, PrefectFutureList, DoneAndNotDoneFutures, _WaitTimeoutError):
     _cls.__module__ = "prefect.futures"
 
 __all__ = [
@@ -126,5 +240,8 @@ __all__ = [
     "PrefectConcurrentFuture",
     "PrefectFuture",
     "PrefectFutureList",
+    "as_completed",
+    "resolve_futures_to_results",
+    "resolve_futures_to_states",
     "wait",
 ]

@@ -15,10 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-
-class NotSet:
-    """Prefect's marker for "not given", where None is a value (``prefect.utilities.annotations``)."""
-
+from .annotations import NotSet
 
 Keep = Literal["none", "notset", "falsy"]
 

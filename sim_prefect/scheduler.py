@@ -151,11 +151,19 @@ class Scheduler:
                 self._waiting.append((request.items, job))
         self.run_until(done)
 
-    def run_until(self, condition: Callable[[], bool]) -> None:
-        """Run due steps until `condition()` holds."""
+    def run_until(self, condition: Callable[[], bool], deadline: float | None = None) -> bool:
+        """Run due steps until `condition()` holds; False if the clock reaches `deadline` first.
+
+        With a deadline, a step due later than it is left for later, and the
+        clock moves on to the deadline, as a wait with a timeout would.
+        """
         while not condition():
             if not self._due:
                 self._wake_waiters()
-                if not self._due:
-                    raise Deadlock("sim_prefect: waiting for runs that can never start")
+            if deadline is not None and (not self._due or self._due[0][0] > deadline):
+                self.clock.sleep(deadline - self.clock.now())
+                return condition()
+            if not self._due:
+                raise Deadlock("sim_prefect: waiting for runs that can never start")
             self.run_one()
+        return True

@@ -120,20 +120,21 @@ class TaskRun(Run):
             return Outcome(error=exc)
 
     def steps(self) -> Steps:
-        from .futures import PrefectFuture, collect_upstream, resolve_inputs
+        from .futures import PrefectFuture, collect_upstream, has_annotations, resolve_inputs
 
         upstream = collect_upstream(self.parameters, [])
         if self.wait_for:
             upstream = collect_upstream(self.wait_for, upstream)
         if upstream:
-            futures = tuple(u for u in upstream if isinstance(u, PrefectFuture))
+            futures = tuple(u for u, _ in upstream if isinstance(u, PrefectFuture))
             if any(not f.done() for f in futures):
                 yield WaitFor(futures)
-            for item in upstream:
+            for item, allowed in upstream:
                 state = item.state if isinstance(item, PrefectFuture) else item
-                if state.type is not COMPLETED:
+                if state.type is not COMPLETED and not (allowed and _failure_allowed(state)):
                     self.handle_not_ready(state)
                     return
+        if upstream or has_annotations(self.parameters):
             parameters = resolve_inputs(self.parameters)
         else:
             parameters = self.parameters
@@ -257,6 +258,11 @@ class TaskRun(Run):
                 raise self._raised
             return self._raised
         return None  # e.g. NotReady: Prefect returns None as well
+
+
+def _failure_allowed(state: State) -> bool:
+    """What `allow_failure` lets through: a failed upstream, or one that never started (not a crash)."""
+    return state.is_failed() or state.name == "NotReady"
 
 
 def run_task(task: Task[Any, Any], parameters: dict[str, Any], wait_for: list[Any] | None, return_type: ReturnType) -> Any:

@@ -18,7 +18,8 @@ from . import _msgs, context
 from .callables import CallShape
 from .exceptions import MappingLengthMismatch, MappingMissingIterable
 from .futures import PrefectConcurrentFuture, PrefectFuture, PrefectFutureList
-from .options import NotSet, Option, complete, from_decorator, merge
+from .annotations import BaseAnnotation, NotSet, allow_failure, quote, unmapped
+from .options import Option, complete, from_decorator, merge
 from .retries import exponential_backoff
 from .states import State
 from .task_engine import TaskRun, run_task, submit_task
@@ -155,7 +156,11 @@ class Task(Generic[P, R]):
         given = {k: _resolve_top_level(v) for k, v in given.items()}
         mapped: dict[str, list[Any]] = {}
         static: dict[str, Any] = {}
+        annotated: dict[str, BaseAnnotation[Any]] = {}
         for key, value in given.items():
+            if isinstance(value, (allow_failure, quote)):  # mapped over what they hold, then re-wrapped
+                annotated[key] = value
+                value = value.unwrap()
             if isinstance(value, unmapped):
                 static[key] = value.value
             elif _is_iterable(value):
@@ -171,6 +176,8 @@ class Task(Generic[P, R]):
         for i in range(next(iter(lengths.values()))):
             call = {key: values[i] for key, values in mapped.items()}
             call.update(static)
+            for key, annotation in annotated.items():
+                call[key] = annotation.rewrap(call[key])
             parameters = self.shape.bind((), call)
             futures.append(PrefectConcurrentFuture(self._submit(parameters, wait_for)))
         if return_state:
@@ -181,13 +188,6 @@ class Task(Generic[P, R]):
     def with_options(self, **changes: Any) -> Task[P, R]:
         """A copy of the task with some options changed (the others stay as they are)."""
         return Task(self.fn, **merge("Task", TASK_OPTIONS, self, changes))
-
-
-class unmapped:  # noqa: N801 - Prefect's name
-    """Pass a value whole to every run of `Task.map`."""
-
-    def __init__(self, value: Any) -> None:
-        self.value = value
 
 
 def _is_iterable(value: Any) -> bool:

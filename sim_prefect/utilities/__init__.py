@@ -1,0 +1,1 @@
+"""``prefect.utilities``: only the parts example code imports (see the aliases)."""
