@@ -38,6 +38,19 @@ from .session import configure, session
 from .states import State
 from .annotations import allow_failure, quote, unmapped
 from .tasks import Task, task
+from .unsupported import (
+    Transaction,
+    apause_flow_run,
+    aresume_flow_run,
+    aserve,
+    asuspend_flow_run,
+    deploy,
+    get_client,
+    pause_flow_run,
+    resume_flow_run,
+    serve,
+    suspend_flow_run,
+)
 
 __version__ = "0.1.0"
 PREFECT_VERSION = "3.9.1"  # the Prefect release our conformance suite checks against

@@ -29,6 +29,13 @@ FLOW_TIMEOUT = "Flow run exceeded timeout of {timeout} second(s)"
 FLOW_TIMEOUT_FROM_TASK = "Flow run failed due to timeout: {exc!r}"
 STATES_FAILED = "{failed}/{total} states failed."
 
+# -- flow parameters (prefect/flows.py validate_parameters, flow_engine.begin_run) -----
+# pydantic's errors link to its documentation, for the release installed with Prefect 3.9.1.
+PYDANTIC_ERROR_URL = "https://errors.pydantic.dev/2.14/v/{type}"
+PARAMETER_VALIDATION_FAILED = "Parameter validation failed for flow {flow_name!r}: {errors}\nParameters: {parameters}"
+INVALID_PARAMETERS = "Flow run received invalid parameters:\n - "
+VALIDATION_FAILED_PREFIX = "Validation of flow parameters failed with error:"
+
 # -- task runs ----------------------------------------------------------------
 TASK_FAILED_PREFIX = "Task run encountered an exception"
 # {kind} is "exception", or "state" when the task returned a Failed state.
@@ -56,11 +63,32 @@ RETRY_CONDITION_ERROR = (
 )
 UPSTREAM_NOT_COMPLETED = "Upstream task run '{run_id}' did not reach a 'COMPLETED' state."
 
+# -- state change hooks (task_engine.call_hooks, flow_engine.call_hooks) -------------
+HOOK_RUNNING = "Running hook {name!r} in response to entering state {state!r}"
+HOOK_FINISHED = "Hook {name!r} finished running successfully"
+HOOK_ERROR = "An error was encountered while running hook {name!r}"
+# {decorator} is "task" or "flow"; the tab before `pass` is Prefect's.
+HOOKS_NOT_ITERABLE = (
+    "Expected iterable for '{option}'; got {type} instead. Please provide a list of hooks to "
+    "'{option}':\n\n@{decorator}({option}=[hook1, hook2])\ndef my_{decorator}():\n\tpass"
+)
+HOOK_NOT_CALLABLE = (
+    "Expected callables in '{option}'; got {type} instead. Please provide a list of hooks to "
+    "'{option}':\n\n@{decorator}({option}=[hook1, hook2])\ndef my_{decorator}():\n\tpass"
+)
+
 # -- crashes --------------------------------------------------------------------
 CRASH_MESSAGE = "Execution was interrupted by an unexpected exception: {exc}"
 CRASH_DETECTED = "Crash detected! {message}"
+CANCELLED_BY_TASK_RUNNER = "Task run cancelled by the task runner"
 
 # -- errors ---------------------------------------------------------------------
+NOT_IN_SIM = "sim_prefect, the stand-in for Prefect that these pages use, has no such module (see sim_prefect/PORT.yaml)."
+# What sim_prefect says about a Prefect feature it leaves out (not Prefect's text).
+NOT_IMITATED = (
+    "{feature} ({detail}) cannot run on sim_prefect, the stand-in for Prefect that these pages use. "
+    "It works with real Prefect; sim_prefect/PORT.yaml lists what the stand-in leaves out."
+)
 MISSING_CONTEXT = "There is no active flow or task run context."
 SUBMIT_OUTSIDE_FLOW = (
     "Unable to determine task runner to use for submission. If you are submitting a task "

@@ -13,12 +13,20 @@ any page that wants a learner's ``import prefect`` to work.
 from __future__ import annotations
 
 import importlib
+import importlib.abc
+import importlib.machinery
 import sys
+from collections.abc import Sequence
 from types import ModuleType
+
+from . import _msgs
 
 # Prefect's module name -> the sim_prefect module that stands in for it.
 PREFECT_MODULES = {
     "prefect": "sim_prefect",
+    "prefect.client": "sim_prefect.client",
+    "prefect.client.schemas": "sim_prefect.client.schemas",
+    "prefect.client.schemas.objects": "sim_prefect.client.schemas.objects",
     "prefect.exceptions": "sim_prefect.exceptions",
     "prefect.flows": "sim_prefect.flows",
     "prefect.futures": "sim_prefect.futures",
@@ -27,12 +35,55 @@ PREFECT_MODULES = {
     "prefect.runtime.flow_run": "sim_prefect.runtime.flow_run",
     "prefect.runtime.task_run": "sim_prefect.runtime.task_run",
     "prefect.states": "sim_prefect.states",
+    "prefect.task_runners": "sim_prefect.task_runners",
     "prefect.tasks": "sim_prefect.tasks",
     "prefect.utilities": "sim_prefect.utilities",
     "prefect.utilities.annotations": "sim_prefect.annotations",
     "prefect.task_engine": "sim_prefect.exceptions",  # TaskRunTimeoutError lives here in Prefect
     "prefect.flow_engine": "sim_prefect.exceptions",  # FlowRunTimeoutError
 }
+
+
+# Prefect modules that Prefect's documentation imports and sim_prefect leaves out: the feature each is.
+NOT_IMITATED_MODULES = {
+    "prefect.assets": "assets",
+    "prefect.automations": "automations",
+    "prefect.blocks": "blocks",
+    "prefect.client.orchestration": "the API client (get_client)",
+    "prefect.concurrency": "global concurrency and rate limits",
+    "prefect.deployments": "deployments",
+    "prefect.events": "events",
+    "prefect.filesystems": "storage blocks",
+    "prefect.locking": "cache locks",
+    "prefect.results": "result stores",
+    "prefect.schedules": "schedules",
+    "prefect.server": "the Prefect server",
+    "prefect.settings": "Prefect settings",
+    "prefect.task_worker": "background task workers",
+    "prefect.testing": "Prefect's test harness",
+    "prefect.transactions": "transactions",
+    "prefect.variables": "variables",
+    "prefect.workers": "workers",
+}
+
+
+class _PrefectModules(importlib.abc.MetaPathFinder):
+    """Stops ``import prefect.anything_else`` from finding sim_prefect's own modules, and says why."""
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if not fullname.startswith("prefect.") or fullname in PREFECT_MODULES:
+            return None
+        feature = next(
+            (f for m, f in NOT_IMITATED_MODULES.items() if fullname == m or fullname.startswith(m + ".")), None
+        )
+        if feature is None:
+            raise ModuleNotFoundError(f"No module named {fullname!r}: {_msgs.NOT_IN_SIM}", name=fullname)
+        raise ModuleNotFoundError(_msgs.NOT_IMITATED.format(feature=feature, detail=fullname), name=fullname)
+
+
+_finder = _PrefectModules()
 
 
 def install_as_prefect() -> dict[str, ModuleType]:
@@ -48,7 +99,9 @@ def install_as_prefect() -> dict[str, ModuleType]:
         module = importlib.import_module(target)
         sys.modules[alias] = module
         installed[alias] = module
+    if _finder not in sys.meta_path:
+        sys.meta_path.insert(0, _finder)
     return installed
 
 
-__all__ = ["PREFECT_MODULES", "install_as_prefect"]
+__all__ = ["NOT_IMITATED_MODULES", "PREFECT_MODULES", "install_as_prefect"]

@@ -41,7 +41,7 @@ class CallShape:
         try:
             bound = self.signature.bind(*args, **kwargs)
         except TypeError as exc:
-            raise self.bind_error(args, kwargs, exc) from None
+            raise self.bind_error(args, kwargs, exc)
         bound.apply_defaults()
         return dict(bound.arguments)
 

@@ -7,6 +7,7 @@ take turns.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -43,6 +44,16 @@ def current_flow_run() -> "FlowRun | None":
         return None
     run = ctx.run
     return run if run.kind == "flow" else run.flow_run
+
+
+def in_async_context() -> bool:
+    """Prefect's ``is_in_async_context``: in an ``async def`` task or flow, or with a loop running outside any run."""
+    ctx = _current.get()
+    if ctx is not None:
+        run = ctx.run
+        return bool(run.task.isasync if run.kind == "task" else run.flow.isasync)
+    asyncio = sys.modules.get("asyncio")
+    return asyncio is not None and asyncio.events._get_running_loop() is not None
 
 
 # -- tags() ---------------------------------------------------------------------------

@@ -18,15 +18,16 @@ engine never writes text.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any, Literal
 
 from . import _msgs
 from .events import RunCreated, StateChanged
 from .loggers import emit_log
-from .scheduler import CALL, Outcome, Sleep, Step
+from .scheduler import CALL, Outcome, Sleep, Step, WaitFor
 from .session import STEP_COST, Session
 from .states import State, StateType, exception_to_crashed_state
 
@@ -64,7 +65,10 @@ class Run:
         self.name = name
         self.state: State = NO_STATE
         self.run_count = 0
+        self.start_time: datetime | None = None
+        self.end_time: datetime | None = None
         s.clock.charge(STEP_COST)
+        self.created = datetime.fromtimestamp(s.now(), UTC)
         s.emit(RunCreated(self.id, self.kind, name, owner, parent_id, s.now(), self.flow_run_id, tracks))
         self.set_state(PENDING_STATE)
 
@@ -81,6 +85,10 @@ class Run:
         )  # fmt: skip
         if state.type is RUNNING:
             self.run_count += 1
+            if self.start_time is None:
+                self.start_time = stamp
+        elif state.type in FINAL:
+            self.end_time = stamp
         self.state = state
         s.emit(StateChanged(self.id, state))
         if self._on_done is not None and self.done():
@@ -136,4 +144,25 @@ def drive(steps: Steps, call: Callable[[], Outcome], sleep: Callable[[float], No
             raise RuntimeError(f"sim_prefect: unexpected step {request!r}")
 
 
-__all__ = ["Run", "ReturnType", "drive"]
+async def drive_async(steps: Steps, call: Callable[[], Awaitable[Outcome]], session: Session) -> None:
+    """Carry out a run's steps on the running event loop (an ``async def`` flow or task).
+
+    The user's awaits are the only places where other coroutines get a turn, as
+    in Prefect's async engines; waits use the loop's clock (see asyncutils.py).
+    """
+    reply: Outcome | None = None
+    while True:
+        try:
+            request = steps.send(reply)
+        except StopIteration:
+            return
+        reply = None
+        if request is CALL:
+            reply = await call()
+        elif isinstance(request, Sleep):
+            await asyncio.sleep(request.seconds)
+        elif isinstance(request, WaitFor):  # upstream futures: waiting blocks the loop, as in Prefect
+            session.scheduler.run_until(lambda: all(item.done() for item in request.items))
+
+
+__all__ = ["Run", "ReturnType", "drive", "drive_async"]

@@ -8,6 +8,8 @@ Scope timed out after 1.0 second(s).`` (listed in PORT.yaml).
 
 from __future__ import annotations
 
+import asyncio
+
 
 class PrefectException(Exception):
     """Base class of every Prefect error."""
@@ -49,6 +51,10 @@ class ParameterBindError(TypeError, PrefectException):
     """The call's arguments do not fit the function's signature."""
 
 
+class ParameterTypeError(PrefectException):
+    """A flow's parameters do not pass validation against its annotations."""
+
+
 class MappingMissingIterable(PrefectException):
     """`Task.map` got no iterable argument."""
 
@@ -65,18 +71,28 @@ class FlowRunTimeoutError(TimeoutError):
     """A flow ran past its `timeout_seconds` (``prefect.flow_engine``)."""
 
 
-class CancelledError(BaseException):
+class NotImitatedError(NotImplementedError):
+    """A Prefect feature that sim_prefect does not imitate (see PORT.yaml): it fails loudly, never silently."""
+
+
+def not_imitated(feature: str, detail: str) -> NotImitatedError:
+    """The error for a feature sim_prefect leaves out, naming it."""
+    from . import _msgs
+
+    return NotImitatedError(_msgs.NOT_IMITATED.format(feature=feature, detail=detail))
+
+
+class CancelledError(asyncio.CancelledError):
     """What a timeout raises inside the interrupted code, before it becomes a *RunTimeoutError.
 
-    Prefect's is a subclass of ``asyncio.CancelledError`` (itself a BaseException);
-    this one subclasses BaseException directly, to avoid importing asyncio.
+    A subclass of ``asyncio.CancelledError`` (itself a BaseException), as Prefect's is.
     """
 
 
 _PREFECT_MODULES = {
     "prefect.exceptions": (
         PrefectException, MissingContextError, FailedRun, CancelledRun, CrashedRun, PausedRun,
-        UnfinishedRun, MissingResult, UpstreamTaskError, ParameterBindError,
+        UnfinishedRun, MissingResult, UpstreamTaskError, ParameterBindError, ParameterTypeError,
         MappingMissingIterable, MappingLengthMismatch,
     ),
     "prefect.task_engine": (TaskRunTimeoutError,),
@@ -98,6 +114,7 @@ __all__ = [
     "MissingContextError",
     "MissingResult",
     "ParameterBindError",
+    "ParameterTypeError",
     "PausedRun",
     "PrefectException",
     "TaskRunTimeoutError",

@@ -11,14 +11,19 @@ a task run of its own (`SubflowTracker`).
 from __future__ import annotations
 
 import logging
+import sys
 from datetime import timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from . import _msgs, context, names
-from .engine import FINAL, NOTSET, RUNNING, SCHEDULED, ReturnType, Run, Steps, drive
+from .client.schemas.objects import FlowRun as FlowRunRecord
+from .engine import COMPLETED, FINAL, NOTSET, RUNNING, SCHEDULED, ReturnType, Run, Steps, drive, drive_async
 from .exceptions import FlowRunTimeoutError
-from .loggers import setup_logging
-from .scheduler import CALL, Outcome, Sleep
+from .hooks import call_hooks, select_hooks
+from .loggers import emit_logger_log, setup_logging
+from .scheduler import CALL, Limit, Outcome, Sleep
+from .task_engine import crash_unstarted
 from .session import Session, session
 from .states import (
     AwaitingRetry,
@@ -28,11 +33,16 @@ from .states import (
     exception_to_failed_state,
     return_value_to_state,
 )
-from .timeouts import Timeout
+from .timeouts import AsyncTimeout, Timeout
+from .validation import Error, parameter_type_error, validate_parameters
 
 if TYPE_CHECKING:
     from .flows import Flow
     from .task_engine import TaskRun
+
+# Prefect's loggers for what it logs before a flow run's context exists.
+ENGINE_LOGGER = "prefect.engine"
+FLOWS_LOGGER = "prefect.flows"
 
 
 class SubflowTracker(Run):
@@ -59,6 +69,10 @@ class FlowRun(Run):
         setup_logging()
         ctx = context.current()
         self.flow = flow
+        # Checked and converted against the annotations before the run starts (see validation.py).
+        self.invalid: list[Error] = []
+        if flow.should_validate_parameters:
+            parameters, self.invalid = validate_parameters(flow.fn, parameters)
         self.parameters = parameters
         self.tags = set(context.current_tags())
         self.parent = ctx.run if ctx else None
@@ -66,6 +80,8 @@ class FlowRun(Run):
         self.log_prints = bool(flow.log_prints)
         self.children: list[TaskRun] = []
         self.subflow_counts: dict[str, int] = {}
+        max_workers = flow.task_runner._max_workers
+        self.limit = Limit(max_workers) if max_workers < sys.maxsize else None
         self._raised: Any = NOTSET
         self._return: Any = NOTSET
         self._args: tuple[Any, ...] = ()
@@ -76,7 +92,7 @@ class FlowRun(Run):
 
     def _make_name(self, s: Session) -> str:
         template = self.flow.flow_run_name
-        if template is None:
+        if template is None or self.invalid:  # Prefect names a run from its template once it starts
             return names.flow_run_name(s.rng)
         if callable(template):
             self.name, self.id = self.flow.name, ""  # readable while the callable runs
@@ -107,8 +123,53 @@ class FlowRun(Run):
         finally:
             leave()
 
+    async def call_async(self) -> Outcome:
+        """One attempt of an ``async def`` flow: await it in the run's context, within its timeout."""
+        leave = self.enter()
+        try:
+            async with AsyncTimeout(self.flow.timeout_seconds, FlowRunTimeoutError):
+                return Outcome(await self.flow.fn(*self._args, **self._kwargs))
+        except BaseException as exc:  # the steps decide what it means
+            return Outcome(error=exc)
+        finally:
+            leave()
+
+    def call_hooks(self, handling: BaseException | None = None, first: bool = False) -> None:
+        """The flow's hooks for the state it is in (Prefect's ``call_hooks``).
+
+        Prefect calls the first on_running hooks before the run's context exists,
+        so they log as ``prefect.engine``; on_crashed hooks run outside it too.
+        The others run in the flow run's context.
+        """
+        state = self.state
+        hooks = select_hooks(state, self.flow.hooks)
+        if not hooks:
+            return
+        # Prefect's engine holds the flow run as it read it before the run (re)started running.
+        record = FlowRunRecord.of(self, stale=state.is_running())
+        if first:
+            log: Any = partial(emit_logger_log, ENGINE_LOGGER)
+        else:
+            log = self.log
+        leave = self.enter() if not first and not state.is_crashed() else None
+        try:
+            call_hooks(hooks, (self.flow, record, state), log, handling)
+        finally:
+            if leave is not None:
+                leave()
+
+    def set_final(self, state: State, handling: BaseException | None = None) -> None:
+        """Enter a final state and call its hooks."""
+        self.set_state(state)
+        self.call_hooks(handling)
+
     def steps(self) -> Steps:
+        if self.invalid:
+            self.fail_validation()
+            return
+        self._args, self._kwargs = self.flow.split_parameters(self.parameters)
         self.set_state(Running())
+        self.call_hooks(first=True)
         try:
             while True:
                 template = _msgs.BEGINNING_SUBFLOW_RUN if self.parent else _msgs.BEGINNING_FLOW_RUN
@@ -128,34 +189,66 @@ class FlowRun(Run):
                 if self.state.type is SCHEDULED:  # AwaitingRetry: wait, then run again
                     yield Sleep(float(self.flow.retry_delay_seconds or 0))
                     self.set_state(Running())
-                self._wait_for_children()  # the task runner's exit: un-awaited futures finish
+                    self.call_hooks()
+                self._wait_for_children()  # the task runner's exit
                 if self.state.type is not RUNNING:  # Running again means: retry
                     break
         except BaseException as exc:
             if self.state.type in FINAL or isinstance(exc, GeneratorExit):
                 raise
             self.handle_crash(exc)
+            self.call_hooks(handling=exc)
             self.log_finished()
             raise
         self.log_finished()
 
-    def run(self, args: tuple[Any, ...], kwargs: dict[str, Any], return_type: ReturnType) -> Any:
-        self._args, self._kwargs = args, kwargs
+    def fail_validation(self) -> None:
+        """Parameters that do not fit the annotations: the run fails before it starts."""
+        errors = self.invalid
+        exc = parameter_type_error(errors)
+        flows_log = _msgs.PARAMETER_VALIDATION_FAILED.format(
+            flow_name=self.flow.name, errors=[e.as_dict() for e in errors], parameters=self.parameters
+        )
+        emit_logger_log(FLOWS_LOGGER, logging.ERROR, flows_log)
+        emit_logger_log(ENGINE_LOGGER, logging.ERROR, f"{_msgs.VALIDATION_FAILED_PREFIX} {exc}")
+        self.set_state(exception_to_failed_state(exc, _msgs.VALIDATION_FAILED_PREFIX))
+        self.call_hooks(handling=exc, first=True)
+        self._raised = exc
+        emit_logger_log(ENGINE_LOGGER, self._finished_level(), _msgs.FINISHED_IN_STATE.format(state=self.state))
+
+    def _finished_level(self) -> int:
+        # An async flow's end is ERROR unless it completed; a sync flow's is always INFO (Prefect's own asymmetry).
+        return logging.ERROR if self.flow.isasync and self.state.type is not COMPLETED else logging.INFO
+
+    def log_finished(self) -> None:
+        self.log(self._finished_level(), _msgs.FINISHED_IN_STATE.format(state=self.state))
+
+    def run(self, return_type: ReturnType) -> Any:
         drive(self.steps(), self.call, self.session.clock.sleep)
-        if return_type == "state":
-            return self.state
-        return self.result()
+        return self.state if return_type == "state" else self.result()
+
+    async def run_async(self, return_type: ReturnType) -> Any:
+        await drive_async(self.steps(), self.call_async, self.session)
+        return self.state if return_type == "state" else self.result()
 
     def result(self) -> Any:
         if self._return is not NOTSET and not isinstance(self._return, State):
             return self._return
         if self._raised is not NOTSET:
             raise self._raised
-        return self.state.result()
+        return self.state.result(_sync=True)
 
     def _wait_for_children(self) -> None:
-        """Futures nobody awaited are awaited before the flow finishes, as in Prefect."""
+        """The task runner's exit: the flow waits for the runs it submitted.
+
+        An async flow's task runner cancels the runs that have not started
+        (they end Crashed); a sync flow's lets them all finish (see PORT.yaml).
+        """
         children = self.children
+        if self.flow.isasync:
+            for child in children:
+                if child.submitted and not child.started and not child.done():
+                    crash_unstarted(child)
         first_pending = 0
 
         def all_done() -> bool:
@@ -174,17 +267,17 @@ class FlowRun(Run):
         from .futures import resolve_futures_to_states
 
         resolved = resolve_futures_to_states(value)
-        self.set_state(return_value_to_state(resolved))
+        self.set_final(return_value_to_state(resolved))
         self._return = resolved
 
-    def _propose_failure(self, failed: State) -> bool:
+    def _propose_failure(self, failed: State, handling: BaseException | None = None) -> bool:
         """Set a failed state, or AwaitingRetry while retries remain (the steps then run again).
 
         Prefect's server makes this decision (its RetryFailedFlows rule); the
         engine then logs what it was told and runs the flow again.
         """
         if self.run_count > self.flow.retries:
-            self.set_state(failed)
+            self.set_final(failed, handling)
             return False
         delay = float(self.flow.retry_delay_seconds or 0)
         # Prefect's server answers the proposed failure with AwaitingRetry, keeping its message.
@@ -194,7 +287,7 @@ class FlowRun(Run):
         return True
 
     def handle_exception(self, exc: Exception) -> None:
-        if not self._propose_failure(exception_to_failed_state(exc, _msgs.FLOW_FAILED_PREFIX)):
+        if not self._propose_failure(exception_to_failed_state(exc, _msgs.FLOW_FAILED_PREFIX), exc):
             self._raised = exc  # only a failure that ends the run is raised to the caller
 
     def handle_timeout(self, exc: TimeoutError) -> None:
@@ -203,14 +296,17 @@ class FlowRun(Run):
         else:
             message = _msgs.FLOW_TIMEOUT_FROM_TASK.format(exc=exc)
         self.log(logging.ERROR, message)
-        if not self._propose_failure(TimedOut(message=message, data=exc)):
+        if not self._propose_failure(TimedOut(message=message, data=exc), exc):
             self._raised = exc
 
 
 def run_flow(flow: Flow[Any, Any], parameters: dict[str, Any], return_type: ReturnType) -> Any:
-    run = FlowRun(flow, parameters)
-    args, kwargs = flow.split_parameters(parameters)
-    return run.run(args, kwargs, return_type)
+    return FlowRun(flow, parameters).run(return_type)
 
 
-__all__ = ["FlowRun", "SubflowTracker", "run_flow"]
+async def run_flow_async(flow: Flow[Any, Any], parameters: dict[str, Any], return_type: ReturnType) -> Any:
+    """An ``async def`` flow, awaited (Prefect's name, as the coroutine shows)."""
+    return await FlowRun(flow, parameters).run_async(return_type)
+
+
+__all__ = ["FlowRun", "SubflowTracker", "run_flow", "run_flow_async"]

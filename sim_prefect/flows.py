@@ -13,7 +13,10 @@ from typing import Any, Generic, ParamSpec, TypeVar
 
 from . import names
 from .callables import CallShape
-from .flow_engine import run_flow
+from . import task_runners
+from .exceptions import not_imitated
+from .flow_engine import run_flow, run_flow_async
+from .hooks import FLOW_HOOKS, Hook, validate_hooks
 from .options import NotSet, Option, complete, from_decorator, merge
 
 P = ParamSpec("P")
@@ -35,11 +38,11 @@ FLOW_OPTIONS: dict[str, Option] = {
     "result_serializer": Option(None, keep="notset"),
     "cache_result_in_memory": Option(True),
     "log_prints": Option(None, keep="notset"),
-    "on_completion": Option(None, keep="falsy"),
-    "on_failure": Option(None, keep="falsy"),
-    "on_cancellation": Option(None, keep="falsy"),
-    "on_crashed": Option(None, keep="falsy"),
-    "on_running": Option(None, keep="falsy"),
+    "on_completion": Option(None, keep="falsy", attr="on_completion_hooks"),
+    "on_failure": Option(None, keep="falsy", attr="on_failure_hooks"),
+    "on_cancellation": Option(None, keep="falsy", attr="on_cancellation_hooks"),
+    "on_crashed": Option(None, keep="falsy", attr="on_crashed_hooks"),
+    "on_running": Option(None, keep="falsy", attr="on_running_hooks"),
 }
 
 
@@ -47,14 +50,18 @@ class Flow(Generic[P, R]):
     """A function made into a flow (``prefect.flows.Flow``): calling it makes a flow run."""
 
     def __init__(self, fn: Callable[P, R], **options: Any) -> None:
+        self.options = complete("Flow", FLOW_OPTIONS, options)
+        name = self.options["name"]
+        if name is not None and not isinstance(name, str):
+            hint = " Perhaps you meant to call it? e.g. '@flow(name=get_flow_run_name())'" if callable(name) else " "
+            raise TypeError(f"Expected string for flow parameter 'name'; got {type(name).__name__} instead.{hint}")
+        validate_hooks("flow", self.options, FLOW_HOOKS)
         if not callable(fn):
             raise TypeError("'fn' must be callable")
-        if inspect.iscoroutinefunction(fn):
-            raise NotImplementedError(
-                "sim_prefect runs synchronous flows only; remove 'async' to run this here."
-            )
-        self.options = complete("Flow", FLOW_OPTIONS, options)
         self.fn = fn
+        self.isasync = inspect.iscoroutinefunction(fn)
+        if inspect.isgeneratorfunction(fn) or inspect.isasyncgenfunction(fn):
+            raise not_imitated("generator flows", "a flow that yields its results")
         self.shape = CallShape(fn)
         self.__doc__ = fn.__doc__
         self.__name__ = getattr(fn, "__name__", "flow")
@@ -73,6 +80,12 @@ class Flow(Generic[P, R]):
         timeout_seconds: float | None,
         validate_parameters: bool,
         log_prints: bool | None,
+        task_runner: Any,
+        on_completion: list[Hook] | None,
+        on_failure: list[Hook] | None,
+        on_cancellation: list[Hook] | None,
+        on_crashed: list[Hook] | None,
+        on_running: list[Hook] | None,
         **later: Any,
     ) -> None:
         """Derive the flow's attributes from its options, as Prefect's ``Flow.__init__`` does."""
@@ -90,6 +103,41 @@ class Flow(Generic[P, R]):
         self.timeout_seconds = float(timeout_seconds) if timeout_seconds else None
         self.should_validate_parameters = validate_parameters
         self.log_prints = log_prints
+        self.task_runner = task_runners.resolve(task_runner)
+        self.on_completion_hooks = on_completion or []
+        self.on_failure_hooks = on_failure or []
+        self.on_cancellation_hooks = on_cancellation or []
+        self.on_crashed_hooks = on_crashed or []
+        self.on_running_hooks = on_running or []
+
+    @property
+    def hooks(self) -> dict[str, Iterable[Hook]]:
+        return {
+            "on_completion": self.on_completion_hooks, "on_failure": self.on_failure_hooks,
+            "on_cancellation": self.on_cancellation_hooks, "on_crashed": self.on_crashed_hooks,
+            "on_running": self.on_running_hooks,
+        }  # fmt: skip
+
+    # -- hooks as decorators: @my_flow.on_failure --------------------------------------------
+    def on_completion(self, fn: Hook) -> Hook:
+        self.on_completion_hooks.append(fn)
+        return fn
+
+    def on_failure(self, fn: Hook) -> Hook:
+        self.on_failure_hooks.append(fn)
+        return fn
+
+    def on_cancellation(self, fn: Hook) -> Hook:
+        self.on_cancellation_hooks.append(fn)
+        return fn
+
+    def on_crashed(self, fn: Hook) -> Hook:
+        self.on_crashed_hooks.append(fn)
+        return fn
+
+    def on_running(self, fn: Hook) -> Hook:
+        self.on_running_hooks.append(fn)
+        return fn
 
     def split_parameters(self, parameters: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
         return self.shape.split(parameters)
@@ -97,23 +145,29 @@ class Flow(Generic[P, R]):
     def __call__(
         self, *args: Any, return_state: bool = False, wait_for: Iterable[Any] | None = None, **kwargs: Any
     ) -> Any:
+        """Run the flow and return its result (an ``async def`` flow: a coroutine to await)."""
         parameters = self.shape.bind(args, kwargs)
-        return run_flow(self, parameters, "state" if return_state else "result")
+        run = run_flow_async if self.isasync else run_flow
+        return run(self, parameters, "state" if return_state else "result")
 
     def with_options(self, **changes: Any) -> Flow[P, R]:
         """A copy of the flow with some options changed (the others stay as they are)."""
         return Flow(self.fn, **merge("Flow", FLOW_OPTIONS, self, changes))
 
     def serve(self, *args: Any, **kwargs: Any) -> None:
-        raise NotImplementedError(
-            "flow.serve() needs a Prefect server, which cannot run here. With real Prefect, "
-            "it creates a deployment; see the lesson's 'Deployments' section."
-        )
+        raise not_imitated("flow.serve()", "deployments need a Prefect server")
 
     def deploy(self, *args: Any, **kwargs: Any) -> None:
-        raise NotImplementedError(
-            "flow.deploy() needs a Prefect server and a work pool, which cannot run here."
-        )
+        raise not_imitated("flow.deploy()", "deployments need a Prefect server and a work pool")
+
+    def to_deployment(self, *args: Any, **kwargs: Any) -> None:
+        raise not_imitated("flow.to_deployment()", "deployments need a Prefect server")
+
+    def from_source(self, *args: Any, **kwargs: Any) -> None:
+        raise not_imitated("flow.from_source()", "flow code stored remotely")
+
+    def visualize(self, *args: Any, **kwargs: Any) -> None:
+        raise not_imitated("flow.visualize()", "drawing the task graph needs graphviz")
 
 
 def _source_hash(fn: Callable[..., Any]) -> str | None:

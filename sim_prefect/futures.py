@@ -59,7 +59,7 @@ class PrefectFuture(Generic[R]):
         self.wait(timeout)
         if not self.done():
             raise TimeoutError(_msgs.FUTURE_TIMEOUT.format(run_id=self.task_run_id, timeout=timeout))
-        return self._run.state.result(raise_on_failure=raise_on_failure)  # type: ignore[no-any-return]
+        return self._run.state.result(raise_on_failure=raise_on_failure, _sync=True)  # type: ignore[no-any-return]
 
     def add_done_callback(self, fn: Callable[[PrefectFuture[R]], None]) -> None:
         """Call `fn(future)` once the run is done (at once, if it already is)."""
@@ -181,9 +181,9 @@ def has_annotations(value: Any) -> bool:
 def resolve_inputs(value: Any) -> Any:
     """`value` with each future or state replaced by its result and each annotation unwrapped."""
     if isinstance(value, PrefectFuture):
-        return value.state.result(raise_on_failure=False)
+        return value.state.result(raise_on_failure=False, _sync=True)
     if isinstance(value, State):
-        return value.result(raise_on_failure=False)
+        return value.result(raise_on_failure=False, _sync=True)
     if isinstance(value, quote):
         return value.unwrap()
     if isinstance(value, BaseAnnotation):

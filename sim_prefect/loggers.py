@@ -67,7 +67,7 @@ class EventHandler(logging.Handler):
                 exc = record.exc_info[1]
                 traceback = format_exception(exc) if exc is not None else "NoneType: None"
             if getattr(record, "run_kind", None) == "task" and not getattr(record, "flow_run_id", None):
-                warn_logs_without_flow_run(record.name)
+                warn_logs_without_flow_run(_display_name(record.name))
             s.clock.charge(STEP_COST)
             event = LogEmitted(
                 timestamp=s.now(),
@@ -131,6 +131,15 @@ def emit_log(
             message, run.id, kind, run.name, traceback,
         )  # fmt: skip
     )
+
+
+def emit_logger_log(logger: str, level: int, message: str, exc: BaseException | None = None) -> None:
+    """A record from one of Prefect's own loggers outside any run (``prefect.engine``, ``prefect.flows``)."""
+    s = session()
+    if level < s.level:
+        return
+    s.clock.charge(STEP_COST)
+    s.emit(LogEmitted(s.now(), _LEVEL_NAMES[level], logger, message, traceback=format_exception(exc) if exc else None))
 
 
 _LEVEL_NAMES = {lvl: logging.getLevelName(lvl) for lvl in (10, 20, 30, 40, 50)}

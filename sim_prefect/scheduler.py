@@ -66,6 +66,15 @@ class Outcome:
 Step = Generator["Sleep | WaitFor | _Call", "Outcome | None", None]
 
 
+class Limit:
+    """At most `size` jobs under way at once (a task runner's ``max_workers``); the rest queue."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.active = 0
+        self.queue: list[Job] = []
+
+
 class Job:
     """A generator of steps, how to call its function, and how to enter its context for each step."""
 
@@ -73,19 +82,32 @@ class Job:
         self,
         steps: Step,
         enter: Callable[[], Callable[[], None]] | None = None,
-        call: Callable[[], Outcome] | None = None,
+        call: Callable[[], Any] | None = None,  # an Outcome, or a call that runs in steps
     ):
         self.steps = steps
         self.enter = enter
         self.call = call
         self.finished = False
+        self.cancelled = False
+        self.started = False
+        self.limit: Limit | None = None
+        self.pending: Any = None  # a call still in progress (an async task's AsyncCall)
 
     def advance(self) -> Sleep | WaitFor | None:
         leave = self.enter() if self.enter else None
         try:
-            request = self.steps.send(None)
+            if self.pending is not None:
+                reply = self._continue(self.pending)
+                if isinstance(reply, Sleep):
+                    return reply
+                request = self.steps.send(reply)
+            else:
+                request = self.steps.send(None)
             while request is CALL:
-                request = self.steps.send(self.call())  # type: ignore[misc]
+                reply = self._continue(self.call())  # type: ignore[misc]
+                if isinstance(reply, Sleep):
+                    return reply
+                request = self.steps.send(reply)
             return request  # type: ignore[return-value]
         except StopIteration:
             self.finished = True
@@ -93,6 +115,15 @@ class Job:
         finally:
             if leave:
                 leave()
+
+    def _continue(self, call: Any) -> Outcome | Sleep:
+        """An `Outcome`, or a call that runs in steps: take its next step (a `Sleep` while it waits)."""
+        if isinstance(call, Outcome):
+            self.pending = None
+            return call
+        reply = call.step()
+        self.pending = call if isinstance(reply, Sleep) else None
+        return reply  # type: ignore[no-any-return]
 
 
 class Deadlock(RuntimeError):
@@ -122,8 +153,21 @@ class Scheduler:
                 still.append((items, job))
         self._waiting = still
 
+    def cancel(self, job: Job) -> None:
+        """`job` will take no more turns (its run is being crashed)."""
+        job.cancelled = True
+
     def run_one(self) -> None:
         due, _, job = heapq.heappop(self._due)
+        if job.cancelled:
+            return
+        limit = job.limit
+        if not job.started and limit is not None:
+            if limit.active >= limit.size:  # no free worker: wait for one
+                limit.queue.append(job)
+                return
+            limit.active += 1
+        job.started = True
         wait = due - self.clock.now()
         if wait > 0:
             self.clock.sleep(wait)
@@ -132,6 +176,10 @@ class Scheduler:
             self.spawn(job, request.seconds)
         elif isinstance(request, WaitFor):
             self._waiting.append((request.items, job))
+        elif limit is not None:  # finished: its worker takes the next queued job
+            limit.active -= 1
+            if limit.queue:
+                self.spawn(limit.queue.pop(0))
         self._wake_waiters()
 
     def run_now(self, job: Job, done: Callable[[], bool]) -> None:

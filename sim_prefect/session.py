@@ -29,7 +29,7 @@ from typing import Literal
 from .clock import Clock, FastForwardClock, SystemClock, VirtualClock
 from .events import Event, EventBus, LogEmitted, StateLog
 from .formatting import format_record, style_runs, to_ansi
-from . import tracebacks
+from . import asyncutils, tracebacks
 from .scheduler import Scheduler
 
 Mode = Literal["real", "fast", "deterministic"]
@@ -177,6 +177,7 @@ def configure(
     if seed is None and mode == "deterministic":
         seed = 0
     tracebacks.relative_paths = mode == "deterministic"
+    asyncutils.use_clock_loops(mode)
     _session = Session(
         mode=mode,
         clock=_make_clock(mode, start),

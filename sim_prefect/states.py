@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import _msgs
+from .context import in_async_context
 from .exceptions import CancelledError, CancelledRun, CrashedRun, FailedRun, PausedRun, UnfinishedRun
 
 
@@ -109,13 +110,26 @@ class State:
         return self.type in TERMINAL_STATES
 
     # -- results ----------------------------------------------------------
-    def result(self, raise_on_failure: bool = True) -> Any:
+    def result(self, raise_on_failure: bool = True, _sync: bool | None = None) -> Any:
         """The run's return value; for a failed run, its exception.
 
         As Prefect's ``State.result()``: a failed, crashed or cancelled state raises
         its exception when `raise_on_failure`, and otherwise returns its data (the
         exception itself, or the inner state for a flow that returned one).
+
+        Inside an ``async def`` flow or task (or any running event loop outside a
+        run), Prefect gives a coroutine instead: ``await state.result()``.
+        ``_sync=True`` asks for the value in any case.
         """
+        if _sync is None and in_async_context():
+            return self.aresult(raise_on_failure)
+        return self._result(raise_on_failure)
+
+    async def aresult(self, raise_on_failure: bool = True) -> Any:
+        """`result()`, to be awaited."""
+        return self._result(raise_on_failure)
+
+    def _result(self, raise_on_failure: bool) -> Any:
         if self.is_paused():
             raise PausedRun("Run is paused, its result is not available.")
         if not self.is_final():

@@ -9,6 +9,7 @@ submitted run takes turns with others on the scheduler (`TaskRun.job`).
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import logging
 from datetime import timedelta
@@ -23,24 +24,31 @@ from .engine import (
     ReturnType,
     Run,
     Steps,
+    drive_async,
 )
+from .asyncutils import AsyncCall
+from .client.schemas.objects import TaskRun as TaskRunRecord
 from .exceptions import TaskRunTimeoutError, UpstreamTaskError
+from .hooks import call_hooks, select_hooks
 from .loggers import setup_logging
 from .retries import retry_delay
 from .scheduler import CALL, Job, Outcome, Sleep, WaitFor
 from .session import Session, session
 from .states import (
     AwaitingRetry,
+    Crashed,
     Failed,
     Pending,
     Retrying,
     Running,
     State,
     TimedOut,
+    exception_to_crashed_state,
     exception_to_failed_state,
+    format_exception_short,
     return_value_to_state,
 )
-from .timeouts import Timeout
+from .timeouts import AsyncTimeout, Timeout
 
 if TYPE_CHECKING:
     from .tasks import Task
@@ -77,6 +85,8 @@ class TaskRun(Run):
         else:
             self.log_prints = bool(self.flow_run is not None and self.flow_run.log_prints)
         self.retries = 0
+        self.started = False
+        self.job_: Job | None = None
         self._raised: Any = NOTSET
         self._return: Any = NOTSET
         self._args: tuple[Any, ...] = ()
@@ -105,7 +115,11 @@ class TaskRun(Run):
 
     def job(self) -> Job:
         # The scheduler enters the run's context before each step.
-        return Job(self.steps(), enter=self.enter, call=self.call)
+        if self.task.isasync:  # submitted: its coroutine takes turns on a private loop
+            self.job_ = Job(self.steps(), enter=self.enter, call=lambda: AsyncCall(self.call_async(), self.session))
+        else:
+            self.job_ = Job(self.steps(), enter=self.enter, call=self.call)
+        return self.job_
 
     def call(self) -> Outcome:
         """One attempt: call the task's function (within its timeout)."""
@@ -119,9 +133,33 @@ class TaskRun(Run):
         except BaseException as exc:  # the steps decide what it means
             return Outcome(error=exc)
 
+    async def call_async(self) -> Outcome:
+        """One attempt of an ``async def`` task: await it (within its timeout)."""
+        fn = self.task.fn
+        try:
+            async with AsyncTimeout(self.task.timeout_seconds, TaskRunTimeoutError):
+                return Outcome(await fn(*self._args, **self._kwargs))
+        except BaseException as exc:  # the steps decide what it means
+            return Outcome(error=exc)
+
+    async def drive_async(self) -> None:
+        """Carry out the steps on the running event loop (an awaited ``async def`` task)."""
+        leave = self.enter()
+        try:
+            await drive_async(self.steps(), self.call_async, self.session)
+        finally:
+            leave()
+
+    def call_hooks(self) -> None:
+        """The task's hooks for the state it is in (Prefect's ``call_hooks``)."""
+        hooks = select_hooks(self.state, self.task.hooks)
+        if hooks:
+            call_hooks(hooks, (self.task, TaskRunRecord.of(self), self.state), self.log)
+
     def steps(self) -> Steps:
         from .futures import PrefectFuture, collect_upstream, has_annotations, resolve_inputs
 
+        self.started = True
         upstream = collect_upstream(self.parameters, [])
         if self.wait_for:
             upstream = collect_upstream(self.wait_for, upstream)
@@ -142,9 +180,12 @@ class TaskRun(Run):
 
         self.set_state(_RUNNING)
         timeout = self.task.timeout_seconds
+        # Prefect warns on each attempt of a sync task in a worker thread.
+        warn_timeout = timeout is not None and self.submitted and not self.task.isasync
         try:
+            self.call_hooks()
             while True:
-                if timeout is not None and self.submitted:  # Prefect warns on each attempt
+                if warn_timeout:
                     self.log(logging.WARNING, _msgs.TIMEOUT_IN_WORKER_THREAD.format(timeout=timeout))
                 outcome = yield CALL
                 assert outcome is not None
@@ -161,15 +202,21 @@ class TaskRun(Run):
                 if state.type is SCHEDULED:  # AwaitingRetry: wait, then Retrying
                     yield Sleep(max(0.0, (state.scheduled_time - state.timestamp).total_seconds()))  # type: ignore[operator]
                     self.set_state(_RETRYING)
-                elif state.type is not RUNNING:  # final; Retrying loops again
+                elif state.type is not RUNNING:  # final
                     break
+                self.call_hooks()  # Retrying
         except BaseException as exc:
             if isinstance(exc, GeneratorExit):
                 raise
+            if self.state.type is RUNNING:  # Prefect calls the on_running hooks once more here
+                self.call_hooks()
             self.handle_crash(exc)
             self.log_finished()
             raise
-        self.log_finished()
+        try:
+            self.call_hooks()
+        finally:  # a hook whose name cannot be read fails the caller, as in Prefect, after this line
+            self.log_finished()
 
     # -- handlers, after Prefect's SyncTaskRunEngine -------------------------------------
     def handle_success(self, result: Any) -> None:
@@ -272,11 +319,39 @@ def run_task(task: Task[Any, Any], parameters: dict[str, Any], wait_for: list[An
     return run.state if return_type == "state" else run.result()
 
 
+async def run_task_async(
+    task: Task[Any, Any], parameters: dict[str, Any], wait_for: list[Any] | None, return_type: ReturnType
+) -> Any:
+    """An ``async def`` task, awaited: it runs on the caller's event loop (Prefect's name, as the coroutine shows)."""
+    run = TaskRun(task, parameters, wait_for)
+    await run.drive_async()
+    return run.state if return_type == "state" else run.result()
+
+
+def crash_unstarted(run: TaskRun) -> None:
+    """A submitted run that never started when its async flow ended: Prefect's task runner cancels it."""
+    assert run.job_ is not None
+    run.session.scheduler.cancel(run.job_)
+    run.set_state(_RUNNING)
+    cancelled = asyncio.CancelledError(_msgs.CANCELLED_BY_TASK_RUNNER)
+    if run.task.isasync:  # cancelled on its own loop
+        state = exception_to_crashed_state(cancelled)
+    else:  # cancelled in a worker thread, where no loop runs: Prefect words it as any other crash
+        state = Crashed(message=_msgs.CRASH_MESSAGE.format(exc=format_exception_short(cancelled)), data=cancelled)
+    run.log(logging.ERROR, _msgs.CRASH_DETECTED.format(message=state.message))
+    run.set_state(state)
+    run._raised = cancelled
+    run.log_finished()
+
+
 def submit_task(task: Task[Any, Any], parameters: dict[str, Any], wait_for: list[Any] | None) -> TaskRun:
     """A submitted run: it takes its turns on the scheduler while the flow goes on."""
     run = TaskRun(task, parameters, wait_for, submitted=True)
-    run.session.scheduler.spawn(run.job())
+    job = run.job()
+    if run.flow_run is not None:
+        job.limit = run.flow_run.limit  # the flow's task runner: at most max_workers at once
+    run.session.scheduler.spawn(job)
     return run
 
 
-__all__ = ["TaskRun", "run_task", "submit_task"]
+__all__ = ["TaskRun", "crash_unstarted", "run_task", "run_task_async", "submit_task"]

@@ -22,7 +22,9 @@ from .annotations import BaseAnnotation, NotSet, allow_failure, quote, unmapped
 from .options import Option, complete, from_decorator, merge
 from .retries import exponential_backoff
 from .states import State
-from .task_engine import TaskRun, run_task, submit_task
+from .exceptions import not_imitated
+from .hooks import TASK_HOOKS, Hook, validate_hooks
+from .task_engine import TaskRun, run_task, run_task_async, submit_task
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -48,11 +50,11 @@ TASK_OPTIONS: dict[str, Option] = {
     "timeout_seconds": Option(None),
     "log_prints": Option(None, keep="notset", init_default=False),
     "refresh_cache": Option(None, keep="notset"),
-    "on_completion": Option(None, keep="falsy"),
-    "on_failure": Option(None, keep="falsy"),
-    "on_running": Option(None, keep="falsy"),
-    "on_rollback": Option(None, in_decorator=False, in_with_options=False),
-    "on_commit": Option(None, in_decorator=False, in_with_options=False),
+    "on_completion": Option(None, keep="falsy", attr="on_completion_hooks"),
+    "on_failure": Option(None, keep="falsy", attr="on_failure_hooks"),
+    "on_running": Option(None, keep="falsy", attr="on_running_hooks"),
+    "on_rollback": Option(None, in_decorator=False, in_with_options=False, attr=None),
+    "on_commit": Option(None, in_decorator=False, in_with_options=False, attr=None),
     "retry_condition_fn": Option(None, keep="falsy"),
     "viz_return_value": Option(None, keep="falsy"),
     "asset_deps": Option(None, keep="falsy"),
@@ -63,14 +65,14 @@ class Task(Generic[P, R]):
     """A function made into a task (``prefect.tasks.Task``): calling it makes a task run."""
 
     def __init__(self, fn: Callable[P, R], **options: Any) -> None:
+        self.options = complete("Task", TASK_OPTIONS, options)
+        validate_hooks("task", self.options, TASK_HOOKS)
         if not callable(fn):
             raise TypeError("'fn' must be callable")
-        if inspect.iscoroutinefunction(fn):
-            raise NotImplementedError(
-                "sim_prefect runs synchronous tasks only; remove 'async' to run this here."
-            )
-        self.options = complete("Task", TASK_OPTIONS, options)
         self.fn = fn
+        self.isasync = inspect.iscoroutinefunction(fn)
+        if inspect.isgeneratorfunction(fn) or inspect.isasyncgenfunction(fn):
+            raise not_imitated("generator tasks", "a task that yields its results")
         self.shape = CallShape(fn)
         self.__doc__ = fn.__doc__
         self.__name__ = getattr(fn, "__name__", "task")
@@ -91,6 +93,11 @@ class Task(Generic[P, R]):
         retry_condition_fn: Callable[..., bool] | None,
         timeout_seconds: float | None,
         log_prints: bool | None,
+        on_completion: list[Hook] | None,
+        on_failure: list[Hook] | None,
+        on_running: list[Hook] | None,
+        on_commit: list[Hook] | None,
+        on_rollback: list[Hook] | None,
         **later: Any,
     ) -> None:
         """Derive the task's attributes from its options, as Prefect's ``Task.__init__`` does."""
@@ -109,9 +116,42 @@ class Task(Generic[P, R]):
         if retry_jitter_factor is not None and retry_jitter_factor < 0:
             raise ValueError("`retry_jitter_factor` must be >= 0.")
         self.retry_jitter_factor = retry_jitter_factor
+        if retry_condition_fn is not None and not callable(retry_condition_fn):
+            raise TypeError(
+                f"Expected `retry_condition_fn` to be callable, got {type(retry_condition_fn).__name__} instead."
+            )
         self.retry_condition_fn = retry_condition_fn
         self.timeout_seconds = float(timeout_seconds) if timeout_seconds else None
         self.log_prints = log_prints
+        self.on_completion_hooks = on_completion or []
+        self.on_failure_hooks = on_failure or []
+        self.on_running_hooks = on_running or []
+        if on_commit or on_rollback:
+            raise not_imitated("transactions", "on_commit and on_rollback hooks")
+
+    @property
+    def hooks(self) -> dict[str, Iterable[Hook]]:
+        return {"on_completion": self.on_completion_hooks, "on_failure": self.on_failure_hooks,
+                "on_running": self.on_running_hooks}  # fmt: skip
+
+    # -- hooks as decorators: @my_task.on_failure --------------------------------------------
+    def on_completion(self, fn: Hook) -> Hook:
+        self.on_completion_hooks.append(fn)
+        return fn
+
+    def on_failure(self, fn: Hook) -> Hook:
+        self.on_failure_hooks.append(fn)
+        return fn
+
+    def on_running(self, fn: Hook) -> Hook:
+        self.on_running_hooks.append(fn)
+        return fn
+
+    def on_commit(self, fn: Hook) -> Hook:
+        raise not_imitated("transactions", "on_commit hooks")
+
+    def on_rollback(self, fn: Hook) -> Hook:
+        raise not_imitated("transactions", "on_rollback hooks")
 
     def split_parameters(self, parameters: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
         return self.shape.split(parameters)
@@ -119,8 +159,10 @@ class Task(Generic[P, R]):
     def __call__(
         self, *args: Any, return_state: bool = False, wait_for: Iterable[Any] | None = None, **kwargs: Any
     ) -> Any:
+        """Run the task now and return its result (an ``async def`` task: a coroutine to await)."""
         parameters = self.shape.bind(args, kwargs)
-        return run_task(self, parameters, list(wait_for) if wait_for else None, "state" if return_state else "result")
+        run = run_task_async if self.isasync else run_task
+        return run(self, parameters, list(wait_for) if wait_for else None, "state" if return_state else "result")
 
     def submit(
         self, *args: Any, return_state: bool = False, wait_for: Iterable[Any] | None = None, **kwargs: Any
@@ -150,7 +192,7 @@ class Task(Generic[P, R]):
         try:
             given = self.shape.signature.bind_partial(*args, **kwargs).arguments
         except TypeError as exc:
-            raise self.shape.bind_error(args, kwargs, exc) from None
+            raise self.shape.bind_error(args, kwargs, exc)
         if context.current_flow_run() is None:
             raise RuntimeError(_msgs.MAP_OUTSIDE_FLOW)
         given = {k: _resolve_top_level(v) for k, v in given.items()}
@@ -203,7 +245,7 @@ def _resolve_top_level(value: Any) -> Any:
     if isinstance(value, PrefectFuture):
         return value.result()
     if isinstance(value, State):
-        return value.result()
+        return value.result(_sync=True)
     return value
 
 

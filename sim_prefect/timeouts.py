@@ -20,6 +20,7 @@ deterministic.
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import sys
 import threading
@@ -106,4 +107,48 @@ class Timeout:
         raise self.error(_msgs.SCOPE_TIMED_OUT.format(timeout=self.seconds))
 
 
-__all__ = ["Timeout", "alarms_available"]
+class AsyncTimeout:
+    """``async with AsyncTimeout(seconds, TaskRunTimeoutError): ...``: the async form, cooperative.
+
+    When time is up the awaiting task is cancelled, as Prefect's anyio cancel
+    scope does: the user's ``await`` raises ``asyncio.CancelledError``, which
+    becomes Prefect's CancelledError and then the run's TimeoutError, so the
+    traceback shows all three. Blocking code is not interrupted (nor is it in
+    Prefect). On the session's clock loop the deadline is in clock time.
+    """
+
+    def __init__(self, seconds: float | None, error: type[TimeoutError]) -> None:
+        self.seconds = seconds
+        self.error = error
+        self.expired = False
+
+    async def __aenter__(self) -> AsyncTimeout:
+        if self.seconds is not None:
+            self.task = asyncio.current_task()
+            self.handle = asyncio.get_running_loop().call_later(self.seconds, self._expire)
+        return self
+
+    def _expire(self) -> None:
+        self.expired = True
+        assert self.task is not None
+        self.task.cancel(msg=f"Cancelled via cancel scope {id(self):x}; reason: deadline exceeded")
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self.seconds is None:
+            return
+        self.handle.cancel()
+        if self.expired and isinstance(exc, asyncio.CancelledError):
+            assert self.task is not None
+            self.task.uncancel()
+            try:
+                raise CancelledError() from exc
+            except CancelledError:
+                raise self.error(_msgs.SCOPE_TIMED_OUT.format(timeout=self.seconds))  # noqa: B904 - chained as Prefect's
+
+
+__all__ = ["AsyncTimeout", "Timeout", "alarms_available"]

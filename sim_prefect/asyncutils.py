@@ -1,0 +1,197 @@
+"""asyncio on the session's clock.
+
+``async def`` flows and tasks run on an asyncio event loop, as in Prefect. In
+the ``fast`` and ``deterministic`` modes that loop is a `SimEventLoop`: an
+ordinary asyncio loop (``asyncio.BaseEventLoop``) whose time is the session's
+clock. When it has nothing ready to run it does not block: it moves the clock
+on to its next timer, letting the scheduler's submitted runs take their turns
+up to then. So ``await asyncio.sleep(10)`` is skipped while the timestamps
+show the ten seconds, exactly as a retry delay is, and gathered sleeps
+overlap. In the ``real`` mode asyncio's own loop is used and waits are real.
+
+`use_clock_loops(mode)` makes ``asyncio.run()`` (and ``asyncio.new_event_loop()``)
+create such loops, through asyncio's event loop policy: the one hook asyncio
+offers for this. Nothing in asyncio is patched.
+
+A loop cannot be entered while another one runs in the same thread, yet
+Prefect runs a submitted async task or an async hook to its end from
+synchronous code, in a thread with a loop of its own. `run_coro_as_sync` and
+`AsyncCall` do the same here on a private loop, without a thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import threading
+from collections.abc import Coroutine
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from .scheduler import Deadlock, Outcome, Sleep
+
+if TYPE_CHECKING:
+    from .session import Session
+
+T = TypeVar("T")
+_events = asyncio.events
+# Python 3.14 keeps the policy machinery (deprecated for users) under private names.
+_BasePolicy: Any = getattr(_events, "_BaseDefaultEventLoopPolicy", None) or getattr(_events, "BaseDefaultEventLoopPolicy")
+_get_policy: Any = getattr(_events, "_get_event_loop_policy", None) or getattr(_events, "get_event_loop_policy")
+_set_policy: Any = getattr(_events, "_set_event_loop_policy", None) or getattr(_events, "set_event_loop_policy")
+
+
+class _ClockSelector:
+    """What a `SimEventLoop` waits on: no I/O, only time, which it moves on itself."""
+
+    def __init__(self, loop: SimEventLoop) -> None:
+        self.loop = loop
+        self.woken = threading.Event()  # a thread called call_soon_threadsafe (CPython only)
+
+    def select(self, timeout: float | None) -> list[Any]:
+        loop = self.loop
+        if timeout is None:  # nothing ready, no timer: only a thread can wake the loop
+            if loop.session.scheduler.idle and not _threads_running():
+                raise Deadlock("sim_prefect: the event loop is waiting for something that can never happen")
+            loop.session.scheduler.run_until(lambda: True)
+            self.woken.wait(0.01)
+        elif timeout > 0:
+            deadline = loop.time() + timeout
+            loop.session.scheduler.run_until(lambda: False, deadline)  # submitted runs take their turns until then
+        self.woken.clear()
+        return []
+
+    def close(self) -> None:
+        pass
+
+
+def _threads_running() -> bool:
+    return threading.active_count() > 1
+
+
+class SimEventLoop(asyncio.BaseEventLoop):
+    """An asyncio event loop whose time is the session's clock (see the module's docstring)."""
+
+    def __init__(self, session: Session | None = None) -> None:
+        super().__init__()
+        from .session import session as current_session
+
+        self.session = session or current_session()
+        self._selector = _ClockSelector(self)
+        # Timers within a microsecond are due: the virtual clock counts whole microseconds.
+        self._clock_resolution = 1e-6
+
+    def time(self) -> float:
+        return self.session.clock.now()
+
+    def _process_events(self, event_list: list[Any]) -> None:
+        pass
+
+    def _write_to_self(self) -> None:
+        self._selector.woken.set()
+
+    # -- stepping from synchronous code (see AsyncCall) ----------------------------------------
+    def run_ready(self) -> None:
+        """Run every callback that is ready, and every timer that is due, without moving the clock."""
+        outer = _events._get_running_loop()
+        _events._set_running_loop(self)
+        try:
+            while self._ready or self._due_now():  # type: ignore[attr-defined]
+                self._run_once()  # type: ignore[attr-defined]
+        finally:
+            _events._set_running_loop(outer)
+
+    def _due_now(self) -> bool:
+        scheduled = self._scheduled  # type: ignore[attr-defined]
+        while scheduled and scheduled[0]._cancelled:
+            heapq.heappop(scheduled)._scheduled = False
+            self._timer_cancelled_count -= 1  # type: ignore[attr-defined]
+        return bool(scheduled) and scheduled[0]._when < self.time() + self._clock_resolution
+
+    def next_timer(self) -> float | None:
+        """When the next timer is due, or None."""
+        self._due_now()
+        scheduled = self._scheduled  # type: ignore[attr-defined]
+        return scheduled[0]._when if scheduled else None
+
+
+class _ClockLoopPolicy(_BasePolicy):  # type: ignore[misc]
+    """asyncio's default policy, except that new loops run on the session's clock."""
+
+    def _loop_factory(self) -> SimEventLoop:
+        return SimEventLoop()
+
+
+_replaced: list[Any] = []  # the policy that was in place before ours
+
+
+def use_clock_loops(mode: str) -> None:
+    """Make new event loops run on the session's clock (``fast``, ``deterministic``), or asyncio's own (``real``)."""
+    current = _get_policy()
+    ours = isinstance(current, _ClockLoopPolicy)
+    if mode == "real":
+        if ours:
+            _set_policy(_replaced.pop() if _replaced else None)
+    elif not ours:
+        _replaced.append(current)
+        _set_policy(_ClockLoopPolicy())
+
+
+def new_event_loop(session: Session) -> asyncio.AbstractEventLoop:
+    """A private loop for sim_prefect's own use: on the clock, except in the real mode."""
+    return asyncio.new_event_loop() if session.mode == "real" else SimEventLoop(session)
+
+
+def run_coro_as_sync(coro: Coroutine[Any, Any, T]) -> T:
+    """Run `coro` to its end from synchronous code, even while another loop runs in this thread.
+
+    Prefect does this in a thread of its own; there are no threads in the
+    browser, so the running loop steps aside until `coro` is done.
+    """
+    from .session import session
+
+    loop = new_event_loop(session())
+    outer = _events._get_running_loop()
+    _events._set_running_loop(None)
+    try:
+        return loop.run_until_complete(coro)
+    finally:
+        loop.close()
+        _events._set_running_loop(outer)
+
+
+class AsyncCall:
+    """A coroutine that a scheduler job runs step by step on a private loop.
+
+    Each `step()` runs what is ready; when the coroutine waits for time, the
+    step returns a `Sleep` so that other runs take their turns meanwhile, as
+    submitted async tasks run side by side in Prefect (each in its own thread
+    and loop there).
+    """
+
+    def __init__(self, coro: Coroutine[Any, Any, Outcome], session: Session) -> None:
+        self.session = session
+        self.loop = SimEventLoop(session) if session.mode != "real" else None
+        if self.loop is None:  # real time: a thread-free wait is a real wait anyway
+            self.outcome = run_coro_as_sync(coro)
+            return
+        outer = _events._get_running_loop()
+        _events._set_running_loop(self.loop)
+        try:
+            self.task = self.loop.create_task(coro)
+        finally:
+            _events._set_running_loop(outer)
+
+    def step(self) -> Outcome | Sleep:
+        if self.loop is None:
+            return self.outcome
+        self.loop.run_ready()
+        if self.task.done():
+            self.loop.close()
+            return self.task.result()
+        when = self.loop.next_timer()
+        if when is None:
+            raise Deadlock("sim_prefect: a submitted async task is waiting for something that can never happen")
+        return Sleep(max(0.0, when - self.loop.time()))
+
+
+__all__ = ["AsyncCall", "SimEventLoop", "new_event_loop", "run_coro_as_sync", "use_clock_loops"]

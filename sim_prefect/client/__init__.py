@@ -1,0 +1,1 @@
+"""``prefect.client``: the objects Prefect's client hands to user code (hooks read them)."""

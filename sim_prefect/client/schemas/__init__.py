@@ -1,0 +1,1 @@
+"""``prefect.client.schemas``: see `objects`."""
