@@ -63,6 +63,24 @@ RETRY_CONDITION_ERROR = (
 )
 UPSTREAM_NOT_COMPLETED = "Upstream task run '{run_id}' did not reach a 'COMPLETED' state."
 
+# -- caching and results (task_engine, transactions, _internal/result_records) ---------
+CACHE_KEY_ERROR = "Error encountered when computing cache key - result will not be persisted."
+SERIALIZE_FAILED = (
+    "Failed to serialize object of type {type!r} with serializer {serializer!r}. You can try a different "
+    'serializer (e.g. result_serializer="json") or disabling persistence (persist_result=False) for this '
+    "flow or task."
+)
+SERIALIZE_WARNING = (
+    "Encountered an error while serializing result for transaction {key!r}: {error} Code execution will "
+    "continue, but the transaction will not be committed."
+)
+IGNORING_CACHE_POLICY = "Ignoring `cache_policy` because `persist_result` is False"
+BOTH_CACHE_OPTIONS = "Both `cache_policy` and `cache_key_fn` are set on task {task}. `cache_key_fn` will be used."
+SERIALIZABLE_UNSUPPORTED = (
+    "Isolation level SERIALIZABLE is not supported by provided configuration. Please ensure you've provided a "
+    "lock file directory or lock manager when using the SERIALIZABLE isolation level."
+)
+
 # -- state change hooks (task_engine.call_hooks, flow_engine.call_hooks) -------------
 HOOK_RUNNING = "Running hook {name!r} in response to entering state {state!r}"
 HOOK_FINISHED = "Hook {name!r} finished running successfully"

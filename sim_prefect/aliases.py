@@ -24,14 +24,17 @@ from . import _msgs
 # Prefect's module name -> the sim_prefect module that stands in for it.
 PREFECT_MODULES = {
     "prefect": "sim_prefect",
+    "prefect.cache_policies": "sim_prefect.cache_policies",
     "prefect.client": "sim_prefect.client",
     "prefect.client.schemas": "sim_prefect.client.schemas",
     "prefect.client.schemas.objects": "sim_prefect.client.schemas.objects",
+    "prefect.context": "sim_prefect.context",
     "prefect.exceptions": "sim_prefect.exceptions",
     "prefect.flows": "sim_prefect.flows",
     "prefect.futures": "sim_prefect.futures",
     "prefect.logging": "sim_prefect.loggers",
     "prefect.runtime": "sim_prefect.runtime",
+    "prefect.runtime.deployment": "sim_prefect.runtime.deployment",
     "prefect.runtime.flow_run": "sim_prefect.runtime.flow_run",
     "prefect.runtime.task_run": "sim_prefect.runtime.task_run",
     "prefect.states": "sim_prefect.states",

@@ -1,8 +1,13 @@
-"""Which run is running now: Prefect's FlowRunContext / TaskRunContext, in one ContextVar.
+"""Which run is running now (``prefect.context``).
 
-The scheduler enters a run's context before each of its steps and leaves it
-afterwards, so code inside a task sees that task run, even when submitted runs
-take turns.
+The engine keeps the current run in one ContextVar. The scheduler enters a
+run's context before each of its steps and leaves it afterwards, so code
+inside a task sees that task run, even when submitted runs take turns.
+
+User code sees it as Prefect shows it: `get_run_context()`,
+`FlowRunContext.get()` and `TaskRunContext.get()` give objects with the run
+(``.flow_run`` / ``.task_run``, as the API records it), the flow or task, and
+the parameters. A cache key function receives the `TaskRunContext`.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Union
+from typing import TYPE_CHECKING, Any, Callable, Union
 
 if TYPE_CHECKING:
     from .flow_engine import FlowRun
@@ -44,6 +49,67 @@ def current_flow_run() -> "FlowRun | None":
         return None
     run = ctx.run
     return run if run.kind == "flow" else run.flow_run
+
+
+# -- Prefect's context objects -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FlowRunContext:
+    """The flow run in progress, as user code sees it."""
+
+    flow: Any
+    flow_run: Any
+    parameters: dict[str, Any]
+    log_prints: bool
+
+    @classmethod
+    def get(cls) -> FlowRunContext | None:
+        run = current_flow_run()
+        return cls.of(run) if run is not None else None
+
+    @classmethod
+    def of(cls, run: FlowRun) -> FlowRunContext:
+        from .client.schemas.objects import FlowRun as FlowRunRecord
+
+        return cls(run.flow, FlowRunRecord.of(run), dict(run.parameters), run.log_prints)
+
+
+@dataclass(frozen=True)
+class TaskRunContext:
+    """The task run in progress, as user code (and a cache key function) sees it."""
+
+    task: Any
+    task_run: Any
+    parameters: dict[str, Any]
+    log_prints: bool
+
+    @classmethod
+    def get(cls) -> TaskRunContext | None:
+        ctx = _current.get()
+        if ctx is None or ctx.run.kind != "task":
+            return None
+        return cls.of(ctx.run)
+
+    @classmethod
+    def of(cls, run: TaskRun) -> TaskRunContext:
+        from .client.schemas.objects import TaskRun as TaskRunRecord
+
+        return cls(run.task, TaskRunRecord.of(run), dict(run.parameters), run.log_prints)
+
+
+def get_run_context() -> FlowRunContext | TaskRunContext:
+    """The current task run's context, else the flow run's; outside any run, MissingContextError."""
+    context = TaskRunContext.get() or FlowRunContext.get()
+    if context is None:
+        from .exceptions import MissingContextError
+
+        raise MissingContextError("No run context available. You are not in a flow or task run context.")
+    return context
+
+
+for _cls in (FlowRunContext, TaskRunContext):
+    _cls.__module__ = "prefect.context"
 
 
 def in_async_context() -> bool:

@@ -55,6 +55,18 @@ class ParameterTypeError(PrefectException):
     """A flow's parameters do not pass validation against its annotations."""
 
 
+class HashError(PrefectException):
+    """Values that cannot be hashed into a cache key."""
+
+
+class SerializationError(PrefectException):
+    """A result that cannot be serialized for storage."""
+
+
+class ConfigurationError(PrefectException):
+    """An option that cannot work as configured."""
+
+
 class MappingMissingIterable(PrefectException):
     """`Task.map` got no iterable argument."""
 
@@ -93,7 +105,7 @@ _PREFECT_MODULES = {
     "prefect.exceptions": (
         PrefectException, MissingContextError, FailedRun, CancelledRun, CrashedRun, PausedRun,
         UnfinishedRun, MissingResult, UpstreamTaskError, ParameterBindError, ParameterTypeError,
-        MappingMissingIterable, MappingLengthMismatch,
+        MappingMissingIterable, MappingLengthMismatch, HashError, SerializationError, ConfigurationError,
     ),
     "prefect.task_engine": (TaskRunTimeoutError,),
     "prefect.flow_engine": (FlowRunTimeoutError,),
@@ -105,6 +117,9 @@ for _module, _classes in _PREFECT_MODULES.items():
 
 __all__ = [
     "CancelledError",
+    "ConfigurationError",
+    "HashError",
+    "SerializationError",
     "CancelledRun",
     "CrashedRun",
     "FailedRun",

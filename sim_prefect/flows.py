@@ -17,6 +17,7 @@ from . import task_runners
 from .exceptions import not_imitated
 from .flow_engine import run_flow, run_flow_async
 from .hooks import FLOW_HOOKS, Hook, validate_hooks
+from .results import MemoryStore, store_for
 from .options import NotSet, Option, complete, from_decorator, merge
 
 P = ParamSpec("P")
@@ -86,7 +87,10 @@ class Flow(Generic[P, R]):
         on_cancellation: list[Hook] | None,
         on_crashed: list[Hook] | None,
         on_running: list[Hook] | None,
-        **later: Any,
+        persist_result: bool | None,
+        result_storage: Any,
+        result_serializer: Any,
+        cache_result_in_memory: bool,
     ) -> None:
         """Derive the flow's attributes from its options, as Prefect's ``Flow.__init__`` does."""
         fn = self.fn
@@ -109,6 +113,15 @@ class Flow(Generic[P, R]):
         self.on_cancellation_hooks = on_cancellation or []
         self.on_crashed_hooks = on_crashed or []
         self.on_running_hooks = on_running or []
+        if persist_result is None and (result_storage is not None or result_serializer is not None):
+            persist_result = True
+        self.persist_result = persist_result  # tasks inherit it (the flow's own result is not stored here)
+        store_for(result_storage, None, MemoryStore())  # a storage block fails loudly now, as in Prefect
+        if result_serializer not in (None, "pickle", "json"):
+            raise not_imitated("result serializers other than 'pickle' and 'json'", f"{result_serializer!r}")
+        self.result_storage = result_storage
+        self.result_serializer = result_serializer
+        self.cache_result_in_memory = cache_result_in_memory  # results are always kept in memory here
 
     @property
     def hooks(self) -> dict[str, Iterable[Hook]]:
@@ -163,8 +176,9 @@ class Flow(Generic[P, R]):
     def to_deployment(self, *args: Any, **kwargs: Any) -> None:
         raise not_imitated("flow.to_deployment()", "deployments need a Prefect server")
 
-    def from_source(self, *args: Any, **kwargs: Any) -> None:
-        raise not_imitated("flow.from_source()", "flow code stored remotely")
+    @classmethod
+    def from_source(cls, *args: Any, **kwargs: Any) -> None:
+        raise not_imitated("Flow.from_source()", "flow code stored remotely")
 
     def visualize(self, *args: Any, **kwargs: Any) -> None:
         raise not_imitated("flow.visualize()", "drawing the task graph needs graphviz")

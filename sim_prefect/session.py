@@ -30,6 +30,7 @@ from .clock import Clock, FastForwardClock, SystemClock, VirtualClock
 from .events import Event, EventBus, LogEmitted, StateLog
 from .formatting import format_record, style_runs, to_ansi
 from . import asyncutils, tracebacks
+from .results import DirectoryStore, MemoryStore, ResultStore, default_folder
 from .scheduler import Scheduler
 
 Mode = Literal["real", "fast", "deterministic"]
@@ -52,6 +53,8 @@ class Session:
     # Python's "once per location" memory for the warnings we raise: a new session
     # is like a new process.
     warnings_registry: dict[str | tuple[str, type[Warning], int], int] = field(default_factory=dict)
+    # Where persisted results (cache records) are kept; see results.py.
+    results: ResultStore = field(default_factory=MemoryStore)
 
     def __post_init__(self) -> None:
         self.scheduler = Scheduler(self.clock)
@@ -158,8 +161,14 @@ def configure(
     seed: int | None = None,
     start: float | None = None,
     terminal: bool = True,
+    results: ResultStore | None = None,
 ) -> Session:
-    """Start a fresh session: new clock, names, state log and scheduler."""
+    """Start a fresh session: new clock, names, state log and scheduler.
+
+    `results` is where persisted task results are kept: by default in memory
+    in deterministic mode (the same output every time) and in a folder
+    otherwise, so that a second run of a script reuses the first one's results.
+    """
     global _session, _colours_for
     _colours_for = None  # the environment may have changed: decide colours again
     if mode is None:
@@ -183,6 +192,7 @@ def configure(
         clock=_make_clock(mode, start),
         rng=random.Random(seed),
         level=_level_from_env(),
+        results=results or (MemoryStore() if mode == "deterministic" else DirectoryStore(default_folder())),
     )
     if terminal:
         _session.bus.subscribe(terminal_sink)

@@ -27,15 +27,21 @@ from .engine import (
     drive_async,
 )
 from .asyncutils import AsyncCall
+from . import prefect_settings
+from .cache_policies import CachePolicy
 from .client.schemas.objects import TaskRun as TaskRunRecord
-from .exceptions import TaskRunTimeoutError, UpstreamTaskError
+from .context import TaskRunContext
+from .exceptions import ConfigurationError, SerializationError, TaskRunTimeoutError, UpstreamTaskError
 from .hooks import call_hooks, select_hooks
 from .loggers import setup_logging
+from .results import ResultRecord, ResultStore, store_for
 from .retries import retry_delay
+from .runtime import values as runtime_values
 from .scheduler import CALL, Job, Outcome, Sleep, WaitFor
 from .session import Session, session
 from .states import (
     AwaitingRetry,
+    Completed,
     Crashed,
     Failed,
     Pending,
@@ -77,6 +83,7 @@ class TaskRun(Run):
         self.flow_run = context.current_flow_run()
         self.flow_run_id = self.flow_run.id if self.flow_run is not None else None
         self.parameters = parameters
+        self.caller = ctx.run if ctx else None  # the run whose code made this one
         self.tags = task.tags | context.current_tags()
         self.wait_for = wait_for
         self.submitted = submitted
@@ -123,6 +130,9 @@ class TaskRun(Run):
 
     def call(self) -> Outcome:
         """One attempt: call the task's function (within its timeout)."""
+        blocked = self.call_blocked()
+        if blocked is not None:
+            return blocked
         fn = self.task.fn
         timeout = self.task.timeout_seconds
         try:
@@ -133,8 +143,18 @@ class TaskRun(Run):
         except BaseException as exc:  # the steps decide what it means
             return Outcome(error=exc)
 
+    def call_blocked(self) -> Outcome | None:
+        """An attempt that cannot start as configured (it fails like an exception in the task)."""
+        policy = self.task.cache_policy
+        if isinstance(policy, CachePolicy) and policy.isolation_level == "SERIALIZABLE" and policy.lock_manager is None:
+            return Outcome(error=ConfigurationError(_msgs.SERIALIZABLE_UNSUPPORTED))
+        return None
+
     async def call_async(self) -> Outcome:
         """One attempt of an ``async def`` task: await it (within its timeout)."""
+        blocked = self.call_blocked()
+        if blocked is not None:
+            return blocked
         fn = self.task.fn
         try:
             async with AsyncTimeout(self.task.timeout_seconds, TaskRunTimeoutError):
@@ -149,6 +169,19 @@ class TaskRun(Run):
             await drive_async(self.steps(), self.call_async, self.session)
         finally:
             leave()
+
+    def should_persist(self) -> bool:
+        """Whether the result is stored: the task says, else the setting, else whoever called it."""
+        if self.task.persist_result is not None:
+            return self.task.persist_result
+        setting = prefect_settings.task_default_persist_result()
+        if setting is not None:
+            return setting
+        if isinstance(self.caller, TaskRun):
+            return self.caller.should_persist()
+        if self.flow_run is not None and self.flow_run.flow.persist_result is not None:
+            return bool(self.flow_run.flow.persist_result)
+        return prefect_settings.persist_by_default()
 
     def call_hooks(self) -> None:
         """The task's hooks for the state it is in (Prefect's ``call_hooks``)."""
@@ -184,7 +217,12 @@ class TaskRun(Run):
         warn_timeout = timeout is not None and self.submitted and not self.task.isasync
         try:
             self.call_hooks()
-            while True:
+            cache = Cache.open(self, parameters)
+            cached = cache.read() if cache is not None else None
+            if cached is not None:  # a stored result: the function does not run
+                self.set_state(Completed(name="Cached", data=cached.value))
+                self._return = cached.value
+            while cached is None:
                 if warn_timeout:
                     self.log(logging.WARNING, _msgs.TIMEOUT_IN_WORKER_THREAD.format(timeout=timeout))
                 outcome = yield CALL
@@ -203,6 +241,8 @@ class TaskRun(Run):
                     yield Sleep(max(0.0, (state.scheduled_time - state.timestamp).total_seconds()))  # type: ignore[operator]
                     self.set_state(_RETRYING)
                 elif state.type is not RUNNING:  # final
+                    if cache is not None and state.type is COMPLETED:
+                        cache.write(state.data)
                     break
                 self.call_hooks()  # Retrying
         except BaseException as exc:
@@ -305,6 +345,51 @@ class TaskRun(Run):
                 raise self._raised
             return self._raised
         return None  # e.g. NotReady: Prefect returns None as well
+
+
+class Cache:
+    """A task run's cache record: found by its key before the first attempt, written after success."""
+
+    def __init__(self, run: TaskRun, key: str, store: ResultStore) -> None:
+        self.run = run
+        self.key = key
+        self.store = store
+
+    @classmethod
+    def open(cls, run: TaskRun, parameters: dict[str, Any]) -> Cache | None:
+        """The run's cache, if it has a key (a key that cannot be computed is logged, as in Prefect)."""
+        task = run.task
+        policy = task.cache_policy
+        key: str | None = None
+        if isinstance(policy, CachePolicy):
+            flow_parameters = run.flow_run.parameters if run.flow_run is not None else {}
+            try:
+                key = policy.compute_key(
+                    task_ctx=TaskRunContext.of(run), inputs=parameters or {}, flow_parameters=flow_parameters or {}
+                )
+            except Exception as exc:
+                run.log(logging.ERROR, _msgs.CACHE_KEY_ERROR, exc=exc)
+        elif task.result_storage_key is not None:
+            key = task.result_storage_key.format(**runtime_values(), parameters=parameters)
+        if key is None:
+            return None
+        key_storage = getattr(policy, "key_storage", None)
+        return cls(run, key, store_for(task.result_storage, key_storage, run.session.results))
+
+    def read(self) -> ResultRecord | None:
+        task = self.run.task
+        refresh = task.refresh_cache if task.refresh_cache is not None else prefect_settings.refresh_cache()
+        return None if refresh else self.store.read(self.key, self.run.now())
+
+    def write(self, value: Any) -> None:
+        """Persist the result, if the task persists results (else the key was only computed)."""
+        if not self.run.should_persist():
+            return
+        expiration = self.run.now() + self.run.task.cache_expiration if self.run.task.cache_expiration else None
+        try:
+            self.store.write(ResultRecord(self.key, value, expiration), self.run.task.result_serializer or "pickle")
+        except SerializationError as exc:
+            self.run.log(logging.WARNING, _msgs.SERIALIZE_WARNING.format(key=self.key, error=exc))
 
 
 def _failure_allowed(state: State) -> bool:

@@ -9,8 +9,10 @@ PORT.yaml.
 
 from __future__ import annotations
 
+import datetime
 import inspect
 import io
+import logging
 from collections.abc import Callable, Iterable
 from typing import Any, Generic, ParamSpec, TypeVar
 
@@ -22,12 +24,16 @@ from .annotations import BaseAnnotation, NotSet, allow_failure, quote, unmapped
 from .options import Option, complete, from_decorator, merge
 from .retries import exponential_backoff
 from .states import State
+from . import prefect_settings
+from .cache_policies import DEFAULT, NO_CACHE, CachePolicy, hash_objects, task_source_code
 from .exceptions import not_imitated
+from .loggers import emit_logger_log
 from .hooks import TASK_HOOKS, Hook, validate_hooks
 from .task_engine import TaskRun, run_task, run_task_async, submit_task
 
 P = ParamSpec("P")
 R = TypeVar("R")
+TASKS_LOGGER = "prefect.tasks"  # what Prefect logs about a task when it is decorated
 
 
 TASK_OPTIONS: dict[str, Option] = {
@@ -98,7 +104,17 @@ class Task(Generic[P, R]):
         on_running: list[Hook] | None,
         on_commit: list[Hook] | None,
         on_rollback: list[Hook] | None,
-        **later: Any,
+        cache_policy: Any,
+        cache_key_fn: Callable[..., str | None] | None,
+        cache_expiration: datetime.timedelta | None,
+        refresh_cache: bool | None,
+        persist_result: bool | None,
+        result_storage: Any,
+        result_storage_key: str | None,
+        result_serializer: Any,
+        cache_result_in_memory: bool,
+        viz_return_value: Any,
+        asset_deps: list[Any] | None,
     ) -> None:
         """Derive the task's attributes from its options, as Prefect's ``Task.__init__`` does."""
         fn = self.fn
@@ -128,6 +144,62 @@ class Task(Generic[P, R]):
         self.on_running_hooks = on_running or []
         if on_commit or on_rollback:
             raise not_imitated("transactions", "on_commit and on_rollback hooks")
+        if asset_deps:
+            raise not_imitated("assets", "asset_deps")
+        if result_serializer not in (None, "pickle", "json"):
+            raise not_imitated("result serializers other than 'pickle' and 'json'", f"{result_serializer!r}")
+        self.viz_return_value = viz_return_value  # used by flow.visualize() only, which is not imitated
+        self.cache_result_in_memory = cache_result_in_memory  # results are always kept in memory here
+        self.source_code = task_source_code(fn)
+        self.task_key = f"{getattr(fn, '__qualname__', self.name)}-{hash_objects(fn.__code__.co_code.hex())[:8]}"  # type: ignore[index]
+        self._configure_caching(
+            cache_policy, cache_key_fn, cache_expiration, refresh_cache, persist_result,
+            result_storage, result_storage_key, result_serializer,
+        )  # fmt: skip
+
+    def _configure_caching(
+        self,
+        cache_policy: Any,
+        cache_key_fn: Callable[..., str | None] | None,
+        cache_expiration: datetime.timedelta | None,
+        refresh_cache: bool | None,
+        persist_result: bool | None,
+        result_storage: Any,
+        result_storage_key: str | None,
+        result_serializer: Any,
+    ) -> None:
+        """Which cache policy applies and whether results persist: Prefect's rules, line for line."""
+        if prefect_settings.default_no_cache() and cache_policy is NotSet:
+            cache_policy = NO_CACHE
+        if cache_policy is not NotSet and cache_key_fn is not None:
+            emit_logger_log(TASKS_LOGGER, logging.WARNING, _msgs.BOTH_CACHE_OPTIONS.format(task=self))
+        if cache_key_fn:
+            cache_policy = CachePolicy.from_cache_key_fn(cache_key_fn)
+        self.cache_key_fn = cache_key_fn
+        self.cache_expiration = cache_expiration
+        self.refresh_cache = refresh_cache
+        if persist_result is None and any([
+            cache_policy and cache_policy != NO_CACHE and cache_policy is not NotSet,
+            cache_key_fn is not None, result_storage_key is not None, result_storage is not None,
+            result_serializer is not None,
+        ]):  # fmt: skip
+            persist_result = True
+        if prefect_settings.disable_caching():
+            cache_policy = NO_CACHE
+        if persist_result is False:
+            self.cache_policy: Any = None if cache_policy is None else NO_CACHE
+            if cache_policy and cache_policy is not NotSet and cache_policy != NO_CACHE:
+                emit_logger_log(TASKS_LOGGER, logging.WARNING, _msgs.IGNORING_CACHE_POLICY)
+        elif cache_policy is NotSet and result_storage_key is None:
+            self.cache_policy = DEFAULT
+        elif cache_policy != NO_CACHE and result_storage_key:
+            self.cache_policy = None  # the storage key is the cache key
+        else:
+            self.cache_policy = cache_policy
+        self.persist_result = persist_result
+        self.result_storage = result_storage
+        self.result_storage_key = result_storage_key
+        self.result_serializer = result_serializer
 
     @property
     def hooks(self) -> dict[str, Iterable[Hook]]:
@@ -249,6 +321,11 @@ def _resolve_top_level(value: Any) -> Any:
     return value
 
 
+def task_input_hash(context: Any, arguments: dict[str, Any]) -> str | None:
+    """A cache key from the task and its arguments, for ``cache_key_fn=`` (None if they cannot be hashed)."""
+    return hash_objects(context.task.task_key, context.task.fn.__code__.co_code.hex(), arguments)
+
+
 def _delays(value: Any, retries: int) -> Any:
     """`retry_delay_seconds` as Prefect stores it: a callable is called with `retries`."""
     if value is None:
@@ -304,4 +381,4 @@ def task(
 # `repr()` and tracebacks show Prefect's class path, as in Prefect: <prefect.tasks.Task object at 0x...>.
 Task.__module__ = "prefect.tasks"
 
-__all__ = ["Task", "task", "exponential_backoff", "unmapped"]
+__all__ = ["Task", "exponential_backoff", "task", "task_input_hash", "unmapped"]

@@ -75,8 +75,13 @@ def _format_chain(exc: BaseException, hidden: tuple[str, ...], seen: set[int]) -
 
 
 def format_exception(exc: BaseException, hidden: Iterable[str] = ()) -> str:
-    """Python's traceback text, minus internal frames and carets, without a final newline."""
-    return "".join(_format_chain(exc, tuple(hidden), set())).rstrip("\n")
+    """Python's traceback text, minus internal frames and carets, without its final newline.
+
+    Only the one newline goes, as `logging` removes it: a message that ends in a
+    newline of its own keeps it, and shows as a blank line.
+    """
+    text = "".join(_format_chain(exc, tuple(hidden), set()))
+    return text[:-1] if text.endswith("\n") else text
 
 
 def innermost_user_line(exc: BaseException, filename: str) -> int | None:

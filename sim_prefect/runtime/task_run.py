@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import context
+from . import lookup
 
 __all__ = ["id", "name", "parameters", "run_count", "tags", "task_name"]
 
@@ -30,10 +31,7 @@ _FIELDS: dict[str, Callable[[], Any]] = {
 
 
 def __getattr__(name: str) -> Any:
-    try:
-        return _FIELDS[name]()
-    except KeyError:
-        raise AttributeError(f"{__name__} has no attribute {name!r}") from None
+    return lookup("task_run", _FIELDS, name)
 
 
 def __dir__() -> list[str]:

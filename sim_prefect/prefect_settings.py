@@ -1,0 +1,57 @@
+"""The ``PREFECT_*`` environment settings sim_prefect honours, read when they matter, as Prefect does.
+
+Logging and colours are read by session.py; these decide caching and results:
+
+``PREFECT_RESULTS_PERSIST_BY_DEFAULT`` / ``PREFECT_TASKS_DEFAULT_PERSIST_RESULT``
+    persist the results of tasks that do not say (off by default);
+``PREFECT_TASKS_REFRESH_CACHE``
+    run cached tasks again and overwrite their records;
+``PREFECT_TASKS_DISABLE_CACHING`` / ``PREFECT_TASKS_DEFAULT_NO_CACHE``
+    no caching at all / none for tasks without a cache policy;
+``PREFECT_RESULTS_LOCAL_STORAGE_PATH`` (or ``PREFECT_LOCAL_STORAGE_PATH``)
+    the folder of result records.
+"""
+
+from __future__ import annotations
+
+import os
+
+_TRUE = {"1", "true", "t", "yes", "y", "on"}
+_FALSE = {"0", "false", "f", "no", "n", "off"}
+
+
+def flag(name: str) -> bool | None:
+    """A boolean setting: True, False, or None when it is not set."""
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return None
+    text = value.strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"{name} must be true or false; got {value!r}")
+
+
+def persist_by_default() -> bool:
+    return bool(flag("PREFECT_RESULTS_PERSIST_BY_DEFAULT"))
+
+
+def task_default_persist_result() -> bool | None:
+    return flag("PREFECT_TASKS_DEFAULT_PERSIST_RESULT")
+
+
+def refresh_cache() -> bool:
+    return bool(flag("PREFECT_TASKS_REFRESH_CACHE"))
+
+
+def disable_caching() -> bool:
+    return bool(flag("PREFECT_TASKS_DISABLE_CACHING"))
+
+
+def default_no_cache() -> bool:
+    return bool(flag("PREFECT_TASKS_DEFAULT_NO_CACHE"))
+
+
+def local_storage_path() -> str | None:
+    return os.environ.get("PREFECT_RESULTS_LOCAL_STORAGE_PATH") or os.environ.get("PREFECT_LOCAL_STORAGE_PATH") or None
