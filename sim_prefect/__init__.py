@@ -26,8 +26,9 @@ from __future__ import annotations
 import sys
 from typing import IO, Callable
 
-from . import futures, runtime, states, tasks
+from . import artifacts, cache_policies, futures, runtime, states, tasks
 from .aliases import install_as_prefect
+from .annotations import allow_failure, quote, unmapped
 from .context import tags
 from .events import Event, RunRecord
 from .exceptions import MissingContextError
@@ -36,7 +37,6 @@ from .formatting import format_state_log
 from .loggers import get_run_logger
 from .session import configure, session
 from .states import State
-from .annotations import allow_failure, quote, unmapped
 from .tasks import Task, task
 from .unsupported import (
     Transaction,
@@ -72,24 +72,12 @@ def subscribe(fn: Callable[[Event], None]) -> Callable[[], None]:
 
 
 __all__ = [
-    "Flow",
-    "MissingContextError",
-    "State",
-    "Task",
-    "allow_failure",
-    "configure",
-    "flow",
-    "futures",
-    "get_run_logger",
-    "install_as_prefect",
-    "print_state_log",
-    "quote",
-    "runtime",
-    "state_log",
-    "states",
-    "subscribe",
-    "tags",
-    "task",
-    "tasks",
-    "unmapped",
-]
+    # Prefect's own top-level names
+    "Flow", "State", "Task", "Transaction", "allow_failure", "apause_flow_run", "aresume_flow_run", "aserve",
+    "asuspend_flow_run", "deploy", "flow", "get_client", "get_run_logger", "pause_flow_run", "resume_flow_run",
+    "serve", "suspend_flow_run", "tags", "task", "unmapped",
+    # Prefect's modules that example code imports from `prefect`
+    "artifacts", "cache_policies", "futures", "runtime", "states", "tasks",
+    # sim_prefect's own
+    "MissingContextError", "configure", "install_as_prefect", "print_state_log", "quote", "state_log", "subscribe",
+]  # fmt: skip

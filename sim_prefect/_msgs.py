@@ -81,6 +81,12 @@ SERIALIZABLE_UNSUPPORTED = (
     "lock file directory or lock manager when using the SERIALIZABLE isolation level."
 )
 
+# -- artifacts (prefect/artifacts.py) -------------------------------------------------
+ARTIFACT_KEY_INVALID = "Artifact key must only contain lowercase letters, numbers, and dashes."
+ARTIFACT_OUTSIDE_RUN = (
+    "Artifact creation outside of a flow or task run is deprecated and will be removed in a later version."
+)
+
 # -- state change hooks (task_engine.call_hooks, flow_engine.call_hooks) -------------
 HOOK_RUNNING = "Running hook {name!r} in response to entering state {state!r}"
 HOOK_FINISHED = "Hook {name!r} finished running successfully"

@@ -24,6 +24,7 @@ from . import _msgs
 # Prefect's module name -> the sim_prefect module that stands in for it.
 PREFECT_MODULES = {
     "prefect": "sim_prefect",
+    "prefect.artifacts": "sim_prefect.artifacts",
     "prefect.cache_policies": "sim_prefect.cache_policies",
     "prefect.client": "sim_prefect.client",
     "prefect.client.schemas": "sim_prefect.client.schemas",
@@ -33,6 +34,7 @@ PREFECT_MODULES = {
     "prefect.flows": "sim_prefect.flows",
     "prefect.futures": "sim_prefect.futures",
     "prefect.logging": "sim_prefect.loggers",
+    "prefect.logging.loggers": "sim_prefect.loggers",
     "prefect.runtime": "sim_prefect.runtime",
     "prefect.runtime.deployment": "sim_prefect.runtime.deployment",
     "prefect.runtime.flow_run": "sim_prefect.runtime.flow_run",

@@ -3,7 +3,8 @@
 - `unmapped(x)`: `Task.map` passes `x` whole to every run instead of mapping over it;
 - `allow_failure(future)`: the task runs even if that upstream run failed, and
   receives the upstream's exception as the value;
-- `quote(x)`: `x` is passed as it is: not searched for futures, not resolved.
+- `quote(x)`: `x` is passed as it is: not searched for futures, not resolved;
+- `opaque(future)`: the future is resolved, but its value is not searched further.
 
 Each is a one-element tuple, as in Prefect, so ``x.value`` and ``x.unwrap()``
 give the wrapped value back.
@@ -63,11 +64,15 @@ class quote(BaseAnnotation[T]):  # noqa: N801
         return self.unwrap()
 
 
+class opaque(BaseAnnotation[T]):  # noqa: N801
+    """Resolve the future (or state) it holds, but do not look inside the value for more."""
+
+
 class NotSet:
     """Marks an argument that was not given, where None is a value."""
 
 
-for _cls in (BaseAnnotation, unmapped, allow_failure, quote, NotSet):
+for _cls in (BaseAnnotation, unmapped, allow_failure, quote, opaque, NotSet):
     _cls.__module__ = "prefect.utilities.annotations"
 
-__all__ = ["BaseAnnotation", "NotSet", "allow_failure", "quote", "unmapped"]
+__all__ = ["BaseAnnotation", "NotSet", "allow_failure", "opaque", "quote", "unmapped"]

@@ -1,10 +1,11 @@
 """Structured events: the one stream that every view is drawn from.
 
-The engine never writes text. It emits three kinds of event:
+The engine never writes text. It emits these events:
 
 - `RunCreated`: a flow run or task run exists (with its name and parent);
 - `StateChanged`: a run moved to a new state;
-- `LogEmitted`: a log record (level, logger, run, message, traceback).
+- `LogEmitted`: a log record (level, logger, run, message, traceback);
+- `ArtifactCreated` / `ArtifactUpdated`: a run published an artifact.
 
 Sinks subscribe to the stream: the terminal sink formats `LogEmitted` into
 Prefect's lines on stderr; the page's sink posts every event, as JSON, from the
@@ -88,7 +89,44 @@ class LogEmitted:
         }
 
 
-Event = Union[RunCreated, StateChanged, LogEmitted]
+@dataclass(slots=True)
+class ArtifactCreated:
+    """A run published an artifact (``prefect.artifacts``): markdown, a table, a link, progress or an image."""
+
+    artifact_id: str
+    type: str  # "markdown", "table", "progress" or "image" (a link is markdown, as in Prefect)
+    key: str | None
+    description: str | None
+    data: Any  # markdown text, a table as JSON text, a percentage, an image URL
+    task_run_id: str | None
+    flow_run_id: str | None
+    timestamp: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "event": "artifact", "artifact_id": self.artifact_id, "type": self.type, "key": self.key,
+            "description": self.description, "data": self.data, "task_run_id": self.task_run_id,
+            "flow_run_id": self.flow_run_id, "timestamp": self.timestamp,
+        }  # fmt: skip
+
+
+@dataclass(slots=True)
+class ArtifactUpdated:
+    """A progress artifact moved on."""
+
+    artifact_id: str
+    data: float
+    description: str | None
+    timestamp: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "event": "artifact_update", "artifact_id": self.artifact_id, "data": self.data,
+            "description": self.description, "timestamp": self.timestamp,
+        }  # fmt: skip
+
+
+Event = Union[RunCreated, StateChanged, LogEmitted, ArtifactCreated, ArtifactUpdated]
 Subscriber = Callable[[Event], None]
 
 
@@ -169,6 +207,7 @@ class StateLog:
 
     def __init__(self) -> None:
         self._runs: dict[str, RunRecord] = {}
+        self.artifacts: list[ArtifactCreated] = []
 
     def __call__(self, event: Event) -> None:
         # `type(...) is` rather than isinstance: this runs for every event.
@@ -181,9 +220,12 @@ class StateLog:
                 event.run_id, event.kind, event.name, event.owner, event.parent_id,
                 event.flow_run_id, event.tracks,
             )  # fmt: skip
+        elif type(event) is ArtifactCreated:
+            self.artifacts.append(event)
 
     def clear(self) -> None:
         self._runs.clear()
+        self.artifacts.clear()
 
     @property
     def runs(self) -> list[RunRecord]:

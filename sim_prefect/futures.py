@@ -16,7 +16,7 @@ from collections.abc import Callable, Generator, Iterable
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 from . import _msgs
-from .annotations import BaseAnnotation, allow_failure, quote
+from .annotations import BaseAnnotation, allow_failure, opaque, quote
 from .states import State
 
 if TYPE_CHECKING:
@@ -155,6 +155,10 @@ def collect_upstream(value: Any, found: list[tuple[Any, bool]], allowed: bool = 
     """
     if isinstance(value, (PrefectFuture, State)):
         found.append((value, allowed))
+    elif isinstance(value, opaque):
+        inner = value.unwrap()
+        if isinstance(inner, (PrefectFuture, State)):
+            found.append((inner, allowed))
     elif isinstance(value, BaseAnnotation):
         if not isinstance(value, quote):
             collect_upstream(value.unwrap(), found, allowed or isinstance(value, allow_failure))
@@ -186,6 +190,9 @@ def resolve_inputs(value: Any) -> Any:
         return value.result(raise_on_failure=False, _sync=True)
     if isinstance(value, quote):
         return value.unwrap()
+    if isinstance(value, opaque):
+        inner = value.unwrap()
+        return resolve_inputs(inner) if isinstance(inner, (PrefectFuture, State)) else inner
     if isinstance(value, BaseAnnotation):
         return resolve_inputs(value.unwrap())
     if isinstance(value, dict):

@@ -17,12 +17,14 @@
 from __future__ import annotations
 
 import builtins
+import contextlib
 import functools
 import io
 import linecache
 import logging
 import sys
 import warnings
+from collections.abc import Iterator
 from typing import Any
 
 from . import _msgs, context
@@ -181,15 +183,69 @@ def _adapter_log_line() -> tuple[str, int] | None:
 def run_logger(run: Any) -> PrefectLogAdapter:
     name = FLOW_RUNS if run.kind == "flow" else TASK_RUNS
     extra = {"run_id": run.id, "run_kind": run.kind, "run_name": run.name, "flow_run_id": run.flow_run_id}
-    return PrefectLogAdapter(logging.getLogger(_stdlib_name(name)), extra)
+    return PrefectLogAdapter(_stdlib(name), extra)
 
 
-def get_run_logger() -> PrefectLogAdapter:
-    """The current run's logger; outside a run, Prefect's MissingContextError."""
+def get_run_logger(context_: Any = None, **kwargs: Any) -> logging.Logger | PrefectLogAdapter:
+    """The current run's logger; outside a run, Prefect's MissingContextError.
+
+    Within `disable_run_logger()` it gives a disabled logger instead, as Prefect
+    does, so a task's function can be called directly in a test.
+    """
     ctx = context.current()
     if ctx is None:
+        if _stdlib(FLOW_RUNS).disabled and _stdlib(TASK_RUNS).disabled:
+            null = logging.getLogger("null")
+            null.disabled = True
+            return null
         raise MissingContextError(_msgs.MISSING_CONTEXT)
-    return run_logger(ctx.run)
+    adapter = run_logger(ctx.run)
+    if kwargs:
+        adapter.extra = {**(adapter.extra or {}), **kwargs}
+    return adapter
+
+
+def get_logger(name: str | None = None) -> logging.Logger:
+    """One of Prefect's own loggers (``prefect`` or ``prefect.<name>``); records print as that name."""
+    if not name:
+        return _prefect_logger
+    return _stdlib(name if name == "prefect" or name.startswith("prefect.") else f"prefect.{name}")
+
+
+def flow_run_logger(flow_run: Any = None, flow: Any = None, **kwargs: Any) -> PrefectLogAdapter:
+    """A logger for `flow_run` (as hooks receive it): its records read ``Flow run '<name>'``."""
+    extra = {"run_id": str(flow_run.id), "run_kind": "flow", "run_name": flow_run.name, "flow_run_id": str(flow_run.id)}
+    return PrefectLogAdapter(_stdlib(FLOW_RUNS), {**extra, **kwargs})
+
+
+def task_run_logger(task_run: Any, task: Any = None, flow_run: Any = None, flow: Any = None, **kwargs: Any) -> PrefectLogAdapter:
+    """A logger for `task_run` (as hooks receive it): its records read ``Task run '<name>'``."""
+    flow_run_id = str(task_run.flow_run_id) if task_run.flow_run_id else None
+    extra = {"run_id": str(task_run.id), "run_kind": "task", "run_name": task_run.name, "flow_run_id": flow_run_id}
+    return PrefectLogAdapter(_stdlib(TASK_RUNS), {**extra, **kwargs})
+
+
+@contextlib.contextmanager
+def disable_logger(name: str) -> Iterator[None]:
+    """Silence the logger `name` within the block."""
+    logger = _stdlib(name) if name.startswith("prefect") else logging.getLogger(name)
+    before = logger.disabled
+    logger.disabled = True
+    try:
+        yield
+    finally:
+        logger.disabled = before
+
+
+@contextlib.contextmanager
+def disable_run_logger() -> Iterator[None]:
+    """Silence run loggers within the block (for calling a task's ``.fn`` in a test)."""
+    with disable_logger(FLOW_RUNS), disable_logger(TASK_RUNS):
+        yield
+
+
+def _stdlib(prefect_name: str) -> logging.Logger:
+    return logging.getLogger(_stdlib_name(prefect_name))
 
 
 # -- log_prints ----------------------------------------------------------------------

@@ -20,7 +20,7 @@ from . import _msgs, context
 from .callables import CallShape
 from .exceptions import MappingLengthMismatch, MappingMissingIterable
 from .futures import PrefectConcurrentFuture, PrefectFuture, PrefectFutureList
-from .annotations import BaseAnnotation, NotSet, allow_failure, quote, unmapped
+from .annotations import BaseAnnotation, NotSet, allow_failure, opaque, quote, unmapped
 from .options import Option, complete, from_decorator, merge
 from .retries import exponential_backoff
 from .states import State
@@ -272,7 +272,7 @@ class Task(Generic[P, R]):
         static: dict[str, Any] = {}
         annotated: dict[str, BaseAnnotation[Any]] = {}
         for key, value in given.items():
-            if isinstance(value, (allow_failure, quote)):  # mapped over what they hold, then re-wrapped
+            if isinstance(value, (allow_failure, opaque, quote)):  # mapped over what they hold, then re-wrapped
                 annotated[key] = value
                 value = value.unwrap()
             if isinstance(value, unmapped):
