@@ -1,9 +1,21 @@
-"""Shared fixtures: the project's paths, a built site, a server on 127.0.0.1, Chromium."""
+"""Shared fixtures: the project's paths, a built site, a server on 127.0.0.1, Chromium,
+and the two backends (real Prefect and sim_prefect) that tests/conformance and
+tests/lesson run scripts on.
+
+The backend fixture follows fakeredis-py's ``test/conftest.py``: it is
+parametrised twice, ``real`` (marked ``pytest.mark.real``) and ``sim`` (marked
+``pytest.mark.fake``), and the test bodies never ask which one they have.
+Real Prefect is slow to start, so one dedicated server serves the whole
+session; it starts as soon as collection shows that real tests will run, and
+the sim tests run while it boots (they are ordered first). Scripts run a few at
+a time in the background, and each test waits for its own.
+"""
 
 from __future__ import annotations
 
 import functools
 import http.server
+import os
 import shutil
 import sys
 import threading
@@ -15,6 +27,95 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
+
+from harness.backends import RealBackend, Script, SimBackend  # noqa: E402
+from harness.real_prefect import PREFECT_VERSION, PrefectServer, skip_reason  # noqa: E402
+
+REAL_WORKERS = int(os.environ.get("CONFORMANCE_REAL_WORKERS", "4"))
+SIM_WORKERS = int(os.environ.get("CONFORMANCE_SIM_WORKERS", "4"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", f"real: runs on real Prefect ({PREFECT_VERSION}); skipped if it is not installed")
+    config.addinivalue_line("markers", "fake: runs on sim_prefect")
+
+
+def _backend_of(item: pytest.Item) -> str | None:
+    callspec = getattr(item, "callspec", None)
+    return callspec.params.get("backend") if callspec else None
+
+
+@pytest.hookimpl(trylast=True)  # after -m / -k have deselected what will not run
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Run the sim leg first, and start the server now if real tests will run."""
+    on_both = [i for i in items if _backend_of(i) is not None]
+    real = [i for i in on_both if _backend_of(i) == "real"]
+    if real and skip_reason() is None and not config.option.collectonly and not hasattr(config, "_prefect_server"):
+        server = PrefectServer()
+        server.start()
+        config._prefect_server = server  # type: ignore[attr-defined]
+    # The sim leg before the real one; other tests keep their places.
+    slots = [n for n, item in enumerate(items) if item in on_both]
+    ordered = [i for i in on_both if _backend_of(i) == "sim"] + real
+    for slot, item in zip(slots, ordered):
+        items[slot] = item
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    server = getattr(config, "_prefect_server", None)
+    if server is not None:
+        server.stop()
+
+
+def _needed_scripts(session: pytest.Session, backend: str) -> list[Script]:
+    """Every script the selected tests will ask this backend for (tests name theirs as `case.script`)."""
+    scripts: list[Script] = []
+    for item in session.items:
+        if _backend_of(item) == backend:
+            case = item.callspec.params.get("case")  # type: ignore[attr-defined]
+            script = getattr(case, "script", None)
+            if script is not None and script not in scripts:
+                scripts.append(script)
+    return scripts
+
+
+@pytest.fixture(scope="session")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("backends")
+
+
+@pytest.fixture(scope="session")
+def prefect_server(request: pytest.FixtureRequest) -> Iterator[PrefectServer]:
+    reason = skip_reason()
+    if reason:
+        pytest.skip(reason)
+    config = request.config
+    server = getattr(config, "_prefect_server", None)
+    if server is None:  # collected without the hook's knowledge (e.g. a plugin reordered things)
+        server = PrefectServer()
+        server.start()
+        config._prefect_server = server  # type: ignore[attr-defined]
+    server.wait_healthy()
+    yield server
+
+
+@pytest.fixture(
+    scope="session",
+    params=[
+        pytest.param("real", marks=pytest.mark.real, id="real"),
+        pytest.param("sim", marks=pytest.mark.fake, id="sim"),
+    ],
+)
+def backend(request: pytest.FixtureRequest, workdir: Path) -> SimBackend | RealBackend:
+    """Real Prefect or sim_prefect; the tests treat both the same."""
+    if request.param == "sim":
+        sim = SimBackend(workdir / "sim")
+        sim.prefetch(_needed_scripts(request.session, "sim"), workers=SIM_WORKERS)
+        return sim
+    server = request.getfixturevalue("prefect_server")
+    real = RealBackend(workdir / "real", server)
+    real.prefetch(_needed_scripts(request.session, "real"), workers=REAL_WORKERS)
+    return real
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Chromium reaches for Google's update and sign-in hosts even when told not to; the

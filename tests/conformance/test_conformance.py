@@ -25,11 +25,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from backends import SCENARIOS as SCENARIO_DIR
-from backends import Backend, Result
-from transcripts import apply, normalize, run_names, run_view, state_lines, state_view
+from harness.backends import Backend, Result, Script
+from harness.transcripts import apply, normalize, run_names, run_view, state_lines, state_view
 
-GOLDEN = Path(__file__).resolve().parent / "golden"
+HERE = Path(__file__).resolve().parent
+GOLDEN = HERE / "golden"
+SCENARIO_DIR = HERE / "scenarios"
+DEMO_DIR = HERE.parents[1] / "demo"
 UPDATE = os.environ.get("CONFORMANCE_UPDATE_GOLDEN") == "1"
 
 
@@ -92,16 +94,27 @@ DEVIATIONS: dict[str, Deviation] = {
 
 @dataclass(frozen=True)
 class Scenario:
+    """A script run on both backends: a scenario of its own, or one of the lesson's demo files."""
+
     name: str
     concurrent: bool = False  # compare each run's lines in order, not the interleaving
     deviations: tuple[str, ...] = ()
+    runs: int = 1  # run more than once, on the same result storage (a second run reads the first's cache)
+    demo: bool = False  # demo/NAME.py rather than scenarios/NAME.py
+
+    @property
+    def path(self) -> Path:
+        return DEMO_DIR / f"{self.name}.py" if self.demo else SCENARIO_DIR / f"{self.name}.py"
+
+    @property
+    def golden_name(self) -> str:
+        return f"demo-{self.name}" if self.demo else self.name
 
     def rewrites(self) -> list[Callable[[str], str]]:
         return [DEVIATIONS[d].rewrite for d in self.deviations]
 
 
 SCENARIOS = [
-    Scenario("seed_pipeline"),
     Scenario("retries_exhausted", deviations=("result-record",)),
     Scenario("return_state", deviations=("result-record",)),
     Scenario("submit_map_wait", concurrent=True, deviations=("result-record",)),
@@ -112,8 +125,13 @@ SCENARIOS = [
     Scenario("cancel_and_crash"),
     Scenario("subflows"),
     Scenario("api_surface", concurrent=True),
+    # The lesson's own demo files, as they are (their `import sim_prefect` gets real Prefect there).
+    *(Scenario(name, demo=True) for name in ("hello_flow", "pipeline", "states_tour", "flaky_source",
+                                             "flaky_source.solution")),  # fmt: skip
+    Scenario("concurrency", demo=True, concurrent=True),
+    Scenario("lab_pipeline", demo=True, concurrent=True),
 ]
-BY_NAME = {s.name: s for s in SCENARIOS}
+BY_NAME = {s.golden_name: s for s in SCENARIOS}
 
 
 @dataclass(frozen=True)
@@ -122,19 +140,18 @@ class Case:
 
     scenario: Scenario
     colour: str | None = None
-    golden_suffix: str = field(default="", compare=False)
 
     @property
-    def run(self) -> tuple[str, str | None]:
-        return (self.scenario.name, self.colour)
+    def script(self) -> Script:
+        return Script(self.scenario.path, runs=self.scenario.runs, colour=self.colour)
 
     def __str__(self) -> str:
-        return self.scenario.name + (f"-colour{self.colour}" if self.colour else "")
+        return self.scenario.golden_name + (f"-colour{self.colour}" if self.colour else "")
 
 
 PLAIN = [Case(s) for s in SCENARIOS]
 COLOURED = [
-    Case(BY_NAME["seed_pipeline"], "256"),
+    Case(BY_NAME["demo-pipeline"], "256"),
     Case(BY_NAME["cancel_and_crash"], "256"),
     Case(BY_NAME["logging_levels"], "16"),
     Case(BY_NAME["subflows"], "nocolor"),
@@ -146,7 +163,7 @@ COLOURED = [
 
 def transcript(result: Result) -> list[str]:
     mapping = run_names(result.output, ((r["kind"], r["name"]) for r in result.states))
-    paths = {str(SCENARIO_DIR): "<scenarios>", sysconfig.get_paths()["stdlib"]: "<stdlib>"}
+    paths = {str(SCENARIO_DIR): "<scenarios>", str(DEMO_DIR): "<demo>", sysconfig.get_paths()["stdlib"]: "<stdlib>"}
     return normalize(result.output, mapping, paths) + [f"[exit status {result.returncode}]"]
 
 
@@ -176,9 +193,10 @@ def assert_same(actual: list[str], expected: list[str], what: str) -> None:
 
 @pytest.mark.parametrize("case", PLAIN + COLOURED, ids=str)
 def test_transcript_matches_prefect(backend: Backend, case: Case) -> None:
-    result = backend.run(*case.run)
+    result = backend.run(case.script)
     actual = transcript(result)
-    name = f"{case.scenario.name}.colour{case.colour}.out" if case.colour else f"{case.scenario.name}.out"
+    stem = case.scenario.golden_name
+    name = f"{stem}.colour{case.colour}.out" if case.colour else f"{stem}.out"
     expected = golden(GOLDEN / name, actual, backend)
     rewrites = case.scenario.rewrites()
     actual, expected = apply(actual, rewrites), apply(expected, rewrites)
@@ -194,9 +212,9 @@ def test_transcript_matches_prefect(backend: Backend, case: Case) -> None:
 
 @pytest.mark.parametrize("case", PLAIN, ids=str)
 def test_state_history_matches_prefect(backend: Backend, case: Case) -> None:
-    result = backend.run(*case.run)
+    result = backend.run(case.script)
     actual = states(result)
-    expected = golden(GOLDEN / f"{case.scenario.name}.states", actual, backend)
+    expected = golden(GOLDEN / f"{case.scenario.golden_name}.states", actual, backend)
     rewrites = case.scenario.rewrites()
     actual, expected = apply(actual, rewrites), apply(expected, rewrites)
     if case.scenario.concurrent:

@@ -1,14 +1,18 @@
 """Run one conformance scenario on one backend, as ``python runner.py``.
 
-    python tests/conformance/runner.py --backend sim  --states OUT.json SCRIPT.py
-    python tests/conformance/runner.py --backend real --states OUT.json SCRIPT.py
+    python tests/harness/runner.py --backend sim  --states OUT.json SCRIPT.py [ARGS...]
+    python tests/harness/runner.py --backend real --states OUT.json SCRIPT.py [ARGS...]
 
-The scenario is a plain script written against ``from prefect import ...``.
+The script is written against ``from prefect import ...``, or it is one of the
+lesson's demo files, written against ``from sim_prefect import ...``.
 
 - ``--backend real`` runs it on the installed Prefect (pointed at a server by
   ``PREFECT_API_URL``). Every run the script makes is tagged with a tag unique to
   this process, so the runs can be found again on a server that other scenarios
   share; afterwards their state histories are read back through Prefect's client.
+  A demo file's ``import sim_prefect`` gets real Prefect's names instead
+  (`_real_as_sim_prefect`); its `print_state_log()`, the simulator's own table,
+  prints nothing there.
 - ``--backend sim`` first makes ``import prefect`` resolve to ``sim_prefect``
   (`sim_prefect.install_as_prefect()`), then runs the same script; the state
   histories come from `sim_prefect.state_log()`.
@@ -128,10 +132,40 @@ def _strip_runner_frames(exc: BaseException) -> None:
     exc.__traceback__ = tb
 
 
-def run_script(script: str) -> int:
+def _real_as_sim_prefect(tag: str) -> None:
+    """Let a demo file's ``from sim_prefect import flow, task, ...`` import real Prefect.
+
+    The simulator's own `print_state_log()` prints nothing; its `state_log()`
+    gives the runs so far, read back from the server (name, kind and states,
+    each state with its name and type), as the demo files use it.
+    """
+    import types
+
+    import prefect
+
+    shim = types.ModuleType("sim_prefect")
+    for name in prefect.__all__:
+        setattr(shim, name, getattr(prefect, name))
+    shim.print_state_log = lambda *args, **kwargs: None  # type: ignore[attr-defined]
+
+    def state_log() -> list[Any]:
+        runs = []
+        for record in _real_states(tag):
+            states = [
+                types.SimpleNamespace(name=name, type=types.SimpleNamespace(value=kind))
+                for name, kind in record["states"]
+            ]
+            runs.append(types.SimpleNamespace(kind=record["kind"], name=record["name"], states=states))
+        return runs
+
+    shim.state_log = state_log  # type: ignore[attr-defined]
+    sys.modules["sim_prefect"] = shim
+
+
+def run_script(script: str, args: list[str]) -> int:
     """Run `script` as ``__main__``; return the exit status Python would give."""
     path = os.path.abspath(script)
-    sys.argv = [path]
+    sys.argv = [path, *args]
     sys.path.insert(0, os.path.dirname(path))
     try:
         runpy.run_path(path, run_name="__main__")
@@ -156,6 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backend", choices=("real", "sim"), required=True)
     parser.add_argument("--states", help="write the runs' state histories here (JSON)")
     parser.add_argument("script")
+    parser.add_argument("args", nargs="*", help="the script's own arguments")
     args = parser.parse_args(argv)
 
     # A redirected stdout behaves like a terminal: flushed at each line, so the
@@ -167,14 +202,15 @@ def main(argv: list[str] | None = None) -> int:
         import sim_prefect
 
         sim_prefect.install_as_prefect()
-        status = run_script(args.script)
+        status = run_script(args.script, args.args)
         states = _sim_states()
     else:
         from prefect import tags
 
         tag = f"conformance-{uuid.uuid4().hex}"
+        _real_as_sim_prefect(tag)
         with tags(tag):
-            status = run_script(args.script)
+            status = run_script(args.script, args.args)
         states = _real_states(tag)
 
     if args.states:

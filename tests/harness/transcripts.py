@@ -17,6 +17,9 @@ that truly vary, and only those are masked here:
   that Prefect's context managers add; also every caret line (``^^^^``),
   because sim_prefect deliberately prints only user frames, without carets.
 
+The state log that sim_prefect's `print_state_log()` prints (the simulator's
+own table; the runs' histories are compared separately) is dropped too.
+
 The temporary-server lines of real Prefect ("Starting temporary server ...",
 its "See https://..." continuation, "Stopping temporary server ...") are
 dropped: sim_prefect has no server. The suite starts one dedicated server, so
@@ -49,6 +52,8 @@ STDLIB_LINE = re.compile(r"(<stdlib>/[\w/.]+\.py):\d+:")
 JITTERED = re.compile(r"(will start )\d+\.\d{5,}( second\(s\) from now)")
 FRAME = re.compile(r'^  File "(?P<file>[^"]+)", line \d+, in ')
 CARETS = re.compile(r"^\s*[\^~]+\s*$")
+STATE_LOG_HEADER = re.compile(r"^State log(?: \(\d+ runs?\)|: no runs yet\.)$")
+CANCEL_SCOPE = re.compile(r"(Cancelled via cancel scope )[0-9a-f]+")
 SERVER_LINES = (
     re.compile(r"\| prefect - Starting temporary server on "),
     re.compile(r"^See https://\S*prefect\.io/\S*/server#how-to-guides "),
@@ -130,7 +135,7 @@ def normalize(text: str, mapping: dict[str, str], paths: dict[str, str] | None =
         for line in text.splitlines()
         if not any(p.search(ANSI.sub("", line)) for p in SERVER_LINES)
     ]
-    lines = _drop_engine_frames(lines)
+    lines = _drop_state_logs(_drop_engine_frames(lines))
     text = "\n".join(TIMESTAMP.sub("HH:MM:SS.mmm", line) for line in lines)
     for folder, label in (paths or {}).items():
         text = text.replace(folder, label)
@@ -139,7 +144,23 @@ def normalize(text: str, mapping: dict[str, str], paths: dict[str, str] | None =
     text = UUID.sub("<uuid>", text)
     text = ADDRESS.sub("0x<address>", text)
     text = JITTERED.sub(r"\1<jittered>\2", text)
+    text = CANCEL_SCOPE.sub(r"\1<scope>", text)
     return text.splitlines()
+
+
+def _drop_state_logs(lines: list[str]) -> list[str]:
+    """Remove each state-log table: its header and the indented rows under it."""
+    out: list[str] = []
+    in_table = False
+    for line in lines:
+        if STATE_LOG_HEADER.match(line):
+            in_table = True
+            continue
+        if in_table and line.startswith("  "):
+            continue
+        in_table = False
+        out.append(line)
+    return out
 
 
 # -- state histories ---------------------------------------------------------------
