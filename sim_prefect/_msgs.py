@@ -74,6 +74,7 @@ SERIALIZE_WARNING = (
     "Encountered an error while serializing result for transaction {key!r}: {error} Code execution will "
     "continue, but the transaction will not be committed."
 )
+ROLLED_BACK = "Task rolled back as part of transaction"
 IGNORING_CACHE_POLICY = "Ignoring `cache_policy` because `persist_result` is False"
 BOTH_CACHE_OPTIONS = "Both `cache_policy` and `cache_key_fn` are set on task {task}. `cache_key_fn` will be used."
 SERIALIZABLE_UNSUPPORTED = (

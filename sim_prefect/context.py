@@ -55,8 +55,8 @@ def current_flow_run() -> "FlowRun | None":
 
 
 @dataclass(frozen=True)
-class FlowRunContext:
-    """The flow run in progress, as user code sees it."""
+class EngineContext:
+    """The flow run in progress, as user code sees it (``FlowRunContext`` is its other name, as in Prefect)."""
 
     flow: Any
     flow_run: Any
@@ -64,12 +64,12 @@ class FlowRunContext:
     log_prints: bool
 
     @classmethod
-    def get(cls) -> FlowRunContext | None:
+    def get(cls) -> EngineContext | None:
         run = current_flow_run()
         return cls.of(run) if run is not None else None
 
     @classmethod
-    def of(cls, run: FlowRun) -> FlowRunContext:
+    def of(cls, run: FlowRun) -> EngineContext:
         from .client.schemas.objects import FlowRun as FlowRunRecord
 
         return cls(run.flow, FlowRunRecord.of(run), dict(run.parameters), run.log_prints)
@@ -98,7 +98,10 @@ class TaskRunContext:
         return cls(run.task, TaskRunRecord.of(run), dict(run.parameters), run.log_prints)
 
 
-def get_run_context() -> FlowRunContext | TaskRunContext:
+FlowRunContext = EngineContext
+
+
+def get_run_context() -> EngineContext | TaskRunContext:
     """The current task run's context, else the flow run's; outside any run, MissingContextError."""
     context = TaskRunContext.get() or FlowRunContext.get()
     if context is None:
@@ -108,7 +111,7 @@ def get_run_context() -> FlowRunContext | TaskRunContext:
     return context
 
 
-for _cls in (FlowRunContext, TaskRunContext):
+for _cls in (EngineContext, TaskRunContext):
     _cls.__module__ = "prefect.context"
 
 

@@ -97,6 +97,12 @@ class Run:
                 callback()
         return state
 
+    def record_state(self, state: State) -> None:
+        """Record a state in the run's history, as Prefect's server would, without the run taking it."""
+        current = self.state
+        self.set_state(state)
+        self.state = current
+
     def when_done(self, callback: Callable[[], None]) -> None:
         """Call `callback()` once the run is done (a final state, or NotReady); now if it is."""
         if self.done():

@@ -72,7 +72,9 @@ class FlowRun(Run):
         # Checked and converted against the annotations before the run starts (see validation.py).
         self.invalid: list[Error] = []
         if flow.should_validate_parameters:
-            parameters, self.invalid = validate_parameters(flow.fn, parameters)
+            validated, self.invalid = validate_parameters(flow.fn, parameters)
+            if not self.invalid:
+                parameters = validated
         self.parameters = parameters
         self.tags = set(context.current_tags())
         self.parent = ctx.run if ctx else None

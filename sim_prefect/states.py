@@ -78,6 +78,10 @@ class State:
         if not self.name:
             self.name = self.type.value.title()
 
+    def __class_getitem__(cls, item: Any) -> Any:
+        """``State[int]`` in an annotation, as Prefect's State is generic in its result."""
+        return cls
+
     # -- the predicates Prefect offers ------------------------------------
     def is_scheduled(self) -> bool:
         return self.type == StateType.SCHEDULED

@@ -390,6 +390,8 @@ class Cache:
             self.store.write(ResultRecord(self.key, value, expiration), self.run.task.result_serializer or "pickle")
         except SerializationError as exc:
             self.run.log(logging.WARNING, _msgs.SERIALIZE_WARNING.format(key=self.key, error=exc))
+            # Prefect's server records the rollback, while the run itself stays Completed.
+            self.run.record_state(Completed(name="RolledBack", message=_msgs.ROLLED_BACK))
 
 
 def _failure_allowed(state: State) -> bool:

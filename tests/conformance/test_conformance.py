@@ -125,6 +125,13 @@ SCENARIOS = [
     Scenario("cancel_and_crash"),
     Scenario("subflows"),
     Scenario("api_surface", concurrent=True),
+    Scenario("hooks"),
+    Scenario("caching", deviations=("result-record",)),
+    Scenario("caching_rerun", runs=2),
+    Scenario("async_flows", concurrent=True),
+    Scenario("parameters"),
+    Scenario("futures_helpers", concurrent=True),
+    Scenario("modules", concurrent=True),
     # The lesson's own demo files, as they are (their `import sim_prefect` gets real Prefect there).
     *(Scenario(name, demo=True) for name in ("hello_flow", "pipeline", "states_tour", "flaky_source",
                                              "flaky_source.solution")),  # fmt: skip

@@ -107,10 +107,12 @@ def _run_all(backend: str, script: Script, env: dict[str, str], workdir: Path) -
     for n in range(script.runs):
         states_file = workdir / f"{backend}-{script.key}-{n}.json"
         states_file.unlink(missing_ok=True)
+        # A later run is another process: other generated names and ids (sim_prefect's are seeded).
+        seeded = {"SIM_PREFECT_SEED": str(n)} if n and "SIM_PREFECT_SEED" in isolated else {}
         proc = subprocess.run(
             [sys.executable, str(RUNNER), "--backend", backend, "--states", str(states_file), str(script.path), *script.args],
             cwd=str(script.path.parent),
-            env=isolated,
+            env={**isolated, **seeded},
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             timeout=240,

@@ -202,7 +202,8 @@ def main(argv: list[str] | None = None) -> int:
         import sim_prefect
 
         sim_prefect.install_as_prefect()
-        status = run_script(args.script, args.args)
+        with sim_prefect.tags(f"conformance-{uuid.uuid4().hex}"):  # as the real leg tags its runs
+            status = run_script(args.script, args.args)
         states = _sim_states()
     else:
         from prefect import tags

@@ -54,6 +54,7 @@ FRAME = re.compile(r'^  File "(?P<file>[^"]+)", line \d+, in ')
 CARETS = re.compile(r"^\s*[\^~]+\s*$")
 STATE_LOG_HEADER = re.compile(r"^State log(?: \(\d+ runs?\)|: no runs yet\.)$")
 CANCEL_SCOPE = re.compile(r"(Cancelled via cancel scope )[0-9a-f]+")
+RUN_TAG = re.compile(r"conformance-[0-9a-f]{32}")  # the tag the runner gives every run
 SERVER_LINES = (
     re.compile(r"\| prefect - Starting temporary server on "),
     re.compile(r"^See https://\S*prefect\.io/\S*/server#how-to-guides "),
@@ -145,6 +146,7 @@ def normalize(text: str, mapping: dict[str, str], paths: dict[str, str] | None =
     text = ADDRESS.sub("0x<address>", text)
     text = JITTERED.sub(r"\1<jittered>\2", text)
     text = CANCEL_SCOPE.sub(r"\1<scope>", text)
+    text = RUN_TAG.sub("conformance-<tag>", text)
     return text.splitlines()
 
 
@@ -177,7 +179,7 @@ def state_lines(records: list[dict[str, Any]], mapping: dict[str, str]) -> list[
         name = mapping.get(r["name"], r["name"])
         where = f" in {mapping.get(r['flow'], r['flow'])}" if r["flow"] else ""
         states = " -> ".join(f"{n}({t})" for n, t in r["states"])
-        messages = [m for m in r["messages"] if m]
+        messages = [UUID.sub("<uuid>", m) for m in r["messages"] if m]
         lines.append(f"{r['kind']} {name}{where}: {states} | run_count={r['run_count']} | messages={messages}")
     return lines
 
