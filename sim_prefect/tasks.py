@@ -28,6 +28,7 @@ from . import prefect_settings
 from .cache_policies import DEFAULT, NO_CACHE, CachePolicy, hash_objects, task_source_code
 from .exceptions import not_imitated
 from .loggers import emit_logger_log
+from .results import MemoryStore, store_for
 from .hooks import TASK_HOOKS, Hook, validate_hooks
 from .task_engine import TaskRun, run_task, run_task_async, submit_task
 
@@ -197,6 +198,7 @@ class Task(Generic[P, R]):
         else:
             self.cache_policy = cache_policy
         self.persist_result = persist_result
+        store_for(result_storage, getattr(self.cache_policy, "key_storage", None), MemoryStore())  # a block fails now
         self.result_storage = result_storage
         self.result_storage_key = result_storage_key
         self.result_serializer = result_serializer
@@ -298,6 +300,12 @@ class Task(Generic[P, R]):
             futures.wait()
             return [f.state for f in futures]
         return futures
+
+    def delay(self, *args: Any, **kwargs: Any) -> Any:
+        raise not_imitated("background tasks", "task.delay() needs task workers and a server")
+
+    def apply_async(self, *args: Any, **kwargs: Any) -> Any:
+        raise not_imitated("background tasks", "task.apply_async() needs task workers and a server")
 
     def with_options(self, **changes: Any) -> Task[P, R]:
         """A copy of the task with some options changed (the others stay as they are)."""

@@ -1,0 +1,167 @@
+"""Every option is written down once, and every Prefect feature that is not imitated says so when used."""
+
+from __future__ import annotations
+
+import inspect
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import sim_prefect
+from sim_prefect import flow, task
+from sim_prefect.aliases import NOT_IMITATED_MODULES
+from sim_prefect.exceptions import NotImitatedError
+from sim_prefect.flows import FLOW_OPTIONS, FlowDecorator
+from sim_prefect.options import NotSet
+from sim_prefect.tasks import TASK_OPTIONS
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _decorator_defaults(fn: object) -> dict[str, object]:
+    return {
+        name: p.default
+        for name, p in inspect.signature(fn).parameters.items()  # type: ignore[arg-type]
+        if p.kind is inspect.Parameter.KEYWORD_ONLY
+    }
+
+
+def test_the_task_decorator_signature_is_the_options_table() -> None:
+    table = {k: o.default for k, o in TASK_OPTIONS.items() if o.in_decorator}
+    assert _decorator_defaults(task) == table
+
+
+def test_the_flow_decorator_signature_is_the_options_table() -> None:
+    table = {k: o.default for k, o in FLOW_OPTIONS.items() if o.in_decorator}
+    assert _decorator_defaults(FlowDecorator.__call__) == table
+
+
+def test_unknown_options_fail_in_pythons_own_words() -> None:
+    with pytest.raises(TypeError, match=r"^task\(\) got an unexpected keyword argument 'retry'$"):
+        task(retry=2)  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match=r"^FlowDecorator.__call__\(\) got an unexpected keyword argument 'cache_policy'$"):
+        flow(cache_policy=None)  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match=r"^Task.with_options\(\) got an unexpected keyword argument 'version'$"):
+        task(lambda: None).with_options(version="2")
+
+
+def test_with_options_keeps_what_prefect_keeps(sim) -> None:
+    @task(retries=3, retry_delay_seconds=[1, 2], name="named", tags=["a"], on_failure=[print])
+    def t() -> None: ...
+
+    other = t.with_options(name="", retries=NotSet, timeout_seconds=None, on_failure=[])
+    assert (other.name, other.retries, other.retry_delay_seconds, other.tags) == ("named", 3, [1, 2], {"a"})
+    assert other.on_failure_hooks == [print] and other.on_failure_hooks is not t.on_failure_hooks
+    assert t.with_options(retries=0).retries == 0
+
+
+@pytest.mark.parametrize("module", sorted(NOT_IMITATED_MODULES))
+def test_a_prefect_module_that_is_not_imitated_fails_naming_the_feature(module: str) -> None:
+    script = f"import sim_prefect; sim_prefect.install_as_prefect()\ntry:\n import {module}\nexcept ModuleNotFoundError as e:\n print(e)"
+    out = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True).stdout
+    assert NOT_IMITATED_MODULES[module] in out and "PORT.yaml" in out
+
+
+def test_an_unknown_prefect_module_does_not_reach_sim_prefects_own() -> None:
+    script = "import sim_prefect; sim_prefect.install_as_prefect()\ntry:\n import prefect.engine\nexcept ModuleNotFoundError as e:\n print(e)"
+    out = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True).stdout
+    assert "No module named 'prefect.engine'" in out
+
+
+@pytest.mark.parametrize(
+    "name", ["get_client", "serve", "deploy", "pause_flow_run", "suspend_flow_run", "resume_flow_run", "Transaction"]
+)
+def test_top_level_names_import_but_fail_when_used(name: str) -> None:
+    with pytest.raises(NotImitatedError, match="PORT.yaml"):
+        getattr(sim_prefect, name)()
+
+
+def _plain() -> int:
+    return 1
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: flow(_plain).serve(name="x"),
+        lambda: flow(_plain).deploy(name="x"),
+        lambda: task(_plain).delay(),
+        lambda: task(_plain).apply_async(),
+        lambda: task(_plain).on_commit(print),
+        lambda: sim_prefect.Task(_plain, on_rollback=[print]),
+        lambda: task(result_storage="local-file-system/my-storage")(_plain),
+        lambda: task(result_serializer="compressed/pickle")(_plain),
+        lambda: task(asset_deps=["s3://bucket/x"])(_plain),
+        lambda: flow(task_runner=object())(_plain),
+        lambda: task(lambda: (yield 1)),
+    ],
+    ids=["serve", "deploy", "delay", "apply_async", "on_commit", "on_rollback", "storage-block", "serializer",
+         "assets", "task-runner", "generator-task"],
+)
+def test_features_that_are_not_imitated_fail_loudly(build) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(NotImitatedError) as caught:
+        build()
+    assert "cannot run on sim_prefect" in str(caught.value)
+
+
+def test_the_process_pool_task_runner_is_refused() -> None:
+    from sim_prefect.task_runners import ProcessPoolTaskRunner
+
+    with pytest.raises(NotImitatedError, match="ProcessPoolTaskRunner"):
+        ProcessPoolTaskRunner()
+
+
+def test_port_yaml_lists_every_not_imitated_module() -> None:
+    import yaml
+
+    port = yaml.safe_load((REPO / "sim_prefect" / "PORT.yaml").read_text())
+    assert sorted(port["refused_modules"]) == sorted(NOT_IMITATED_MODULES)
+
+
+def test_max_workers_limits_submitted_runs_under_way(sim) -> None:
+    """Five runs that each wait a 1-second retry: at most two under way at once takes three rounds."""
+    from sim_prefect.task_runners import ThreadPoolTaskRunner
+
+    tried: set[int] = set()
+
+    @task(retries=1, retry_delay_seconds=1)
+    def step(n: int) -> int:
+        if n not in tried:
+            tried.add(n)
+            raise ConnectionError("try again")
+        return n
+
+    def took(max_workers: int | None) -> float:
+        tried.clear()
+
+        @flow(task_runner=ThreadPoolTaskRunner(max_workers=max_workers))
+        def fan_out() -> list[int]:
+            return step.map(range(5)).result()
+
+        state = fan_out(return_state=True)
+        assert state.result() == [0, 1, 2, 3, 4]
+        run = [r for r in sim_prefect.state_log() if r.kind == "flow"][-1]
+        return (run.ended - run.started).total_seconds()  # type: ignore[operator]
+
+    assert 1 <= took(None) < 1.5
+    assert 3 <= took(2) < 3.5
+
+
+def test_clock_loops_come_and_go_with_the_mode() -> None:
+    script = textwrap.dedent(
+        """
+        import asyncio, time
+        import sim_prefect
+        sim_prefect.configure("fast")
+        start = time.perf_counter()
+        asyncio.run(asyncio.sleep(30))
+        print(type(asyncio.new_event_loop()).__name__, round(time.perf_counter() - start) < 5)
+        sim_prefect.configure("real")
+        print(type(asyncio.new_event_loop()).__name__)
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["SimEventLoop", "True", "_UnixSelectorEventLoop"]
