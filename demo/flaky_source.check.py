@@ -1,8 +1,10 @@
 """Check for the flaky-source exercise.
 
-It passes only when a retry fired and the flow then completed. A flow that
-completes with no retry (because the flaky source was edited, or its error
-caught) does not pass: the point is to let Prefect retry.
+It passes only when a retry fired and the flow then completed, with
+`flaky_get` exactly as the lesson gives it. A flow that completes with no
+retry (because the flaky source was edited, or its error caught) does not
+pass: the point is to let Prefect retry. The verdict comes from the runs the
+code made, not from what it printed.
 """
 
 
@@ -15,7 +17,13 @@ def _times(n: int) -> str:
     return f"{n} time{'s' if n != 1 else ''}"
 
 
-def check(runs, output, namespace):
+def check(attempt):
+    if not attempt.unchanged("flaky_get"):
+        raise AssertionError(
+            "flaky_get has changed. It stands for the sensor API, which you cannot change: put it back "
+            "as it was (Reset, then Undo reset, shows both) and make Prefect retry fetch_readings instead."
+        )
+    runs = attempt.runs
     flows = [r for r in runs if r.kind == "flow"]
     assert flows, "No flow ran. Keep the sensor_report(...) call at the bottom of the file, then run again."
     flow_run = flows[-1]

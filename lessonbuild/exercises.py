@@ -16,14 +16,17 @@ def check_exercise(exercise: Exercise) -> None:
     from playground.runner import run_check
 
     check_code = exercise.check.read_text(encoding="utf-8")
-    solution = run_check(exercise.solution.read_text(encoding="utf-8"), check_code, filename=exercise.solution.name)
+    starter_code = exercise.starter.read_text(encoding="utf-8")
+    solution = run_check(
+        exercise.solution.read_text(encoding="utf-8"), check_code, starter=starter_code, filename=exercise.solution.name
+    )
     if not solution.passed:
         raise BuildError(
             exercise.page,
             exercise.line,
             f"the solution 'demo/{exercise.solution.name}' does not pass 'demo/{exercise.check.name}': {_one_line(solution.message)}",
         )
-    starter = run_check(exercise.starter.read_text(encoding="utf-8"), check_code, filename=exercise.starter.name)
+    starter = run_check(starter_code, check_code, starter=starter_code, filename=exercise.starter.name)
     if starter.passed:
         raise BuildError(
             exercise.page,

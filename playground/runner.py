@@ -1,51 +1,65 @@
 """Run a learner's snippet on sim_prefect and report everything as messages.
 
-This is the Python half of the page's worker (web/worker.js is a thin pipe
-that calls `run_json`), and it is the same code the tests run in CPython and in
-Node's Pyodide. Everything the learner sees comes out of `emit`, in order:
+This is the Python half of the page's worker (web/worker.js is a thin pipe that
+calls `run_json` and `check_json`), and it is the same code the tests run in
+CPython and in Node's Pyodide. A Run behaves as ``python main.py`` does at home,
+as far as a page allows:
 
-``{"type": "stdout" | "stderr", "text": ...}``
-    what the code printed (plain `print()` goes to stdout);
-``{"type": "log", "level": ..., "text": ..., "segments": [[text, style], ...]}``
-    one Prefect log line (text ends in a newline; segments carry Prefect's colours);
-``{"type": "event", "event": {...}}``
-    a run was created or changed state (drawn as the timeline);
-``{"type": "notice", "text": ...}``
-    something the page should say about the run itself (output capped).
+- the code runs as the ``__main__`` module, with ``import prefect`` served by
+  sim_prefect (code from Prefect's documentation runs as it is);
+- the page runs each Run in a fresh interpreter (see web/host.js); results that
+  Prefect would store on disk are kept by the page and handed back to the next
+  Run (`results`), as Prefect's storage outlives a process;
+- ``input()`` explains why it cannot ask, and ``time.sleep()`` follows the
+  session's clock, as retry delays do: skipped, while the timestamps show it.
 
-The run's outcome is returned as a `RunResult`: errors are data, never
-exceptions thrown across the boundary. Tracebacks show only the learner's
-frames, with line numbers that match the editor.
+What the learner sees comes out through one `Output` (output.py), in batches
+of messages: ``stdout`` / ``stderr`` text (with colour segments when the text
+has ANSI codes), ``log`` lines with Prefect's colours, ``event`` run and state
+changes and artifacts for the timeline, ``result`` records to keep, and
+``notice`` when the output was capped. The outcome is returned as data, never
+as an exception thrown across the boundary. Tracebacks show only the
+learner's frames, with line numbers that match the editor.
 """
 
 from __future__ import annotations
 
+import asyncio
 import builtins
-import io
 import json
 import linecache
 import os
 import sys
+import time
 import traceback
+import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import sim_prefect
-from sim_prefect.events import Event, LogEmitted, RunRecord
+from sim_prefect.aliases import prefect_alias
+from sim_prefect.events import ArtifactCreated, Event, LogEmitted, RunRecord
 from sim_prefect.formatting import format_record, highlight
+from sim_prefect.results import MemoryStore
 from sim_prefect.session import Mode
 from sim_prefect.tracebacks import format_exception, innermost_user_line
 
-Emit = Callable[[dict[str, Any]], None]
+from . import checks
+from .output import MAX_LINES, Output
 
-# After this many lines the output stops streaming; the run goes on and ends normally.
-MAX_OUTPUT_LINES = 2000
 _HERE = os.path.dirname(os.path.abspath(__file__))
 INPUT_UNAVAILABLE = (
     "input() cannot ask you for text here: this snippet runs without a keyboard. "
     "Put the value in the code instead, e.g. name = \"Ada\"."
 )
+# What the page says after a failed import that learners make for a reason.
+MISSING_MODULE_HINTS = {
+    "requests": (
+        "The page has no network access, so requests is not available here. "
+        "Simulate the call with a function, as the lesson's demos do."
+    ),
+}
 
 
 @dataclass
@@ -54,87 +68,56 @@ class RunResult:
     output: str
     error: dict[str, Any] | None = None
     runs: list[RunRecord] = field(default_factory=list)
-    namespace: dict[str, Any] = field(default_factory=dict)
+    artifacts: list[ArtifactCreated] = field(default_factory=list)
+    source: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, "error": self.error}
 
-
-@dataclass
-class CheckResult:
-    passed: bool
-    message: str
-    run: RunResult
-
-
-class _Output:
-    """Collects what the learner sees, streams it, and caps a flood."""
-
-    def __init__(self, emit: Emit | None, max_lines: int) -> None:
-        self.emit = emit
-        self.max_lines = max_lines
-        self.lines = 0
-        self.capped = False
-        self.parts: list[str] = []
-
-    def send(self, message: dict[str, Any]) -> None:
-        text = message.get("text", "")
-        if message["type"] in ("stdout", "stderr", "log"):
-            if self.capped:
-                return
-            self.lines += text.count("\n")
-            if self.lines > self.max_lines:
-                self.capped = True
-                notice = (
-                    f"Output stopped after {self.max_lines:,} lines; the rest of the run "
-                    "continued without showing its output."
-                )
-                self.parts.append(f"[{notice}]\n")
-                if self.emit:
-                    self.emit({"type": "notice", "text": notice})
-                return
-            self.parts.append(text)
-        if self.emit:
-            self.emit(message)
-
-    @property
-    def text(self) -> str:
-        return "".join(self.parts)
+    def report(self) -> dict[str, Any]:
+        """The Run as data, for an exercise's check (see checks.py)."""
+        return {
+            "runs": [r.to_dict() for r in self.runs],
+            "output": self.output,
+            "source": self.source,
+            "artifacts": [a.to_dict() for a in self.artifacts],
+        }
 
 
-class _Stream(io.TextIOBase):
-    """A sys.stdout / sys.stderr stand-in that forwards each write as a message."""
+class _Stream:
+    """A sys.stdout / sys.stderr stand-in that hands each write to the output."""
 
-    def __init__(self, kind: str, output: _Output) -> None:
+    def __init__(self, kind: str, output: Output) -> None:
         self.kind = kind
         self.output = output
-
-    def writable(self) -> bool:
-        return True
+        self.encoding = "utf-8"
 
     def write(self, text: str) -> int:
-        if text:
-            self.output.send({"type": self.kind, "text": text})
+        self.output.text(self.kind, text)
         return len(text)
+
+    def flush(self) -> None:
+        pass
 
     def isatty(self) -> bool:
         return False
 
-    @property
-    def encoding(self) -> str:  # type: ignore[override]
-        return "utf-8"
+    def writable(self) -> bool:
+        return True
+
+    def reconfigure(self, **options: Any) -> None:
+        """As a text stream's: the page's streams already pass each write on at once."""
 
 
-def _event_message(event: Event) -> dict[str, Any]:
-    if isinstance(event, LogEmitted):
-        line = format_record(event) + "\n"
-        return {
-            "type": "log",
-            "level": event.level,
-            "text": line,
-            "segments": [list(seg) for seg in highlight(line)],
-        }
-    return {"type": "event", "event": event.to_dict()}
+def _event_message(output: Output) -> Callable[[Event], None]:
+    def send(event: Event) -> None:
+        if isinstance(event, LogEmitted):
+            line = format_record(event) + "\n"
+            output.log({"type": "log", "level": event.level, "text": line, "segments": [list(s) for s in highlight(line)]})
+        else:
+            output.event(event.to_dict())
+
+    return send
 
 
 def _no_input(prompt: object = "") -> str:
@@ -145,51 +128,56 @@ def run(
     code: str,
     *,
     filename: str = "main.py",
-    emit: Emit | None = None,
+    post: Callable[[str], None] | None = None,
     mode: Mode = "deterministic",
-    max_lines: int = MAX_OUTPUT_LINES,
+    results: dict[str, str] | None = None,
+    max_lines: int = MAX_LINES,
 ) -> RunResult:
-    """Run `code` as `__main__` on a fresh sim_prefect session."""
-    session = sim_prefect.configure(mode, terminal=False)
-    output = _Output(emit, max_lines)
-    session.bus.subscribe(lambda event: output.send(_event_message(event)))
+    """Run `code` as ``__main__`` on a fresh sim_prefect session.
+
+    `post` receives the messages, a JSON list per batch. `results` are the
+    stored result records the page kept from earlier Runs; each new one is
+    posted as a ``result`` message.
+    """
+    output = Output(post, max_lines=max_lines)
+    store = MemoryStore(results, on_save=lambda key, record: output.message({"type": "result", "key": key, "record": record}))
+    session = sim_prefect.configure(mode, terminal=False, results=store)
+    session.bus.subscribe(_event_message(output))
     linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
-    namespace: dict[str, Any] = {"__name__": "__main__", "__file__": filename, "__builtins__": builtins}
-    saved = sys.stdout, sys.stderr, builtins.input
+    main = types.ModuleType("__main__")
+    main.__file__ = filename
+    main.__builtins__ = builtins  # type: ignore[attr-defined]
+    saved = sys.stdout, sys.stderr, builtins.input, time.sleep, sys.modules.get("__main__")
+    saved_builtins = dict(builtins.__dict__)  # the code may patch them; the next Run must not see it
     sys.stdout, sys.stderr = _Stream("stdout", output), _Stream("stderr", output)
     builtins.input = _no_input
+    if mode != "real":
+        time.sleep = session.clock.sleep  # type: ignore[assignment]  # as a retry delay: skipped, shown
+    sys.modules["__main__"] = main
     error: dict[str, Any] | None = None
+    # Pyodide runs the page's own event loop in this thread; at home `python main.py` has none,
+    # and asyncio.run() must be able to start one.
+    outer_loop = asyncio.events._get_running_loop()
+    asyncio.events._set_running_loop(None)
     try:
-        compiled = compile(code, filename, "exec")
-        exec(compiled, namespace)
+        with prefect_alias():
+            exec(compile(code, filename, "exec"), main.__dict__)
     except SyntaxError as exc:
         error = _describe(exc, filename, exc.lineno)
     except BaseException as exc:  # the learner's error is data, not our crash
         error = _describe(exc, filename, innermost_user_line(exc, filename))
     finally:
-        sys.stdout, sys.stderr, builtins.input = saved
+        asyncio.events._set_running_loop(outer_loop)
+        builtins.__dict__.clear()
+        builtins.__dict__.update(saved_builtins)
+        sys.stdout, sys.stderr, builtins.input, time.sleep = saved[:4]
+        if saved[4] is not None:
+            sys.modules["__main__"] = saved[4]
     if error is not None:
-        output.send({"type": "stderr", "text": error["traceback"] + "\n"})
-    return RunResult(
-        ok=error is None,
-        output=output.text,
-        error=error,
-        runs=session.state_log.runs,
-        namespace=namespace,
-    )
-
-
-# What the page says after a failed import that learners make for a reason.
-MISSING_MODULE_HINTS = {
-    "prefect": (
-        "Real Prefect cannot run in the browser. In these pages, import the stand-in instead: "
-        "from sim_prefect import flow, task"
-    ),
-    "requests": (
-        "The page has no network access, so requests is not available here. "
-        "Simulate the call with a function, as the lesson's demos do."
-    ),
-}
+        output.text("stderr", error["traceback"] + "\n")
+    output.flush()
+    log = session.state_log
+    return RunResult(error is None, output.shown, error, log.runs, list(log.artifacts), code)
 
 
 def _describe(exc: BaseException, filename: str, line: int | None) -> dict[str, Any]:
@@ -210,35 +198,35 @@ def _describe(exc: BaseException, filename: str, line: int | None) -> dict[str, 
     }
 
 
-def run_check(
-    code: str, check_code: str, *, filename: str = "main.py", emit: Emit | None = None,
-    mode: Mode = "deterministic",
-) -> CheckResult:  # fmt: skip
-    """Run the learner's code, then the exercise's `check(runs, output, namespace)`."""
-    result = run(code, filename=filename, emit=emit, mode=mode)
-    checker: dict[str, Any] = {"__name__": "exercise_check"}
-    exec(compile(check_code, "check.py", "exec"), checker)
-    try:
-        message = checker["check"](result.runs, result.output, result.namespace)
-    except AssertionError as exc:
-        return CheckResult(False, str(exc) or "Not yet: the check did not pass.", result)
-    except Exception as exc:  # a check that trips over unexpected learner code
-        return CheckResult(False, f"The check could not finish: {type(exc).__name__}: {exc}", result)
-    return CheckResult(True, str(message or "Well done: the check passed."), result)
+@dataclass
+class CheckResult:
+    passed: bool
+    message: str
+    run: RunResult
+
+
+def run_check(code: str, check_code: str, *, starter: str = "", filename: str = "main.py",
+              mode: Mode = "deterministic") -> CheckResult:  # fmt: skip
+    """Run the learner's code, then judge it from its records (in the page, in another interpreter)."""
+    result = run(code, filename=filename, mode=mode)
+    verdict = checks.judge(check_code, checks.Attempt.from_report(result.report(), starter))
+    return CheckResult(verdict.passed, verdict.message, result)
 
 
 # -- the worker's entry points: JSON strings across the JS boundary -------------------
 
 
-def run_json(code: str, filename: str, emit_json: Callable[[str], None], mode: str = "fast") -> str:
-    result = run(code, filename=filename, emit=lambda m: emit_json(json.dumps(m)), mode=mode)  # type: ignore[arg-type]
-    return json.dumps(result.to_dict())
+def run_json(code: str, filename: str, post: Callable[[str], None], options_json: str = "{}") -> str:
+    """One Run for the page. Options: ``mode``, ``results`` (records kept from earlier Runs),
+    ``report`` (include the Run's records, for a check)."""
+    options = json.loads(options_json)
+    result = run(code, filename=filename, post=post, mode=options.get("mode", "fast"), results=options.get("results"))
+    outcome = result.to_dict()
+    if options.get("report"):
+        outcome["report"] = result.report()
+    return json.dumps(outcome)
 
 
-def check_json(
-    code: str, check_code: str, filename: str, emit_json: Callable[[str], None], mode: str = "fast"
-) -> str:
-    outcome = run_check(
-        code, check_code, filename=filename, emit=lambda m: emit_json(json.dumps(m)), mode=mode  # type: ignore[arg-type]
-    )
-    return json.dumps({**outcome.run.to_dict(), "passed": outcome.passed, "message": outcome.message})
+check_json = checks.judge_json
+
+__all__ = ["CheckResult", "RunResult", "check_json", "run", "run_check", "run_json"]

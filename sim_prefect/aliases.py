@@ -12,11 +12,12 @@ any page that wants a learner's ``import prefect`` to work.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.abc
 import importlib.machinery
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from types import ModuleType
 
 from . import _msgs
@@ -109,4 +110,29 @@ def install_as_prefect() -> dict[str, ModuleType]:
     return installed
 
 
-__all__ = ["NOT_IMITATED_MODULES", "PREFECT_MODULES", "install_as_prefect"]
+@contextlib.contextmanager
+def prefect_alias() -> Iterator[None]:
+    """``import prefect`` serves sim_prefect within the block; afterwards the modules are as they were.
+
+    For code that runs in a process that may also hold the real Prefect (the
+    test suite runs the page's runner in-process).
+    """
+    names = [*PREFECT_MODULES, *(n for n in sys.modules if n == "prefect" or n.startswith("prefect."))]
+    saved = {name: sys.modules.get(name) for name in names}
+    for name in names:
+        sys.modules.pop(name, None)
+    added = _finder not in sys.meta_path
+    try:
+        install_as_prefect()
+        yield
+    finally:
+        if added and _finder in sys.meta_path:
+            sys.meta_path.remove(_finder)
+        for name, module in saved.items():
+            if module is None:
+                sys.modules.pop(name, None)
+            else:
+                sys.modules[name] = module
+
+
+__all__ = ["NOT_IMITATED_MODULES", "PREFECT_MODULES", "install_as_prefect", "prefect_alias"]

@@ -22,9 +22,10 @@ synchronous code, in a thread with a loop of its own. `run_coro_as_sync` and
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import heapq
 import threading
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .scheduler import Deadlock, Outcome, Sleep
@@ -38,6 +39,26 @@ _events = asyncio.events
 _BasePolicy: Any = getattr(_events, "_BaseDefaultEventLoopPolicy", None) or getattr(_events, "BaseDefaultEventLoopPolicy")
 _get_policy: Any = getattr(_events, "_get_event_loop_policy", None) or getattr(_events, "get_event_loop_policy")
 _set_policy: Any = getattr(_events, "_set_event_loop_policy", None) or getattr(_events, "set_event_loop_policy")
+
+
+@contextlib.contextmanager
+def _aside(loop: asyncio.AbstractEventLoop | None = None) -> Iterator[None]:
+    """Make `loop` the running loop (None: no loop) for a moment; the running loop and its task step aside.
+
+    Python 3.12+ keeps one current task per thread, so the outer loop's task must
+    leave before a task of another loop can run, and come back afterwards.
+    """
+    outer = _events._get_running_loop()
+    task = asyncio.current_task(outer) if outer is not None else None
+    if outer is not None and task is not None:
+        asyncio.tasks._leave_task(outer, task)
+    _events._set_running_loop(loop)
+    try:
+        yield
+    finally:
+        _events._set_running_loop(outer)
+        if outer is not None and task is not None:
+            asyncio.tasks._enter_task(outer, task)
 
 
 class _ClockSelector:
@@ -92,13 +113,9 @@ class SimEventLoop(asyncio.BaseEventLoop):
     # -- stepping from synchronous code (see AsyncCall) ----------------------------------------
     def run_ready(self) -> None:
         """Run every callback that is ready, and every timer that is due, without moving the clock."""
-        outer = _events._get_running_loop()
-        _events._set_running_loop(self)
-        try:
+        with _aside(self):
             while self._ready or self._due_now():  # type: ignore[attr-defined]
                 self._run_once()  # type: ignore[attr-defined]
-        finally:
-            _events._set_running_loop(outer)
 
     def _due_now(self) -> bool:
         scheduled = self._scheduled  # type: ignore[attr-defined]
@@ -150,13 +167,11 @@ def run_coro_as_sync(coro: Coroutine[Any, Any, T]) -> T:
     from .session import session
 
     loop = new_event_loop(session())
-    outer = _events._get_running_loop()
-    _events._set_running_loop(None)
-    try:
-        return loop.run_until_complete(coro)
-    finally:
-        loop.close()
-        _events._set_running_loop(outer)
+    with _aside():
+        try:
+            return loop.run_until_complete(coro)
+        finally:
+            loop.close()
 
 
 class AsyncCall:
@@ -174,12 +189,8 @@ class AsyncCall:
         if self.loop is None:  # real time: a thread-free wait is a real wait anyway
             self.outcome = run_coro_as_sync(coro)
             return
-        outer = _events._get_running_loop()
-        _events._set_running_loop(self.loop)
-        try:
+        with _aside(self.loop):
             self.task = self.loop.create_task(coro)
-        finally:
-            _events._set_running_loop(outer)
 
     def step(self) -> Outcome | Sleep:
         if self.loop is None:

@@ -231,6 +231,6 @@ class FlowDecorator:
 flow = FlowDecorator()
 
 # `repr()` and tracebacks show Prefect's class path, as in Prefect: <prefect.flows.Flow object at 0x...>.
-Flow.__module__ = "prefect.flows"
+Flow.__module__ = FlowDecorator.__module__ = "prefect.flows"
 
 __all__ = ["Flow", "flow"]

@@ -102,12 +102,12 @@ def setup_logging() -> None:
     if _handler not in _prefect_logger.handlers:
         _prefect_logger.addHandler(_handler)
         _prefect_logger.propagate = False
+    _install_print_hook()  # again, if something put the original print back
     if _configured:
         return
     root = logging.getLogger()
     if not root.handlers:
         root.addHandler(_handler)
-    _install_print_hook()
     _configured = True
 
 
@@ -153,9 +153,12 @@ def warn_logs_without_flow_run(logger_name: str) -> None:
     Prefect warns from inside ``logging.LoggerAdapter.log``, so Python shows that
     line of the standard library; we point the warning at the same place. As
     with any warning, Python shows it once per location: here, once per session.
+    Not in deterministic mode, whose output must be the same on every Python:
+    the standard library's path and line are not (see PORT.yaml).
     """
+    s = session()
     location = _adapter_log_line()
-    if location is None:
+    if location is None or s.mode == "deterministic":
         return
     filename, lineno = location
     warnings.warn_explicit(
@@ -164,7 +167,7 @@ def warn_logs_without_flow_run(logger_name: str) -> None:
         filename,
         lineno,
         module="logging",
-        registry=session().warnings_registry,
+        registry=s.warnings_registry,
     )
 
 

@@ -129,9 +129,12 @@ class AsyncTimeout:
         return self
 
     def _expire(self) -> None:
+        from .session import session
+
         self.expired = True
         assert self.task is not None
-        self.task.cancel(msg=f"Cancelled via cancel scope {id(self):x}; reason: deadline exceeded")
+        scope = session().rng.getrandbits(44) | 1 << 44  # an address-like id, from the session's (seeded) generator
+        self.task.cancel(msg=f"Cancelled via cancel scope {scope:x}; reason: deadline exceeded")
 
     async def __aexit__(
         self,

@@ -28,7 +28,12 @@ def user_frames(
     tb: traceback.StackSummary, hidden: Iterable[str] = ()
 ) -> list[traceback.FrameSummary]:
     hidden = tuple(hidden)
+    if relative_paths:  # deterministic mode: the standard library's frames vary with the Python version
+        hidden += (_STDLIB,)
     return [f for f in tb if not is_internal(f.filename, hidden)]
+
+
+_STDLIB = os.path.dirname(os.path.abspath(os.__file__))  # a folder, or Pyodide's zip of the library
 
 
 # Set by `sim_prefect.configure()`: True in deterministic mode only.

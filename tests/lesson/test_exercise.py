@@ -1,9 +1,10 @@
 """The flaky-source exercise, through the playground runner the page uses.
 
-`playground.runner.run_check(code, check_code, filename=...)` runs the learner's
-code on sim_prefect, then the exercise's check; it returns `.passed` and
-`.message`. The reference solution must pass, the starter must fail, and so
-must the near misses a learner is likely to try.
+`playground.runner.run_check(code, check_code, starter=..., filename=...)` runs
+the learner's code on sim_prefect, then judges its records with the exercise's
+check; it returns `.passed` and `.message`. The reference solution must pass,
+the starter must fail, and so must the near misses and the cheats a learner is
+likely to try.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ TASK_LINE = "@task\ndef fetch_readings"
 
 
 def _check(code: str):  # type: ignore[no-untyped-def]
-    return runner.run_check(code, CHECK, filename="flaky_source.py")
+    return runner.run_check(code, CHECK, starter=STARTER, filename="flaky_source.py")
 
 
 def test_the_page_wires_these_files_together() -> None:
@@ -67,7 +68,7 @@ def test_retries_without_a_delay_pass_too() -> None:
 def test_making_the_source_reliable_does_not_pass() -> None:
     result = _check(STARTER.replace("if requests_seen <= 2:", "if False:"))
     assert not result.passed
-    assert "no retry fired" in result.message
+    assert "flaky_get has changed" in result.message
 
 
 def test_catching_the_error_instead_of_retrying_does_not_pass() -> None:
@@ -88,5 +89,22 @@ def test_retrying_the_whole_flow_passes_with_a_nudge() -> None:
 
 def test_a_file_that_never_calls_the_flow_fails_politely() -> None:
     result = _check(STARTER.replace("    sensor_report(return_state=True)", "    pass"))
+    assert not result.passed
+    assert "No flow ran" in result.message
+
+
+def test_changing_flaky_get_does_not_pass_even_with_retries() -> None:
+    code = STARTER.replace("if requests_seen <= 2:", "if requests_seen <= 1:").replace(
+        TASK_LINE, "@task(retries=1)\ndef fetch_readings"
+    )
+    result = _check(code)
+    assert not result.passed
+    assert "flaky_get has changed" in result.message
+
+
+def test_printing_the_expected_output_does_not_pass() -> None:
+    expected = (DEMO_DIR / "flaky_source.solution.expected.log").read_text(encoding="utf-8")
+    code = f"print({expected!r})\nprint('Well done')\n" + STARTER.split("if __name__")[0]
+    result = _check(code)
     assert not result.passed
     assert "No flow ran" in result.message

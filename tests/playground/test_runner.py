@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import sys
 
+from playground.output import CAP_NOTICE
 from playground.runner import INPUT_UNAVAILABLE, run, run_check, run_json
 
 FLOW = """
@@ -21,13 +23,25 @@ main()
 """
 
 
+def posted(code: str, **kwargs) -> tuple[object, list[dict]]:  # type: ignore[no-untyped-def]
+    """Run `code`; return the result and every message posted, in order (batches flattened)."""
+    batches: list[str] = []
+    result = run(code, post=batches.append, **kwargs)
+    return result, [message for batch in batches for message in json.loads(batch)]
+
+
 def test_print_goes_to_output_as_plain_text_in_order() -> None:
-    messages: list[dict] = []
-    result = run('print("a")\nprint("<img src=x onerror=alert(1)>")\n', emit=messages.append)
+    result, messages = posted('print("a")\nprint("<img src=x onerror=alert(1)>")\n')
     assert result.ok
     assert result.output == "a\n<img src=x onerror=alert(1)>\n"
-    assert [m["type"] for m in messages] == ["stdout"] * 4  # text and newline are separate writes
+    assert {m["type"] for m in messages} == {"stdout"}
     assert "".join(m["text"] for m in messages) == result.output
+
+
+def test_a_flood_of_small_writes_is_merged_into_few_messages() -> None:
+    result, messages = posted("for i in range(5000):\n    print('x', end='')\n")
+    assert result.output == "x" * 5000
+    assert len(messages) < 50
 
 
 def test_exception_traceback_shows_only_learner_frames_with_editor_line_numbers() -> None:
@@ -62,9 +76,7 @@ def test_task_failure_inside_flow_prints_prefect_lines_and_stops_the_script() ->
     assert "Task run failed with exception: ValueError('nope') - Retry 1/1 will start immediately" in result.output
     assert "Task run failed with exception: ValueError('nope') - Retries are exhausted" in result.output
     assert "Finished in state Failed('Flow run encountered an exception: ValueError: nope')" in result.output
-    assert [r.state_names for r in result.runs if r.kind == "task"] == [
-        ["Pending", "Running", "Retrying", "Failed"]
-    ]
+    assert [r.state_names for r in result.runs if r.kind == "task"] == [["Pending", "Running", "Retrying", "Failed"]]
 
 
 def test_input_explains_why_it_cannot_ask() -> None:
@@ -73,14 +85,20 @@ def test_input_explains_why_it_cannot_ask() -> None:
     assert result.error["message"] == INPUT_UNAVAILABLE
 
 
-def test_output_flood_is_capped_with_a_notice_and_the_run_completes() -> None:
-    messages: list[dict] = []
-    result = run("for i in range(10_000):\n    print(i)\nprint('end')\n", emit=messages.append, max_lines=100)
+def test_output_flood_is_capped_with_one_notice_and_the_run_completes() -> None:
+    result, messages = posted("for i in range(10_000):\n    print(i)\nprint('end')\nx = 1\n", max_lines=100)
     assert result.ok
     assert result.output.count("\n") == 101  # 100 lines, then the notice
-    assert "Output stopped after 100 lines" in result.output
-    assert [m for m in messages if m["type"] == "notice"]
+    assert CAP_NOTICE.format(limit="100 lines") in result.output
+    assert len([m for m in messages if m["type"] == "notice"]) == 1
     assert "end" not in result.output
+
+
+def test_one_huge_line_shows_its_beginning_then_the_notice() -> None:
+    result, messages = posted("print('y' * 5_000_000)\n")
+    shown = "".join(m["text"] for m in messages if m["type"] == "stdout")
+    assert shown == "y" * 100_000
+    assert messages[-1] == {"type": "notice", "text": CAP_NOTICE.format(limit="100,000 characters")}
 
 
 def test_keyboard_interrupt_is_reported_as_interrupted() -> None:
@@ -88,16 +106,53 @@ def test_keyboard_interrupt_is_reported_as_interrupted() -> None:
     assert not result.ok and result.error["interrupted"] is True
 
 
-def test_each_run_starts_a_fresh_session_and_namespace() -> None:
-    first = run("from sim_prefect import flow\n@flow\ndef f(): pass\nf()\nleft = 1\n")
-    second = run("print('left' in globals())\n")
+def test_each_run_starts_a_fresh_session_and_namespace_and_builtins() -> None:
+    first = run("import builtins\nfrom sim_prefect import flow\n@flow\ndef f(): pass\nf()\nleft = 1\nbuiltins.exec = None\n")
+    second = run("print('left' in globals(), exec is None)\n")
     assert len(first.runs) == 1
-    assert second.runs == [] and second.output == "False\n"
+    assert second.runs == [] and second.output == "False False\n"
 
 
-def test_log_messages_carry_prefect_colour_segments() -> None:
-    messages: list[dict] = []
-    run("from sim_prefect import flow\n@flow\ndef f(): pass\nf()\n", emit=messages.append)
+def test_the_code_is_the_main_module_and_prefect_imports_serve_the_simulator() -> None:
+    code = (
+        "import sys, pickle\n"
+        "from prefect import flow, task\n"
+        "from prefect.cache_policies import INPUTS\n"
+        "class Point:\n    pass\n"
+        "print(__name__, sys.modules['__main__'].Point is Point, type(pickle.loads(pickle.dumps(Point()))).__name__)\n"
+        "print(flow.__module__)\n"
+    )
+    result = run(code)
+    assert result.ok, result.output
+    assert result.output == "__main__ True Point\nprefect.flows\n"
+    assert sys.modules.get("prefect") is None or not sys.modules["prefect"].__name__.startswith("sim_prefect")
+
+
+def test_time_sleep_follows_the_clock_and_the_timestamps_show_it() -> None:
+    code = "import time\nfrom prefect import flow, get_run_logger\n@flow\ndef f():\n    get_run_logger().info('a')\n    time.sleep(3600)\n    get_run_logger().info('b')\nf()\n"
+    result = run(code)
+    stamps = [line[:12] for line in result.output.splitlines() if line.endswith((" - a", " - b"))]
+    assert [stamp[:8] for stamp in stamps] == ["09:00:00", "10:00:00"]
+
+
+def test_stored_results_come_back_in_the_next_run_as_cache_hits() -> None:
+    code = "from prefect import flow, task\nfrom prefect.cache_policies import INPUTS\n@task(cache_policy=INPUTS)\ndef sq(x):\n    return x * x\n@flow\ndef f():\n    return sq(4)\nprint(f())\n"
+    first, messages = posted(code)
+    records = {m["key"]: m["record"] for m in messages if m["type"] == "result"}
+    assert len(records) == 1 and "Finished in state Completed()" in first.output
+    second = run(code, results=records)
+    assert "Finished in state Cached(type=COMPLETED)" in second.output and second.output.endswith("16\n")
+
+
+def test_ansi_colours_become_segments_and_other_escapes_go() -> None:
+    result, messages = posted('print("\\x1b[1;31mred\\x1b[0m plain \\x1b[2J\\x1b]8;;http://x\\x1b\\\\link\\x1b]8;;\\x1b\\\\")\n')
+    (message,) = [m for m in messages if m["type"] == "stdout"][:1]
+    assert message["segments"] == [["red", "ansi-bold ansi-fg-red"], [" plain ", None], ["link", None]]
+    assert result.output == "red plain link\n"
+
+
+def test_log_messages_carry_prefect_colour_segments_and_events_follow() -> None:
+    _, messages = posted("from sim_prefect import flow\n@flow\ndef f(): pass\nf()\n")
     logs = [m for m in messages if m["type"] == "log"]
     assert logs and all("".join(t for t, _ in m["segments"]) == m["text"] for m in logs)
     assert ["INFO", "info_level"] in logs[0]["segments"]
@@ -105,35 +160,45 @@ def test_log_messages_carry_prefect_colour_segments() -> None:
     assert events[:2] == ["run", "state"]
 
 
-def test_check_passes_and_fails_with_the_checks_message() -> None:
+def test_artifacts_reach_the_page_as_events() -> None:
+    code = "from prefect import flow\nfrom prefect.artifacts import create_markdown_artifact\n@flow\ndef f():\n    create_markdown_artifact('# Hi', key='hi')\nf()\n"
+    _, messages = posted(code)
+    (artifact,) = [m["event"] for m in messages if m["type"] == "event" and m["event"]["event"] == "artifact"]
+    assert (artifact["type"], artifact["key"], artifact["data"]) == ("markdown", "hi", "# Hi")
+
+
+def test_check_judges_the_records_not_the_printed_text() -> None:
     check = (
-        "def check(runs, output, namespace):\n"
-        "    assert any(r.kind == 'flow' for r in runs), 'Call your flow.'\n"
+        "def check(attempt):\n"
+        "    assert attempt.flows(), 'Call your flow.'\n"
         "    return 'A flow ran.'\n"
     )
     passed = run_check("from sim_prefect import flow\n@flow\ndef f(): pass\nf()\n", check)
-    failed = run_check("x = 1\n", check)
+    failed = run_check("print(\"Flow run 'x' - Finished in state Completed()\")\n", check)
     assert (passed.passed, passed.message) == (True, "A flow ran.")
     assert (failed.passed, failed.message) == (False, "Call your flow.")
 
 
+def test_patching_builtins_cannot_reach_the_check() -> None:
+    check = "def check(attempt):\n    assert attempt.flows(), 'Call your flow.'\n    return 'ok'\n"
+    result = run_check("import builtins\nbuiltins.exec = lambda *a, **k: None\nbuiltins.AssertionError = KeyError\n", check)
+    assert (result.passed, result.message) == (False, "Call your flow.")
+
+
 def test_run_json_is_what_the_worker_posts() -> None:
-    posted: list[str] = []
-    outcome = json.loads(run_json("print('hi')\n", "main.py", posted.append, "fast"))
-    assert outcome == {"ok": True, "error": None}
-    assert [json.loads(p)["type"] for p in posted] == ["stdout", "stdout"]
+    batches: list[str] = []
+    outcome = json.loads(run_json("print('hi')\n", "main.py", batches.append, '{"mode": "fast", "report": true}'))
+    assert outcome["ok"] is True and outcome["error"] is None
+    assert outcome["report"]["output"] == "hi\n" and outcome["report"]["runs"] == []
+    assert "".join(m["text"] for b in batches for m in json.loads(b) if m["type"] == "stdout") == "hi\n"
 
 
-def test_importing_real_prefect_explains_the_stand_in(monkeypatch) -> None:
-    import sys
-
-    monkeypatch.setitem(sys.modules, "prefect", None)  # as in Pyodide, where it is not installed
-    result = run("from prefect import flow, task\n")
+def test_requests_explains_the_missing_network(monkeypatch) -> None:
+    monkeypatch.setitem(sys.modules, "requests", None)  # as in Pyodide, where it is not installed
+    result = run("import requests\n")
     assert not result.ok and result.error["type"] == "ModuleNotFoundError"
-    assert result.output.rstrip("\n").endswith(
-        "Hint: Real Prefect cannot run in the browser. In these pages, import the stand-in instead: "
-        "from sim_prefect import flow, task"
-    )
+    assert result.output.rstrip("\n").endswith("Hint: The page has no network access, so requests is not available "
+                                               "here. Simulate the call with a function, as the lesson's demos do.")
 
 
 def test_other_missing_modules_get_no_hint() -> None:

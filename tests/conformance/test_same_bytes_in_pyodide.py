@@ -1,0 +1,69 @@
+"""Every conformance scenario and demo prints the same bytes in CPython and in Pyodide (deterministic mode).
+
+Both run the scripts through the page's runner (playground.runner.run), as the
+page does, in sim_prefect's deterministic mode: a virtual clock and seeded
+names, so two runs print the same thing. What is masked is not sim_prefect's:
+object addresses (``0x...``), which differ from one run to the next anywhere;
+Python 3.14's "Did you mean ...?" after a mistyped keyword; and, in the
+tracebacks a script prints itself, where the package is installed and the
+carets, which differ between Python versions.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lessonbuild import assets
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPTS = sorted((ROOT / "tests" / "conformance" / "scenarios").glob("*.py")) + sorted(
+    p for p in (ROOT / "demo").glob("*.py") if not p.name.endswith(".check.py")
+)
+ADDRESS = re.compile(r"\b0x[0-9a-fA-F]+\b")
+DID_YOU_MEAN = re.compile(r"\. Did you mean '\w+'\?$", re.M)
+PACKAGE_PATH = re.compile(r'File "[^"]*/sim_prefect/')
+CARETS = re.compile(r"^\s*[\^~]+\s*\n", re.M)
+pytestmark = pytest.mark.node
+
+
+def _masked(text: str) -> str:
+    text = ADDRESS.sub("0x<address>", text)
+    text = DID_YOU_MEAN.sub("", text)
+    text = PACKAGE_PATH.sub('File "<sim_prefect>/', text)
+    return CARETS.sub("", text)
+
+
+def _run(command: list[str]) -> dict:
+    proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+@pytest.fixture(scope="module")
+def in_pyodide(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    node = shutil.which("node")
+    assert node, "Node.js is required to run the scripts in Pyodide"
+    zip_path = tmp_path_factory.mktemp("py") / "python.zip"
+    zip_path.write_bytes(assets.python_zip(ROOT))
+    return _run([node, str(ROOT / "tests" / "node" / "run_in_pyodide.mjs"), str(zip_path), *map(str, SCRIPTS)])
+
+
+@pytest.fixture(scope="module")
+def in_cpython() -> dict:
+    return _run([sys.executable, str(ROOT / "tests" / "harness" / "page_runner.py"), *map(str, SCRIPTS)])
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=[f"{p.parent.name}/{p.name}" for p in SCRIPTS])
+def test_the_same_bytes_in_cpython_and_pyodide(script: Path, in_cpython: dict, in_pyodide: dict) -> None:
+    here, there = in_cpython[script.name]["output"], in_pyodide[script.name]["output"]
+    assert _masked(there) == _masked(here), "\n".join(
+        difflib.unified_diff(_masked(here).splitlines(), _masked(there).splitlines(), "CPython", "Pyodide", lineterm="")
+    )
