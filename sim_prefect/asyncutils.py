@@ -9,9 +9,12 @@ up to then. So ``await asyncio.sleep(10)`` is skipped while the timestamps
 show the ten seconds, exactly as a retry delay is, and gathered sleeps
 overlap. In the ``real`` mode asyncio's own loop is used and waits are real.
 
-`use_clock_loops(mode)` makes ``asyncio.run()`` (and ``asyncio.new_event_loop()``)
-create such loops, through asyncio's event loop policy: the one hook asyncio
-offers for this. Nothing in asyncio is patched.
+`install_clock_loops()`, called when sim_prefect is imported, makes
+``asyncio.run()`` (and ``asyncio.new_event_loop()``) create such loops,
+through asyncio's event loop policy: the one hook asyncio offers for this.
+The policy asks the session for its mode when a loop is made, so
+``asyncio.run(my_flow())`` runs on the clock even before the first flow
+starts the session. Nothing in asyncio is patched.
 
 A loop cannot be entered while another one runs in the same thread, yet
 Prefect runs a submitted async task or an async hook to its end from
@@ -132,25 +135,24 @@ class SimEventLoop(asyncio.BaseEventLoop):
 
 
 class _ClockLoopPolicy(_BasePolicy):  # type: ignore[misc]
-    """asyncio's default policy, except that new loops run on the session's clock."""
+    """The policy that was in place, except that new loops run on the session's clock outside the real mode."""
 
-    def _loop_factory(self) -> SimEventLoop:
-        return SimEventLoop()
+    def __init__(self, previous: Any) -> None:
+        super().__init__()
+        self.previous = previous
+
+    def new_event_loop(self) -> asyncio.AbstractEventLoop:
+        from .session import session
+
+        current = session()
+        return self.previous.new_event_loop() if current.mode == "real" else SimEventLoop(current)
 
 
-_replaced: list[Any] = []  # the policy that was in place before ours
-
-
-def use_clock_loops(mode: str) -> None:
-    """Make new event loops run on the session's clock (``fast``, ``deterministic``), or asyncio's own (``real``)."""
+def install_clock_loops() -> None:
+    """Put `_ClockLoopPolicy` in front of asyncio's policy (once)."""
     current = _get_policy()
-    ours = isinstance(current, _ClockLoopPolicy)
-    if mode == "real":
-        if ours:
-            _set_policy(_replaced.pop() if _replaced else None)
-    elif not ours:
-        _replaced.append(current)
-        _set_policy(_ClockLoopPolicy())
+    if not isinstance(current, _ClockLoopPolicy):
+        _set_policy(_ClockLoopPolicy(current))
 
 
 def new_event_loop(session: Session) -> asyncio.AbstractEventLoop:
@@ -205,4 +207,4 @@ class AsyncCall:
         return Sleep(max(0.0, when - self.loop.time()))
 
 
-__all__ = ["AsyncCall", "SimEventLoop", "new_event_loop", "run_coro_as_sync", "use_clock_loops"]
+__all__ = ["AsyncCall", "SimEventLoop", "new_event_loop", "install_clock_loops", "run_coro_as_sync"]

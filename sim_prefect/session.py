@@ -33,6 +33,9 @@ from . import asyncutils, tracebacks
 from .results import DirectoryStore, MemoryStore, ResultStore, default_folder
 from .scheduler import Scheduler
 
+# asyncio.run(my_flow()) makes its loop before the first flow starts a session.
+asyncutils.install_clock_loops()
+
 Mode = Literal["real", "fast", "deterministic"]
 MODES: tuple[Mode, ...] = ("real", "fast", "deterministic")
 
@@ -64,10 +67,16 @@ class Session:
         self.now = self.clock.now  # type: ignore[method-assign]
 
     def new_id(self) -> str:
-        """A random uuid4 string from the session's generator (as str(uuid.UUID(int=..., version=4)))."""
+        """A random UUID version 7, as Prefect 3's ids are: the clock's milliseconds, then random bits.
+
+        It draws 128 bits from the session's generator whatever it keeps, so the
+        names drawn after it stay the same.
+        """
         n = self.rng.getrandbits(128)
+        millis = int(self.clock.now() * 1000) & ((1 << 48) - 1)
+        n = (millis << 80) | (n & ((1 << 80) - 1))
+        n = (n & ~(0xF000 << 64)) | (7 << 76)  # version 7
         n = (n & ~(0xC000 << 48)) | (0x8000 << 48)  # the RFC 4122 variant
-        n = (n & ~(0xF000 << 64)) | (4 << 76)  # version 4
         h = f"{n:032x}"
         return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
@@ -186,7 +195,6 @@ def configure(
     if seed is None and mode == "deterministic":
         seed = 0
     tracebacks.relative_paths = mode == "deterministic"
-    asyncutils.use_clock_loops(mode)
     _session = Session(
         mode=mode,
         clock=_make_clock(mode, start),

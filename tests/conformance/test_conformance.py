@@ -137,6 +137,11 @@ SCENARIOS = [
                                              "flaky_source.solution")),  # fmt: skip
     Scenario("concurrency", demo=True, concurrent=True),
     Scenario("lab_pipeline", demo=True, concurrent=True),
+    *(Scenario(name, demo=True) for name in ("final_states", "cache_keys", "notify_hooks", "geocode",
+                                             "geocode.solution", "invoices", "invoices.solution")),  # fmt: skip
+    Scenario("cache_inputs", demo=True, runs=2),
+    Scenario("async_concurrency", demo=True, concurrent=True),
+    Scenario("partial_failures", demo=True, concurrent=True),
 ]
 BY_NAME = {s.golden_name: s for s in SCENARIOS}
 

@@ -159,7 +159,36 @@ def _real_as_sim_prefect(tag: str) -> None:
         return runs
 
     shim.state_log = state_log  # type: ignore[attr-defined]
+    shim.__path__ = []  # a package, so that `sim_prefect.futures` and friends can be found
     sys.modules["sim_prefect"] = shim
+    sys.meta_path.insert(0, _SubmodulesOfPrefect())
+
+
+class _SubmodulesOfPrefect:
+    """``import sim_prefect.X`` gives real ``prefect.X`` (for ``from sim_prefect.futures import wait``)."""
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
+        if not name.startswith("sim_prefect."):
+            return None
+        import importlib
+        import importlib.util
+
+        real = importlib.import_module("prefect." + name.removeprefix("sim_prefect."))
+        return importlib.util.spec_from_loader(name, _Alias(real))
+
+
+class _Alias:
+    """A loader whose module is an existing one."""
+
+    def __init__(self, module: Any) -> None:
+        self.module = module
+        self.spec = module.__spec__
+
+    def create_module(self, spec: Any) -> Any:
+        return self.module
+
+    def exec_module(self, module: Any) -> None:
+        module.__spec__ = self.spec  # the import system set the alias's spec; the module stays prefect's
 
 
 def run_script(script: str, args: list[str]) -> int:

@@ -16,7 +16,13 @@ import pytest
 from lesson_helpers import DEMO_DIR, DIRECTIVES, LESSON_DIR, PYTHON_LANGS, ROOT, Page, lesson_pages, read_fences
 
 PAGES = lesson_pages()
-EXPECTED_PAGES = ["01-prefect-concepts.md", "02-prefect-in-practice.md", "03-lab-dag-pipeline.md"]
+EXPECTED_PAGES = [
+    "01-prefect-concepts.md",
+    "02-prefect-in-practice.md",
+    "03-lab-dag-pipeline.md",
+    "04-caching-and-results.md",
+    "05-when-runs-fail.md",
+]
 STDLIB = set(sys.stdlib_module_names)
 
 
@@ -24,9 +30,9 @@ def _ids(pages: list[Page]) -> list[str]:
     return [p.name for p in pages]
 
 
-def test_the_three_pages_exist_in_order() -> None:
+def test_the_five_pages_exist_in_order() -> None:
     assert [p.name for p in PAGES] == EXPECTED_PAGES
-    assert [p.meta["order"] for p in PAGES] == [1, 2, 3]
+    assert [p.meta["order"] for p in PAGES] == [1, 2, 3, 4, 5]
 
 
 @pytest.mark.parametrize("page", PAGES, ids=_ids(PAGES))
@@ -121,6 +127,15 @@ def test_prefect_code_imports_prefect_not_the_simulator(name: str) -> None:
     assert re.search(r"^from prefect import ", source, re.M) or "from pipeline_requests import" in source
 
 
+@pytest.mark.parametrize("name", _prefect_code())
+def test_prefect_code_is_run_on_real_prefect_by_a_test(name: str) -> None:
+    """Each {prefect-code} file is named by the real-Prefect driver or by a claim that runs on both legs."""
+    here = ROOT / "tests" / "lesson"
+    runners = (here / "test_real_prefect.py").read_text(encoding="utf-8") + (here / "test_claims.py").read_text(encoding="utf-8")
+    stem = name.removeprefix("real/").removesuffix(".py")
+    assert re.search(rf"\b{re.escape(stem)}(\.py\b|\b)", runners), f"no test runs demo/{name} on real Prefect"
+
+
 @pytest.mark.parametrize("page", PAGES, ids=_ids(PAGES))
 def test_links_between_pages_point_at_existing_pages_and_headings(page: Page) -> None:
     text = page.body
@@ -205,6 +220,32 @@ QUOTED = {
     ],
     ("02-prefect-in-practice.md", "concurrency.py"): ["one-by-one", "all-at-once", "mapped"],
     ("03-lab-dag-pipeline.md", "lab_pipeline.py"): ["WARNING", "Retry 1/2 will start 5 second(s) from now"],
+    ("01-prefect-concepts.md", "final_states.py"): ["Failed('1/1 states failed.')"],
+    ("04-caching-and-results.md", "cache_inputs.py"): [
+        "Finished in state Cached(type=COMPLETED)",
+        "Asking the weather service",
+        "Pending -> Running -> Cached",
+    ],
+    ("04-caching-and-results.md", "cache_keys.py"): ["forecast_by_city", "Cached"],
+    ("05-when-runs-fail.md", "partial_failures.py"): [
+        "returns-the-futures",
+        "Failed('1/3 states failed.')",
+        "waits-and-reports",
+        "summarizes-anyway",
+        "NotReady",
+        "Upstream task run '",
+        "did not reach a 'COMPLETED' state.",
+    ],
+    ("05-when-runs-fail.md", "notify_hooks.py"): [
+        "Retry 1/1 will start immediately",
+        "TaskRunTimeoutError",
+        "nightly-sales",
+        "nightly-refunds",
+        "TimedOut",
+        "Finished in state",
+        "Running hook 'all_good' in response to entering state 'Completed'",
+        "Hook 'all_good' finished running successfully",
+    ],
 }
 
 

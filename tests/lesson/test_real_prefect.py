@@ -11,7 +11,9 @@ files run in just two processes, started together:
   flaky local source, and waits for the run with `--watch`.
 
 Nothing leaves 127.0.0.1. Without real Prefect, every test here is skipped
-with the reason.
+with the reason. The {prefect-code} files of pages 4 and 5 need no network
+or deployment, so test_claims.py runs them on both legs, on the session's
+shared server.
 """
 
 from __future__ import annotations
@@ -103,37 +105,6 @@ DRIVER = textwrap.dedent(
     source = source.replace({SIM_IMPORT!r}, {REAL_IMPORT!r}).replace("    print_state_log()\\n", "")
     exec(compile(source, "lab_pipeline.py", "exec"), {{"__name__": "__main__"}})
 
-    print("=== claims")  # what page 3's comparison table says about Prefect
-    from prefect import flow, task
-    from prefect.cache_policies import INPUTS
-    calls = []
-
-    @task(cache_policy=INPUTS)
-    def square(x: int) -> int:
-        calls.append(x)
-        return x * x
-
-    @flow
-    def cached(x: int = 3) -> int:
-        return square(x)
-
-    cached()
-    cached()
-    print("CALLS", calls)
-    try:
-        cached(x="not a number")
-    except Exception as exc:
-        print("PARAMETER ERROR", type(exc).__name__)
-
-    @task(on_failure=[lambda task, run, state: print("ON_FAILURE", state.name)])
-    def breaks() -> None:
-        raise ValueError("broken")
-
-    @flow
-    def hooked() -> None:
-        breaks(return_state=True)
-
-    hooked()
     print("=== end")
     """
 )
@@ -422,23 +393,7 @@ def test_deployment_run_with_param_runs_the_flow_with_that_url(deployment: Deplo
     assert deployment.source.requests == [503, 200]
 
 
-# -- page 3's comparison table ------------------------------------------------------------------
-
-
-def test_cache_policy_inputs_reuses_an_earlier_result(driver: Outcome) -> None:
-    out = driver.section("claims")
-    assert "CALLS [3]" in out, out
-    assert re.search(r"Task run 'square-[0-9a-f]{3}' - Finished in state Cached\(type=COMPLETED\)$", out, re.M), out
-
-
-def test_a_parameter_of_the_wrong_type_fails_before_the_run(driver: Outcome) -> None:
-    out = driver.section("claims")
-    assert "PARAMETER ERROR ParameterTypeError" in out, out
-    assert "CALLS [3]" in out  # the body never ran for the bad value
-
-
-def test_on_failure_hooks_run_when_a_task_fails(driver: Outcome) -> None:
-    assert "ON_FAILURE Failed" in driver.section("claims")
+# -- page 3's comparison table (the rules it states run on both legs in test_claims.py) ----------
 
 
 def test_the_options_the_table_names_exist() -> None:

@@ -91,3 +91,31 @@ def test_configure_rejects_an_unknown_mode() -> None:
         assert "real, fast, deterministic" in str(exc)
     else:
         raise AssertionError("configure accepted an unknown mode")
+
+
+def test_asyncio_run_before_any_session_sleeps_on_the_clock(tmp_path) -> None:
+    """`asyncio.run(flow())` as a script's first line: the loop is made before a session exists.
+
+    The sleep must be skipped in real time yet show in the timestamps, as a retry delay does.
+    """
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = tmp_path / "first.py"
+    script.write_text(
+        "import asyncio, time\n"
+        "from sim_prefect import flow\n"
+        "from sim_prefect.session import session\n"
+        "@flow\n"
+        "async def napper():\n"
+        "    before = session().clock.now()\n"
+        "    started = time.perf_counter()\n"
+        "    await asyncio.sleep(30)\n"
+        "    print(round(session().clock.now() - before, 3), time.perf_counter() - started < 5)\n"
+        "asyncio.run(napper())\n"
+    )
+    repo = Path(__file__).resolve().parents[2]
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(repo), "SIM_PREFECT_MODE": "deterministic"}
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=60)
+    assert done.stdout.strip() == "30.0 True", done.stderr
