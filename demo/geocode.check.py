@@ -34,7 +34,7 @@ def check(attempt):
     if len(computed) < CITIES:
         raise AssertionError(
             f"Only {len(computed)} geocode call{'s' if len(computed) != 1 else ''} really ran, so other cities got "
-            "coordinates cached for a different city. Your cache key leaves out the city: key on the task's inputs."
+            "coordinates cached for a different city. Your cache key leaves out the place: key on the task's inputs."
         )
     if len(computed) > CITIES:
         raise AssertionError(

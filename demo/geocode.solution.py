@@ -15,16 +15,16 @@ COORDINATES = {"Oslo": (59.91, 10.75), "Lima": (-12.05, -77.04), "Pune": (18.52,
 billed: list[str] = []
 
 
-def geocoding_service(city: str) -> tuple[float, float]:
+def geocoding_service(place: str) -> tuple[float, float]:
     """Stands in for a paid API: every call is billed."""
-    billed.append(city)
-    print(f"Geocoding {city} (billed)")
-    return COORDINATES[city]
+    billed.append(place)
+    print(f"Geocoding {place} (billed)")
+    return COORDINATES[place]
 
 
 @task(cache_policy=INPUTS)
-def geocode(city: str) -> tuple[float, float]:
-    return geocoding_service(city)
+def geocode(place: str) -> tuple[float, float]:
+    return geocoding_service(place)
 
 
 @flow(log_prints=True)

@@ -1,18 +1,17 @@
 """The author's server: 127.0.0.1 only, rebuilds on change, reloads the page.
 
-It sends the same headers a production host should (`headers.py`): COOP/COEP,
-which make the page cross-origin isolated so Stop can interrupt Python at once,
-and the CSP. Live reload is a Server-Sent Events stream at ``/__reload`` that
-page.js listens to only when the page comes from this server (every response
-carries ``Server-Timing: livereload``, visible to the page in
-``performance.getEntriesByType("navigation")[0].serverTiming``): ``data: reload``
-after each successful rebuild, and ``event: build-error`` with the one-line
-error when a rebuild fails (the last good site stays up).
+It sends the headers a production host should (`headers.py`): the CSP. Live
+reload is a Server-Sent Events stream at ``/__reload``. The page learns that
+it comes from this server one way only: every response carries
+``Server-Timing: livereload``, which page.js reads from its own navigation
+timing (``performance.getEntriesByType("navigation")[0].serverTiming``), with
+no request. The stream sends ``data: reload`` after each successful rebuild,
+and ``event: build-error`` with the one-line error when a rebuild fails (the
+last good site stays up).
 
-Changes are found by polling the stat of every watched file every `POLL_S`
-(about a millisecond for this project's few hundred files), so it needs no
-third-party watcher; the rebuild is the Builder's warm path, which redoes only
-what changed.
+Changes come from `watchfiles` (the operating system's file events, through
+the Rust ``notify`` crate), not from polling; the rebuild is the Builder's warm
+path, which redoes only what changed.
 """
 
 from __future__ import annotations
@@ -27,30 +26,23 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .errors import BuildError
-from .headers import ISOLATION_HEADERS, header_policy
+import watchfiles
 
-POLL_S = 0.025
-Stamp = dict[str, tuple[int, int]]
+from .errors import BuildError
+from .headers import header_policy
+
+# A save is often several file events (write, rename, chmod): wait this long after the
+# last one before rebuilding, but never longer than DEBOUNCE_MS in all.
+STEP_MS = 15
+DEBOUNCE_MS = 100
 # Editors' and tools' scratch files: a save through one of them would otherwise trigger a second, pointless rebuild.
 _SCRATCH = re.compile(r"^(\..*|.*~|.*\.sw[a-p]|.*\.tmp|4913|sed[A-Za-z0-9]{6})$")
 
 
-def snapshot(folders: list[Path]) -> Stamp:
-    """Every file under `folders` with its modification time and size."""
-    stamps: Stamp = {}
-    stack = [str(f) for f in folders if f.exists()]
-    while stack:
-        with os.scandir(stack.pop()) as entries:
-            for entry in entries:
-                if entry.name == "__pycache__" or _SCRATCH.match(entry.name):
-                    continue
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append(entry.path)
-                elif entry.is_file():
-                    st = entry.stat()
-                    stamps[entry.path] = (st.st_mtime_ns, st.st_size)
-    return stamps
+def watched(change: watchfiles.Change, path: str) -> bool:
+    """Is this change one the site depends on (not a cache or an editor's scratch file)?"""
+    parts = Path(path).parts
+    return "__pycache__" not in parts and not _SCRATCH.match(parts[-1])
 
 
 class Reloads:
@@ -76,15 +68,18 @@ class Watcher(threading.Thread):
         self.reloads = reloads
         self.log = log
         self.stopped = threading.Event()
-        self.before = snapshot(folders)  # now, not when the thread gets going: a save in between counts
+        self.watching = threading.Event()  # set once the file events are being watched
 
     def run(self) -> None:
-        before = self.before
-        while not self.stopped.wait(POLL_S):
-            now = snapshot(self.folders)
-            if now == before:
+        folders = [str(f) for f in self.folders if f.exists()]
+        changes = watchfiles.watch(
+            *folders, watch_filter=watched, step=STEP_MS, debounce=DEBOUNCE_MS, stop_event=self.stopped, yield_on_timeout=True,
+            rust_timeout=200,
+        )
+        for changed in changes:
+            self.watching.set()
+            if not changed:
                 continue
-            before = now
             started = time.perf_counter()
             try:
                 self.rebuild()
@@ -123,14 +118,6 @@ def make_handler(site: Path, headers: dict[str, str], reloads: Reloads) -> Any:
                 self._stream_reloads()
                 return
             super().do_GET()
-
-        def do_HEAD(self) -> None:
-            if self.path == "/__reload":
-                self.send_response(200)
-                self.send_header("Content-Type", "text/event-stream")
-                self.end_headers()
-                return
-            super().do_HEAD()
 
         def _stream_reloads(self) -> None:
             self.send_response(200)
@@ -174,7 +161,7 @@ class DevServer:
         log: Callable[[str], None] = lambda line: print(line, flush=True),
     ) -> None:
         self.reloads = Reloads()
-        headers = {**ISOLATION_HEADERS, "Content-Security-Policy": header_policy(origin)}
+        headers = {"Content-Security-Policy": header_policy(origin)}
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), make_handler(site, headers, self.reloads))
         self.httpd.daemon_threads = True
         self.watcher = Watcher(watch, rebuild, self.reloads, log)
@@ -185,6 +172,7 @@ class DevServer:
 
     def start(self) -> DevServer:
         self.watcher.start()
+        self.watcher.watching.wait(5)  # a save right after start() must not be missed
         threading.Thread(target=self.httpd.serve_forever, daemon=True, name="lesson-http").start()
         return self
 

@@ -7,7 +7,7 @@ memory bounded, and it is the only place with a cap:
 - at most `MAX_LINES` lines or `MAX_CHARS` characters of text are shown; the
   text that crosses the cap is cut there, so even a single 50 MB line shows
   its beginning, and one notice says what happened (the run goes on);
-- at most `MAX_EVENTS` run and state events reach the timeline;
+- at most `MAX_EVENTS` run and state events and artifacts reach the page;
 - messages are posted in batches: at once while output is slow, at most every
   `BATCH_SECONDS` when it floods. Consecutive text of one stream is merged,
   so ``print("x", end="")`` in a loop becomes one message, not thousands.
@@ -113,6 +113,14 @@ class Output:
         self.events += 1
         if self.events <= MAX_EVENTS:
             self._add({"type": "event", "event": event})
+        elif self.events == MAX_EVENTS + 1:
+            self._add({"type": "notice", "text": EVENTS_NOTICE.format(limit=MAX_EVENTS)}, urgent=True)
+
+    def artifact(self, view: Message) -> None:
+        """An artifact for the page to show under the output (counted with the events)."""
+        self.events += 1
+        if self.events <= MAX_EVENTS:
+            self._add(view)
         elif self.events == MAX_EVENTS + 1:
             self._add({"type": "notice", "text": EVENTS_NOTICE.format(limit=MAX_EVENTS)}, urgent=True)
 

@@ -39,13 +39,13 @@ from typing import Any
 
 import sim_prefect
 from sim_prefect.aliases import prefect_alias
-from sim_prefect.events import ArtifactCreated, Event, LogEmitted, RunRecord
+from sim_prefect.events import ArtifactCreated, ArtifactUpdated, Event, LogEmitted, RunRecord
 from sim_prefect.formatting import format_record, highlight
 from sim_prefect.results import MemoryStore
 from sim_prefect.session import Mode
 from sim_prefect.tracebacks import format_exception, innermost_user_line
 
-from . import checks
+from . import artifacts, checks
 from .output import MAX_LINES, Output
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
@@ -114,6 +114,8 @@ def _event_message(output: Output) -> Callable[[Event], None]:
         if isinstance(event, LogEmitted):
             line = format_record(event) + "\n"
             output.log({"type": "log", "level": event.level, "text": line, "segments": [list(s) for s in highlight(line)]})
+        elif isinstance(event, (ArtifactCreated, ArtifactUpdated)):
+            output.artifact(artifacts.view(event))
         else:
             output.event(event.to_dict())
 
@@ -141,7 +143,8 @@ def run(
     """
     output = Output(post, max_lines=max_lines)
     store = MemoryStore(results, on_save=lambda key, record: output.message({"type": "result", "key": key, "record": record}))
-    session = sim_prefect.configure(mode, terminal=False, results=store)
+    # The page's Python lives in a zip whose paths mean nothing to a learner: their frames only.
+    session = sim_prefect.configure(mode, terminal=False, results=store, library_frames=False)
     session.bus.subscribe(_event_message(output))
     linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
     main = types.ModuleType("__main__")
@@ -154,7 +157,7 @@ def run(
     if mode != "real":
         time.sleep = session.clock.sleep  # type: ignore[assignment]  # as a retry delay: skipped, shown
     sys.modules["__main__"] = main
-    error: dict[str, Any] | None = None
+    failure: BaseException | None = None
     # Pyodide runs the page's own event loop in this thread; at home `python main.py` has none,
     # and asyncio.run() must be able to start one.
     outer_loop = asyncio.events._get_running_loop()
@@ -162,17 +165,21 @@ def run(
     try:
         with prefect_alias():
             exec(compile(code, filename, "exec"), main.__dict__)
-    except SyntaxError as exc:
-        error = _describe(exc, filename, exc.lineno)
     except BaseException as exc:  # the learner's error is data, not our crash
-        error = _describe(exc, filename, innermost_user_line(exc, filename))
+        failure = exc
     finally:
+        # First put back what the code may have patched: describing its error needs builtins.
         asyncio.events._set_running_loop(outer_loop)
         builtins.__dict__.clear()
         builtins.__dict__.update(saved_builtins)
         sys.stdout, sys.stderr, builtins.input, time.sleep = saved[:4]
         if saved[4] is not None:
             sys.modules["__main__"] = saved[4]
+    error: dict[str, Any] | None = None
+    if isinstance(failure, SyntaxError):
+        error = _describe(failure, filename, failure.lineno)
+    elif failure is not None:
+        error = _describe(failure, filename, innermost_user_line(failure, filename))
     if error is not None:
         output.text("stderr", error["traceback"] + "\n")
     output.flush()
@@ -194,8 +201,21 @@ def _describe(exc: BaseException, filename: str, line: int | None) -> dict[str, 
         "message": str(exc),
         "line": line,
         "traceback": text,
+        "summary": summary(type(exc).__name__, exc.msg if isinstance(exc, SyntaxError) else str(exc), line),
         "interrupted": isinstance(exc, KeyboardInterrupt),
     }
+
+
+SUMMARY_MAX_CHARS = 120
+
+
+def summary(kind: str, message: str, line: int | None) -> str:
+    """The one line the page's status shows for an error: ``ZeroDivisionError on line 2: division by zero``."""
+    text = kind + (f" on line {line}" if line else "")
+    first = message.strip().splitlines()[0] if message.strip() else ""
+    if first:
+        text += f": {first}"
+    return text if len(text) <= SUMMARY_MAX_CHARS else text[: SUMMARY_MAX_CHARS - 1] + "…"
 
 
 @dataclass
@@ -216,6 +236,14 @@ def run_check(code: str, check_code: str, *, starter: str = "", filename: str = 
 # -- the worker's entry points: JSON strings across the JS boundary -------------------
 
 
+def warm_up() -> None:
+    """Run warm_up.py as a learner's code would run (see that file), then forget it."""
+    path = os.path.join(_HERE, "warm_up.py")
+    with open(path, encoding="utf-8") as source:
+        run(source.read(), filename="warm_up.py", mode="fast")
+    linecache.cache.pop("warm_up.py", None)
+
+
 def run_json(code: str, filename: str, post: Callable[[str], None], options_json: str = "{}") -> str:
     """One Run for the page. Options: ``mode``, ``results`` (records kept from earlier Runs),
     ``report`` (include the Run's records, for a check)."""
@@ -229,4 +257,4 @@ def run_json(code: str, filename: str, post: Callable[[str], None], options_json
 
 check_json = checks.judge_json
 
-__all__ = ["CheckResult", "RunResult", "check_json", "run", "run_check", "run_json"]
+__all__ = ["CheckResult", "RunResult", "check_json", "run", "run_check", "run_json", "summary", "warm_up"]

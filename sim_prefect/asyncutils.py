@@ -14,7 +14,10 @@ overlap. In the ``real`` mode asyncio's own loop is used and waits are real.
 through asyncio's event loop policy: the one hook asyncio offers for this.
 The policy asks the session for its mode when a loop is made, so
 ``asyncio.run(my_flow())`` runs on the clock even before the first flow
-starts the session. Nothing in asyncio is patched.
+starts the session. Nothing in asyncio is patched. A loop made while a fast
+or deterministic session is current is on that clock whoever asks for it, so
+a process that also runs another asyncio program (a test driving a browser)
+makes that program's loop while the session is in the real mode.
 
 A loop cannot be entered while another one runs in the same thread, yet
 Prefect runs a submitted async task or an async hook to its end from
@@ -146,6 +149,13 @@ class _ClockLoopPolicy(_BasePolicy):  # type: ignore[misc]
 
         current = session()
         return self.previous.new_event_loop() if current.mode == "real" else SimEventLoop(current)
+
+    # Python before 3.14 runs subprocesses through the policy's child watcher: the previous policy's.
+    def get_child_watcher(self) -> Any:
+        return self.previous.get_child_watcher()
+
+    def set_child_watcher(self, watcher: Any) -> None:
+        self.previous.set_child_watcher(watcher)
 
 
 def install_clock_loops() -> None:

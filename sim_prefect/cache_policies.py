@@ -20,16 +20,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import decimal
 import enum
-import hashlib
 import inspect
 import io
 import json
 import pathlib
-import pickle
+import sys
 import types
-import uuid
 from collections.abc import Callable
 from copy import deepcopy
 from dataclasses import dataclass, field, replace
@@ -62,7 +59,7 @@ def _jsonable(obj: Any) -> Any:
         return obj.isoformat()
     if isinstance(obj, dt.timedelta):
         return obj.total_seconds()
-    if isinstance(obj, (decimal.Decimal, uuid.UUID, pathlib.PurePath)):
+    if isinstance(obj, (pathlib.PurePath, *_loaded_types(("decimal", "Decimal"), ("uuid", "UUID")))):
         return str(obj)
     if isinstance(obj, enum.Enum):
         return obj.value
@@ -73,14 +70,25 @@ def _jsonable(obj: Any) -> Any:
     raise TypeError(f"Unable to serialize unknown type: {type(obj)}")
 
 
+def _loaded_types(*names: tuple[str, str]) -> tuple[type, ...]:
+    """These classes, from modules already imported: an object of a class whose module
+    was never imported cannot exist, and importing decimal and uuid here would add
+    to the page's first boot."""
+    return tuple(getattr(sys.modules[module], name) for module, name in names if module in sys.modules)
+
+
 def hash_objects(*args: Any, raise_on_failure: bool = False, **kwargs: Any) -> str | None:
     """An md5 of the values: of their JSON, or else of their pickle (Prefect's ``hash_objects``)."""
+    import hashlib  # here, not at the top: see _loaded_types
+
     try:
         text = json.dumps((args, kwargs), sort_keys=True, default=_json_default)
         return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
     except Exception as exc:
         json_error = str(exc)
     try:
+        import pickle
+
         return hashlib.md5(pickle.dumps((args, kwargs)), usedforsecurity=False).hexdigest()
     except Exception as exc:
         pickle_error = str(exc)

@@ -6,7 +6,6 @@ fails with ``FlowDecorator.__call__() got an unexpected keyword argument``.
 
 from __future__ import annotations
 
-import hashlib
 import inspect
 from collections.abc import Callable, Iterable
 from typing import Any, Generic, ParamSpec, TypeVar
@@ -191,6 +190,8 @@ def _source_hash(fn: Callable[..., Any]) -> str | None:
         if path is None:
             return None
         with open(path, "rb") as source:
+            import hashlib  # when first needed: it costs the page's first boot
+
             return hashlib.md5(source.read(), usedforsecurity=False).hexdigest()
     except (OSError, TypeError):
         return None  # no file: the REPL, the browser's in-memory code

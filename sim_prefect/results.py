@@ -28,7 +28,6 @@ import base64
 import datetime as dt
 import json
 import os
-import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,6 +64,8 @@ def dump_record(record: ResultRecord, storage_key: str, serializer: str = "pickl
         if serializer == "json":
             data = json.dumps(record.value).encode()
         else:
+            import pickle  # when first needed: importing it costs the page's first boot 45 ms
+
             data = pickle.dumps(record.value)
     except Exception as exc:
         raise SerializationError(
@@ -86,7 +87,12 @@ def load_record(key: str, text: str) -> ResultRecord:
     metadata = document["metadata"]
     data = base64.decodebytes(document["result"].encode())
     kind = metadata["serializer"]["type"]
-    value = json.loads(data) if kind == "json" else pickle.loads(data)
+    if kind == "json":
+        value = json.loads(data)
+    else:
+        import pickle
+
+        value = pickle.loads(data)
     expiration = metadata.get("expiration")
     when = dt.datetime.strptime(expiration, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.timezone.utc) if expiration else None
     return ResultRecord(key, value, when)

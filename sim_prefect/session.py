@@ -171,12 +171,16 @@ def configure(
     start: float | None = None,
     terminal: bool = True,
     results: ResultStore | None = None,
+    library_frames: bool | None = None,
 ) -> Session:
     """Start a fresh session: new clock, names, state log and scheduler.
 
     `results` is where persisted task results are kept: by default in memory
     in deterministic mode (the same output every time) and in a folder
     otherwise, so that a second run of a script reuses the first one's results.
+    `library_frames` says whether tracebacks show the standard library's frames,
+    as Prefect's do: by default they do, except in deterministic mode, whose
+    output must not depend on where Python is installed.
     """
     global _session, _colours_for
     _colours_for = None  # the environment may have changed: decide colours again
@@ -195,6 +199,7 @@ def configure(
     if seed is None and mode == "deterministic":
         seed = 0
     tracebacks.relative_paths = mode == "deterministic"
+    tracebacks.hide_library = mode == "deterministic" if library_frames is None else not library_frames
     _session = Session(
         mode=mode,
         clock=_make_clock(mode, start),

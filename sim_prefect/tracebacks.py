@@ -28,7 +28,7 @@ def user_frames(
     tb: traceback.StackSummary, hidden: Iterable[str] = ()
 ) -> list[traceback.FrameSummary]:
     hidden = tuple(hidden)
-    if relative_paths:  # deterministic mode: the standard library's frames vary with the Python version
+    if hide_library:  # the standard library's frames vary with the Python version, and teach nothing
         hidden += (_STDLIB,)
     return [f for f in tb if not is_internal(f.filename, hidden)]
 
@@ -36,8 +36,9 @@ def user_frames(
 _STDLIB = os.path.dirname(os.path.abspath(os.__file__))  # a folder, or Pyodide's zip of the library
 
 
-# Set by `sim_prefect.configure()`: True in deterministic mode only.
+# Set by `sim_prefect.configure()`: True in deterministic mode only, unless asked otherwise.
 relative_paths = False
+hide_library = False
 
 
 def display_path(filename: str) -> str:
@@ -70,13 +71,42 @@ def _format_chain(exc: BaseException, hidden: tuple[str, ...], seen: set[int]) -
         # Python prints the header whenever there is a traceback, even when every
         # frame in it is hidden here (e.g. a TimeoutError raised by the engine).
         lines.append("Traceback (most recent call last):\n")
-        for frame in user_frames(traceback.extract_tb(exc.__traceback__), hidden):
-            lines.append(f'  File "{display_path(frame.filename)}", line {frame.lineno}, in {frame.name}\n')
-            source = frame.line or linecache.getline(frame.filename, frame.lineno or 0).strip()
-            if source:
-                lines.append(f"    {source}\n")
+        lines += _format_frames(user_frames(traceback.extract_tb(exc.__traceback__), hidden))
     lines += traceback.format_exception_only(type(exc), exc)
     return lines
+
+
+# As CPython's traceback module: a frame repeated more than this many times in a row
+# (a runaway recursion) is shown this many times, then counted.
+_RECURSIVE_CUTOFF = 3
+
+
+def _format_frames(frames: list[traceback.FrameSummary]) -> list[str]:
+    lines: list[str] = []
+    last: tuple[str, int | None, str] | None = None
+    repeats = 0
+    for frame in frames:
+        where = (frame.filename, frame.lineno, frame.name)
+        if where == last:
+            repeats += 1
+            if repeats >= _RECURSIVE_CUTOFF:
+                continue
+        else:
+            if repeats >= _RECURSIVE_CUTOFF:
+                lines.append(_repeated(repeats))
+            last, repeats = where, 0
+        lines.append(f'  File "{display_path(frame.filename)}", line {frame.lineno}, in {frame.name}\n')
+        source = frame.line or linecache.getline(frame.filename, frame.lineno or 0).strip()
+        if source:
+            lines.append(f"    {source}\n")
+    if repeats >= _RECURSIVE_CUTOFF:
+        lines.append(_repeated(repeats))
+    return lines
+
+
+def _repeated(repeats: int) -> str:
+    count = repeats - _RECURSIVE_CUTOFF + 1
+    return f"  [Previous line repeated {count} more time{'s' if count > 1 else ''}]\n"
 
 
 def format_exception(exc: BaseException, hidden: Iterable[str] = ()) -> str:

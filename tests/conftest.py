@@ -205,6 +205,11 @@ def browser() -> Iterator[object]:
     playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Debian's chromium is not installed at {CHROMIUM}: run `make test`, which installs it")
+    # Playwright's event loop is made now, once: it must be asyncio's own, not one on the
+    # clock of a fast or deterministic sim_prefect session that an earlier test configured.
+    import sim_prefect
+
+    sim_prefect.configure("real", terminal=False)
     with playwright_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield browser

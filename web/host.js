@@ -1,118 +1,137 @@
-// The page's side of the Python worker: one worker serves every snippet on the
-// page, boots as soon as the page loads, and reports honest progress.
+// The page's side of Python: a fresh interpreter for every Run, as `python script.py`
+// is a fresh process at home.
 //
-// Stop has two strategies, picked by what the browser allows:
-// - cross-origin isolated (COOP/COEP headers): write SIGINT into a shared
-//   interrupt buffer, repeatedly until the run ends (the first one can land
-//   before Python checks); if the code swallows KeyboardInterrupt for too long,
-//   fall back to the next strategy;
-// - otherwise: terminate the worker and promote a warm standby worker, booted in
-//   advance (from the first Run on), so the next Run is ready at once.
-// Output that arrives after a run has ended is dropped: each run has an id, and a
-// finished or abandoned id no longer has a listener.
-
-const INTERRUPT_EVERY_MS = 25;
-// The standby boots once the learner runs code: after a first run, or as soon as a
-// run lasts this long (it may be a loop that needs Stop). Not at page load, where it
-// would slow the first boot, and costs a second Pyodide's memory for readers who never run.
-const STANDBY_AFTER_MS = 200;
-const INTERRUPT_GIVE_UP_MS = 1500;
+// The first worker boots Pyodide, warms it up and hands the page a memory snapshot.
+// Every later worker starts from that snapshot in about 0.3 s. One worker is always
+// ready (or getting ready) as the spare: a Run takes it, a new spare starts booting at
+// once, and the used worker is terminated when the Run ends. So Stop is instant on every
+// host and in every case (a loop, a sleep, a long C call): it terminates the worker,
+// and the spare is there for the next Run. A Check runs the code in one fresh worker
+// and judges the records in another, which never ran the learner's code.
+//
+// Each worker talks to the page over its own MessagePort, and the page listens to a
+// worker only while that worker's job is the current one: nothing a worker sends can
+// reach another Run, or the controls of an idle page. Workers are started from a
+// blob: URL, so they inherit the page's Content-Security-Policy (no request leaves
+// the page's origin). What Prefect would store on disk, cached task results, outlives
+// each Run here: the page keeps the records and hands them to the next Run.
 
 export class PythonHost {
   constructor({ workerUrl, pyodideUrl, pythonUrl, integrity = {} }) {
     this.urls = { workerUrl, pyodideUrl, pythonUrl, integrity };
-    this.isolated = globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer === "function";
     this.listeners = new Set();
-    this.steps = [];
-    this.loadedMax = 0;
-    this.nextId = 1;
-    this.current = null; // the run in progress, page-wide
-    this.standby = null;
     this.status = { state: "loading", step: "Starting Python…", loaded: 0, total: 0 };
-    this.spawnedAt = Math.round(performance.now());
-    this.active = this.spawn();
+    this.snapshot = null; // the first worker's memory, once warmed up
+    this.python = null; // our python.zip, which a snapshot does not hold
+    this.results = new Map(); // cached task results: key -> record, as Prefect's storage
+    this.current = null; // the job in progress, page-wide
+    this.failures = 0; // spares in a row that could not start
+    this.spare = this.spawn();
   }
 
   // -- workers ----------------------------------------------------------------------
 
   spawn() {
-    this.spawned = (this.spawned || 0) + 1;
-    const worker = new Worker(this.urls.workerUrl, { type: "module", name: "python" });
-    const slot = { worker, ready: false, failed: false, pending: new Map(), interrupt: null, info: null };
+    const channel = new MessageChannel();
+    // A blob: worker inherits the page's CSP; the module it imports is our worker.js.
+    const source = `import ${JSON.stringify(this.urls.workerUrl)};`;
+    const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+    const worker = new Worker(url, { type: "module", name: "python" });
+    URL.revokeObjectURL(url);
+    const slot = { worker, port: channel.port1, cold: !this.snapshot, ready: false, dead: false, job: null };
     slot.readyPromise = new Promise((resolve, reject) => {
       slot.resolveReady = resolve;
       slot.rejectReady = reject;
     });
     slot.readyPromise.catch(() => {});
-    worker.onmessage = (event) => this.onMessage(slot, event.data);
+    slot.port.onmessage = (event) => this.onMessage(slot, event.data);
     worker.onerror = (event) => {
       event.preventDefault?.();
       this.onFatal(slot, event.message || "the Python worker stopped unexpectedly");
     };
-    if (this.isolated) slot.interrupt = new Uint8Array(new SharedArrayBuffer(1));
-    worker.postMessage({ type: "init", ...this.urls, interruptBuffer: slot.interrupt, pageTimeOrigin: performance.timeOrigin });
+    const init = { port: channel.port2, pyodideUrl: this.urls.pyodideUrl, integrity: this.urls.integrity };
+    const transfer = [channel.port2];
+    if (this.snapshot) {
+      init.snapshot = this.snapshot.slice();
+      init.python = this.python.slice();
+      transfer.push(init.snapshot.buffer, init.python.buffer);
+    } else {
+      init.pythonUrl = this.urls.pythonUrl;
+    }
+    worker.postMessage(init, transfer);
     return slot;
   }
 
-  ensureStandby() {
-    if (!this.isolated && !this.standby && this.active.ready) this.standby = this.spawn();
+  /** Keep one spare worker ready or on its way (once the snapshot exists). */
+  replenish() {
+    if (!this.spare && this.snapshot) this.spare = this.spawn();
   }
 
-  /** Resolves when a Stop would be instant (tests and the benchmark wait on it). */
-  whenStopIsInstant() {
-    if (this.isolated) return this.active.readyPromise;
-    this.ensureStandby();
-    return this.standby ? this.standby.readyPromise : this.active.readyPromise.then(() => this.whenStopIsInstant());
+  /** A worker that was taken but never used is still fresh: keep the readier of it and the spare. */
+  keep(slot) {
+    if (this.spare?.ready) return this.retire(slot);
+    if (this.spare) this.retire(this.spare);
+    this.spare = slot;
+  }
+
+  retire(slot) {
+    slot.dead = true;
+    slot.job = null;
+    slot.worker.terminate();
+    slot.port.close();
   }
 
   onMessage(slot, msg) {
+    if (slot.dead || !msg || typeof msg !== "object") return;
     switch (msg.type) {
       case "progress":
-        if (slot === this.active && !slot.failed) this.notify({ state: "loading", step: msg.step, loaded: msg.loaded, total: msg.total });
+        // Only the first boot reports progress, and only until Python is ready.
+        if (!slot.ready && !this.snapshot && this.status.state === "loading") {
+          this.notify({ state: "loading", step: String(msg.step), loaded: Number(msg.loaded) || 0, total: Number(msg.total) || 0 });
+        }
+        return;
+      case "snapshot":
+        // Sent by the first worker right after "ready", before it runs anything else.
+        if (slot.cold && !this.snapshot && msg.snapshot instanceof Uint8Array && msg.python instanceof Uint8Array) {
+          this.snapshot = msg.snapshot;
+          this.python = msg.python;
+          if (this.current) this.replenish(); // a Run took the first worker already: start the next one
+        }
         return;
       case "ready":
+        if (slot.ready) return;
         slot.ready = true;
-        slot.info = msg;
-        slot.resolveReady(msg);
-        if (slot === this.active) this.becameReady(msg);
+        this.failures = 0;
+        slot.resolveReady();
+        performance.mark(this.status.state === "ready" ? "python-spare-ready" : "python-ready");
+        if (this.status.state !== "ready") {
+          this.notify({ state: "ready", step: `Python ${msg.python} (Pyodide ${msg.version}) is ready`, loaded: this.status.total, total: this.status.total });
+        }
         return;
       case "fatal":
-        this.onFatal(slot, msg.message);
+        this.onFatal(slot, String(msg.message));
         return;
-      case "messages": {
-        const run = slot.pending.get(msg.id);
-        if (run) run.onMessages(msg.messages);
+      case "messages":
+        if (slot.job) slot.job.onMessages(msg.json);
         return;
-      }
-      case "done": {
-        const run = slot.pending.get(msg.id);
-        if (!run) return;
-        slot.pending.delete(msg.id);
-        run.finish(msg);
+      case "done":
+        if (slot.job) slot.job.finish(msg.outcome);
         return;
-      }
       default:
     }
   }
 
-  becameReady(msg) {
-    if (!globalThis.__pythonReadyAt) {
-      globalThis.__pythonReadyAt = performance.now();
-      globalThis.__pythonBootPhases = { ...msg.phases, spawned: this.spawnedAt, ready: Math.round(performance.now()) };
-    }
-    this.notify({ state: "ready", step: `Python ${msg.version} is ready`, loaded: msg.bytes, total: msg.bytes });
-  }
-
   onFatal(slot, message) {
-    if (slot.failed) return;
-    slot.failed = true;
+    if (slot.dead) return;
+    const job = slot.job;
+    this.retire(slot);
     slot.rejectReady(new Error(message));
-    for (const run of slot.pending.values()) {
-      run.finish({ ok: false, error: { type: "WorkerError", message, line: null, traceback: message } });
-    }
-    slot.pending.clear();
-    if (slot === this.active) this.notify({ state: "failed", step: `Python could not start: ${message}` });
-    if (slot === this.standby) this.standby = null;
+    job?.finish(JSON.stringify(failure(message)));
+    if (slot !== this.spare) return;
+    this.spare = null;
+    this.failures += 1;
+    if (!this.snapshot || this.failures >= 3) this.notify({ state: "failed", step: `Python could not start: ${message}` });
+    else this.replenish();
   }
 
   // -- status -----------------------------------------------------------------------
@@ -124,9 +143,6 @@ export class PythonHost {
 
   notify(status) {
     this.status = status;
-    // What the learner was told while loading (the tests read it): each step once, and the byte count.
-    if (status.state !== "ready" && this.steps[this.steps.length - 1] !== status.step) this.steps.push(status.step);
-    if (status.loaded > this.loadedMax) this.loadedMax = status.loaded;
     for (const fn of this.listeners) fn(status);
   }
 
@@ -134,35 +150,94 @@ export class PythonHost {
     return this.status.state === "ready";
   }
 
-  // -- runs -------------------------------------------------------------------------
+  // -- jobs -------------------------------------------------------------------------
+
+  /** The spare worker, once ready; a new spare starts booting at once. */
+  async take() {
+    this.replenish();
+    const slot = this.spare;
+    if (!slot) throw new Error(this.status.step);
+    this.spare = null;
+    this.replenish();
+    await slot.readyPromise;
+    return slot;
+  }
+
+  /** One message to a fresh worker, answered by its "done": {done, cancel()}. */
+  job(message, onMessages = () => {}) {
+    const job = { cancelled: false, slot: null };
+    job.done = new Promise((resolve) => {
+      job.resolve = resolve;
+    });
+    const finish = (outcome) => {
+      if (job.slot) this.retire(job.slot);
+      job.slot = null;
+      job.resolve(outcome);
+    };
+    this.take().then((slot) => {
+      if (job.cancelled) return this.keep(slot);
+      job.slot = slot;
+      slot.job = { onMessages, finish: (json) => finish(parse(json)) };
+      slot.port.postMessage(message);
+    }, (err) => finish(failure(String((err && err.message) || err))));
+    job.cancel = () => {
+      if (job.cancelled) return;
+      job.cancelled = true;
+      finish({ ok: false, stopped: true, error: null });
+    };
+    return job;
+  }
 
   /**
-   * Start a run; `onMessages` receives the run's messages in order, in batches.
-   * Returns {id, done}; `done` resolves with the worker's outcome, or with
-   * {stopped: true} when Stop replaced the worker.
+   * Run code in a fresh worker. `onMessages` gets the Run's messages in order, in
+   * batches. Returns a handle whose `done` resolves with the outcome ({ok, error}),
+   * or {stopped: true} after `stop(handle)`.
    */
-  run(request, onMessages) {
-    const slot = this.active;
-    const id = this.nextId++;
-    let finish;
-    const done = new Promise((resolve) => {
-      finish = resolve;
+  run({ code, filename }, onMessages) {
+    const handle = this.begin();
+    const options = { mode: "fast", results: Object.fromEntries(this.results) };
+    handle.job = this.job({ type: "run", code, filename, options }, (json) => {
+      const messages = parseList(json);
+      for (const m of messages) if (m.type === "result" && typeof m.key === "string") this.results.set(m.key, m.record);
+      onMessages(messages);
     });
-    const handle = { id, slot, done, stopping: false, startedAt: performance.now() };
-    const standbyTimer = this.isolated ? 0 : setTimeout(() => this.ensureStandby(), STANDBY_AFTER_MS);
-    slot.pending.set(id, {
-      onMessages,
-      finish: (outcome) => {
-        clearTimeout(standbyTimer);
-        if (this.current === handle) this.setCurrent(null);
-        finish(handle.stopping ? { ...outcome, stopped: true } : outcome);
-        if (!this.isolated) setTimeout(() => this.ensureStandby(), 0);
-      },
-    });
-    if (slot.interrupt) slot.interrupt[0] = 0;
-    slot.worker.postMessage({ id, ...request });
+    handle.done = handle.job.done.finally(() => this.release(handle));
+    return handle;
+  }
+
+  /**
+   * Run the code on an empty cache (as a first `python main.py` at home would), then
+   * judge its records with the exercise's check in another fresh worker, one that
+   * never ran the learner's code. The source judged is the one the page sent.
+   */
+  check({ code, filename, check, starter }, onMessages) {
+    const handle = this.begin();
+    handle.done = (async () => {
+      handle.job = this.job({ type: "run", code, filename, options: { mode: "fast", report: true, results: {} } }, (json) => onMessages(parseList(json)));
+      const outcome = await handle.job.done;
+      if (outcome.stopped || !outcome.report) return outcome;
+      handle.job = this.job({ type: "judge", check, starter, report: JSON.stringify({ ...outcome.report, source: code }) });
+      const verdict = await handle.job.done;
+      if (verdict.stopped) return { ...outcome, stopped: true };
+      return { ...outcome, passed: verdict.passed === true, message: String(verdict.message ?? "") };
+    })().finally(() => this.release(handle));
+    return handle;
+  }
+
+  begin() {
+    const handle = { job: null, stopped: false };
     this.setCurrent(handle);
     return handle;
+  }
+
+  release(handle) {
+    if (this.current === handle) this.setCurrent(null);
+  }
+
+  /** Stop at once: the worker is terminated, and the spare serves the next Run. */
+  stop(handle) {
+    handle.stopped = true;
+    handle.job?.cancel();
   }
 
   setCurrent(handle) {
@@ -170,45 +245,27 @@ export class PythonHost {
     this.notify({ ...this.status });
   }
 
-  stop(handle) {
-    if (!handle.slot.pending.has(handle.id) || handle.stopping) return;
-    handle.stopping = true;
-    handle.stopRequestedAt = performance.now();
-    if (handle.slot.interrupt) this.interrupt(handle);
-    else this.replaceWorker(handle);
+  clearResults() {
+    this.results.clear();
+    this.notify({ ...this.status });
   }
+}
 
-  interrupt(handle) {
-    const { slot } = handle;
-    const started = performance.now();
-    const tick = () => {
-      if (!slot.pending.has(handle.id)) return;
-      if (performance.now() - started > INTERRUPT_GIVE_UP_MS) {
-        // The code catches KeyboardInterrupt, or is stuck where signals are not checked.
-        this.replaceWorker(handle);
-        return;
-      }
-      slot.interrupt[0] = 2; // SIGINT
-      setTimeout(tick, INTERRUPT_EVERY_MS);
-    };
-    tick();
+function parse(json) {
+  try {
+    const value = JSON.parse(json);
+    if (value && typeof value === "object") return value;
+  } catch {
+    /* below */
   }
+  return failure("a malformed message from Python");
+}
 
-  replaceWorker(handle) {
-    const old = handle.slot;
-    old.worker.terminate();
-    const runs = [...old.pending.values()];
-    old.pending.clear();
-    old.failed = true;
-    if (old === this.active) {
-      this.active = this.standby && !this.standby.failed ? this.standby : this.spawn();
-      this.standby = null;
-      if (this.active.ready) this.becameReady(this.active.info);
-      else {
-        this.notify({ state: "loading", step: "Restarting Python…", loaded: 0, total: 0 });
-      }
-      this.active.readyPromise.then(() => this.ensureStandby(), () => {});
-    }
-    for (const run of runs) run.finish({ ok: false, stopped: true, error: null });
-  }
+function parseList(json) {
+  const value = parse(json);
+  return Array.isArray(value) ? value.filter((m) => m && typeof m === "object") : [];
+}
+
+function failure(message) {
+  return { ok: false, error: { type: "WorkerError", message, line: null, traceback: message, summary: message } };
 }

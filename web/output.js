@@ -1,9 +1,9 @@
-// A run's output: streamed in order, inserted as text only (textContent and text
-// nodes, never innerHTML), coloured with the segments Prefect's highlighter gave,
-// and capped so a flood cannot take the page down.
-
-const MAX_LINES = 2000;
-const MAX_CHARS = 150_000; // the worker caps at 100,000; this is the page's own safety net
+// A Run's output: streamed in order and inserted as text only (text nodes and
+// textContent, never innerHTML). Prefect's log colours and a program's own ANSI
+// colours arrive as segments, [text, classes], made by playground/ (runner.py,
+// ansi.py); they become spans with those classes. The runner already capped the
+// text (playground/output.py holds the one cap and its notice), so this view
+// draws what it is given.
 
 export class OutputView {
   constructor(pre, label) {
@@ -11,21 +11,14 @@ export class OutputView {
     this.label = label;
     this.queue = [];
     this.frame = 0;
-    this.reset();
-  }
-
-  reset() {
     this.endsWithNewline = true;
-    this.lines = 0;
-    this.chars = 0;
-    this.capped = false;
   }
 
   clear(labelText = "Output") {
     cancelAnimationFrame(this.frame);
     this.frame = 0;
     this.queue = [];
-    this.reset();
+    this.endsWithNewline = true;
     this.pre.replaceChildren();
     this.label.textContent = labelText;
   }
@@ -38,7 +31,7 @@ export class OutputView {
 
   /** Append something the page says about the run (not the learner's output). */
   notice(text) {
-    this.push([{ type: "notice", text, page: true }]);
+    this.push([{ type: "notice", text }]);
   }
 
   flush() {
@@ -76,7 +69,7 @@ export class OutputView {
       if (first.nodeType === Node.TEXT_NODE && last.nodeType === Node.TEXT_NODE) {
         last.appendData(first.data);
         first.remove();
-      } else if (first.nodeName === "SPAN" && last.nodeName === "SPAN" && first.className === "stderr" && last.className === "stderr") {
+      } else if (first.nodeName === "SPAN" && last.nodeName === "SPAN" && first.className === last.className) {
         last.textContent += first.textContent;
         first.remove();
       }
@@ -85,33 +78,32 @@ export class OutputView {
   }
 
   render(message, into) {
+    const text = typeof message.text === "string" ? message.text : "";
     if (message.type === "notice") {
-      if (this.capped && !message.page) return;
-      if (!message.page) this.capped = true; // the runner's (or worker's) own cap notice
-      this.addText(`${this.endsWithNewline ? "" : "\n"}[${message.text}]\n`, "notice");
+      this.addText(`${this.endsWithNewline ? "" : "\n"}[${text}]\n`, "notice");
       this.endsWithNewline = true;
       return;
     }
-    if (message.type === "event" || this.capped) return;
-    const text = message.text ?? "";
-    this.lines += countNewlines(text);
-    this.chars += text.length;
-    if (this.lines > MAX_LINES || this.chars > MAX_CHARS) {
-      this.capped = true;
-      const limit = this.lines > MAX_LINES ? `${MAX_LINES.toLocaleString("en")} lines` : `${MAX_CHARS.toLocaleString("en")} characters`;
-      this.addText(`${this.endsWithNewline ? "" : "\n"}[Output stopped after ${limit}; the rest of the run continued without showing its output.]\n`, "notice");
+    if (!["stdout", "stderr", "log"].includes(message.type) || !text) return;
+    this.endsWithNewline = text.endsWith("\n");
+    const base = message.type === "stderr" ? "stderr" : null;
+    if (!Array.isArray(message.segments)) {
+      this.addText(text, base);
       return;
     }
-    if (text) this.endsWithNewline = text.endsWith("\n");
-    if (message.type === "log" && Array.isArray(message.segments)) {
-      this.emitPending();
-      for (const [chunk, style] of message.segments) {
-        into.append(style ? span(`log-${style}`, chunk) : document.createTextNode(chunk));
-      }
-    } else {
-      this.addText(text, message.type === "stderr" ? "stderr" : null);
+    for (const [chunk, style] of message.segments) {
+      if (typeof chunk !== "string") continue;
+      const cls = [base, ...classesOf(message.type, style)].filter(Boolean).join(" ") || null;
+      this.addText(chunk, cls);
     }
   }
+}
+
+/** CSS classes for a segment's style: Prefect's log styles (log-...) or ANSI ones (ansi-...). */
+function classesOf(type, style) {
+  if (typeof style !== "string" || !style) return [];
+  if (type === "log") return [`log-${style}`.replace(/[^\w-]/g, "")];
+  return style.split(/\s+/).filter((c) => /^ansi-[\w-]+$/.test(c));
 }
 
 function span(className, text) {
@@ -119,10 +111,4 @@ function span(className, text) {
   el.className = className;
   el.textContent = text;
   return el;
-}
-
-function countNewlines(text) {
-  let n = 0;
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) n += 1;
-  return n;
 }

@@ -1,8 +1,8 @@
-// The page's entry point (bundled by lessonbuild/bundle.py with esbuild): boot
-// Python at once in one shared worker, then turn each pre-rendered snippet into
-// an editor with Run, Check, Stop and Reset. Without JavaScript, or in a browser
-// that cannot run the worker, the page stays a static lesson: highlighted code
-// and the recorded output.
+// The page's entry point (bundled by lessonbuild/bundle.py with esbuild): start
+// Python at once (web/host.js), then turn each pre-rendered snippet into an editor
+// with Run, Check, Stop and Reset. Without JavaScript, or in a browser that cannot
+// run the worker, the page stays a static lesson: highlighted code and the
+// recorded output, with a note saying why the code cannot run.
 
 import { PythonHost } from "./host.js";
 import { Snippet } from "./snippet.js";
@@ -56,8 +56,7 @@ function start() {
       if (text !== last) siteStatus.textContent = last = text;
     });
   }
-  window.lessonPython = host;
-  window.lessonSnippets = [...roots].map((root) => new Snippet(root, host));
+  for (const root of roots) new Snippet(root, host);
 }
 
 /** Code blocks that scroll sideways get keyboard focus, so the hidden part can be read. */
@@ -96,10 +95,19 @@ addEventListener("resize", () => {
   resizeTimer = setTimeout(focusableScrollers, 200);
 });
 
-/** Live reload under `build.py --serve`; a static host has no such stream, and this stays quiet. */
+/**
+ * Live reload under `build.py --serve`, which marks every response with
+ * `Server-Timing: livereload` (lessonbuild/serve.py): the page reads that from its
+ * own navigation timing, so a static host gets no request at all.
+ */
 function liveReload() {
-  if (location.hostname !== "127.0.0.1" || !("EventSource" in window)) return;
-  fetch("/__reload", { method: "HEAD" }).then((r) => {
-    if (r.ok && r.headers.get("Content-Type") === "text/event-stream") new EventSource("/__reload").onmessage = () => location.reload();
-  }).catch(() => {});
+  const navigation = performance.getEntriesByType?.("navigation")[0];
+  const entry = navigation?.serverTiming?.find((timing) => timing.name === "livereload");
+  if (!entry || !("EventSource" in window)) return;
+  const events = new EventSource(entry.description || "/__reload");
+  events.onmessage = () => location.reload();
+  events.addEventListener("build-error", (event) => {
+    const status = document.querySelector("[data-python-status]");
+    if (status) status.textContent = `Build error: ${event.data}`;
+  });
 }

@@ -1,7 +1,12 @@
-// One runnable snippet (or exercise): its editor, buttons, output and timeline.
-// Edits are saved per snippet in localStorage; a badge says when the lesson's
-// original code changed since the learner edited it; Reset can be undone.
+// One runnable snippet (or exercise): its editor, buttons, output, artifacts and
+// timeline. Edits are saved per snippet in localStorage as they are typed: an
+// "Edited" badge marks code that differs from the lesson's, another badge says
+// when the lesson's own code changed since the learner edited it, and Reset can
+// be undone. Edits made in another tab of the same page arrive through the
+// `storage` event and show here too, with an Undo that brings this tab's code
+// back: the latest edit wins, and nothing is replaced without a way back.
 
+import { ArtifactsView } from "./artifacts.js";
 import { OutputView } from "./output.js";
 import { Timeline } from "./timeline.js";
 
@@ -52,9 +57,12 @@ export class Snippet {
     this.resetButton = $("[data-reset]");
     this.checkResult = $("[data-check-result]");
     this.changedBadge = $("[data-changed-badge]");
+    this.editedBadge = $("[data-edited-badge]");
+    this.clearCacheButton = $("[data-clear-cache]");
     this.progress = $("[data-load-progress]");
     this.progressText = $("[data-load-bytes]");
     this.output = new OutputView($("[data-output]"), $("[data-output-label]"));
+    this.artifacts = new ArtifactsView($("[data-artifacts]"));
     this.timeline = new Timeline($("[data-timeline]"), this.id);
     this.handle = null;
     this.undoButton = null;
@@ -66,6 +74,13 @@ export class Snippet {
     this.checkButton?.addEventListener("click", () => this.start("check"));
     this.stopButton.addEventListener("click", () => this.stop());
     this.resetButton.addEventListener("click", () => this.reset());
+    this.clearCacheButton?.addEventListener("click", () => {
+      host.clearResults();
+      this.setStatus("Cached results cleared: the next Run computes everything again.", { sticky: true });
+    });
+    addEventListener("storage", (event) => {
+      if (event.key === this.storageKey()) this.onOtherTab(event.newValue);
+    });
     host.subscribe((status) => this.onHostStatus(status));
   }
 
@@ -87,6 +102,7 @@ export class Snippet {
     this.plainCode = null; // code set before the editor mounted
     const saved = this.load();
     if (saved && saved.originalHash !== this.originalHash) this.changedBadge.hidden = false;
+    this.editedBadge.hidden = !saved;
     if (saved) {
       this.showPlain(saved.code);
       this.ensureEditor();
@@ -160,8 +176,30 @@ export class Snippet {
   }
 
   onEdit() {
+    this.editedBadge.hidden = this.code === this.original;
     this.save();
     if (this.undoButton && this.code !== this.original) this.dropUndo();
+  }
+
+  /** Another tab saved this snippet (or reset it: null). Show its code, with an Undo. */
+  onOtherTab(newValue) {
+    let theirs = this.original;
+    try {
+      const saved = JSON.parse(newValue || "null");
+      if (saved && typeof saved.code === "string") theirs = saved.code;
+    } catch {
+      return;
+    }
+    if (theirs === this.code) return;
+    const mine = this.code;
+    this.replaceCode(theirs);
+    this.offerUndo("Updated with your edits from another tab.", "Undo update", mine);
+  }
+
+  /** Show `code` without treating it as a new edit of this tab's. */
+  replaceCode(code) {
+    this.code = code;
+    this.editedBadge.hidden = code === this.original;
   }
 
   storageKey() {
@@ -206,15 +244,16 @@ export class Snippet {
     }
     const mine = this.code;
     const before = this.load();
-    this.dropUndo();
-    this.code = this.original; // saving the original clears the stored edits and the badge
+    this.code = this.original; // saving the original clears the stored edits and the badges
     this.editor?.clearError();
-    this.setStatus("Reset to the lesson's code. Undo reset brings yours back.", { sticky: true });
-    const undo = document.createElement("button");
-    undo.type = "button";
-    undo.className = "btn btn-undo";
-    undo.textContent = "Undo reset";
-    undo.setAttribute("aria-label", `Undo reset of ${this.filename}`);
+    this.offerUndo("Reset to the lesson's code. Undo reset brings yours back.", "Undo reset", mine, before);
+  }
+
+  /** A status and a button that puts `mine` back (with the lesson version it was based on). */
+  offerUndo(message, label, mine, before = null) {
+    this.dropUndo();
+    this.setStatus(message, { sticky: true });
+    const undo = el("button", { type: "button", class: "btn btn-undo", "aria-label": `${label} of ${this.filename}` }, label);
     undo.addEventListener("click", () => {
       this.dropUndo();
       this.code = mine;
@@ -248,6 +287,7 @@ export class Snippet {
     const mine = this.handle !== null;
     const other = !mine && this.host.current !== null;
     const canRun = status.state === "ready" && !mine && !other;
+    if (this.clearCacheButton) this.clearCacheButton.hidden = this.host.results.size === 0;
     this.runButton.disabled = !canRun;
     if (this.checkButton) this.checkButton.disabled = !canRun;
     this.stopButton.disabled = !mine;
@@ -281,54 +321,55 @@ export class Snippet {
   async start(kind) {
     if (this.handle || !this.host.ready || this.host.current) return;
     if (kind === "check" && !this.checkCode) return;
-    this.output.clear(kind === "check" ? "Output (checking your code)" : "Output");
+    this.output.clear(kind === "check" ? "Output (checking your code on an empty cache)" : "Output");
+    this.artifacts.clear();
     this.timeline.reset();
     this.editor?.clearError();
     if (this.checkResult) this.checkResult.textContent = "";
     this.root.classList.add("is-running");
-    const request = kind === "check"
-      ? { type: "check", code: this.code, check: this.checkCode, filename: this.filename }
-      : { type: "run", code: this.code, filename: this.filename };
+    const request = { code: this.code, filename: this.filename };
     const started = performance.now();
-    this.handle = this.host.run(request, (messages) => this.onMessages(messages));
+    const onMessages = (messages) => this.onMessages(messages);
+    this.handle = kind === "check"
+      ? this.host.check({ ...request, check: this.checkCode, starter: this.original }, onMessages)
+      : this.host.run(request, onMessages);
     this.setStatus(kind === "check" ? "Checking…" : "Running…");
     this.onHostStatus(this.host.status);
     const result = await this.handle.done;
     this.output.flush(); // everything the run printed came before "done": show it now
-    const handle = this.handle;
     this.handle = null;
     this.root.classList.remove("is-running");
     const ms = Math.round(performance.now() - started);
     this.timeline.finish();
     await this.report(kind, result, ms);
     this.onHostStatus(this.host.status);
-    this.root.dispatchEvent(new CustomEvent("run-finished", {
-      detail: { ...result, ms, kind, stopMs: handle.stopRequestedAt ? performance.now() - handle.stopRequestedAt : null },
-    }));
+    const detail = { kind, ms, ok: result.ok === true, stopped: result.stopped === true, error: result.error ?? null };
+    if (kind === "check") Object.assign(detail, { passed: result.passed === true, message: result.message ?? "" });
+    this.root.dispatchEvent(new CustomEvent("run-finished", { detail }));
   }
 
   onMessages(messages) {
     const shown = [];
     for (const message of messages) {
       if (message.type === "event") this.timeline.add(message.event);
-      else shown.push(message);
+      else if (message.type === "artifact") this.artifacts.add(message);
+      else if (message.type !== "result") shown.push(message);
     }
     if (shown.length) this.output.push(shown);
   }
 
   async report(kind, result, ms) {
     const error = result.error;
-    if (result.stopped || error?.interrupted) {
+    if (result.stopped) {
       this.output.notice(`Stopped after ${seconds(ms)}.`);
       this.setStatus(`Stopped after ${seconds(ms)}.`, { sticky: true });
     } else if (error) {
-      const where = error.line ? ` on line ${error.line}` : "";
-      this.setStatus(`${error.type}${where}: ${truncate(error.message, 120)}`, { sticky: true });
+      this.setStatus(String(error.summary ?? error.type ?? "Error"), { sticky: true });
     } else {
       this.setStatus(`Finished in ${seconds(ms)}.`, { sticky: true });
     }
     if (kind === "check") this.showCheck(result);
-    if (error?.line && !error.interrupted && !result.stopped) (await this.ensureEditor()).markError(error.line);
+    if (error?.line && !result.stopped) (await this.ensureEditor()).markError(error.line);
   }
 
   stop() {
@@ -340,7 +381,7 @@ export class Snippet {
 
   showCheck(result) {
     if (!this.checkResult) return;
-    if (result.stopped || result.passed === undefined) {
+    if (result.stopped || typeof result.passed !== "boolean") {
       this.checkResult.className = "check-result is-fail";
       this.checkResult.textContent = "The check did not finish.";
       return;
@@ -358,7 +399,9 @@ function seconds(ms) {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-function truncate(text, n) {
-  const s = String(text ?? "");
-  return s.length > n ? s.slice(0, n - 1) + "…" : s;
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
+  for (const child of children) node.append(child);
+  return node;
 }

@@ -6,9 +6,13 @@
 //
 // Colours follow Prefect's UI: one colour per state *type* (ui-v2 stateTypeColors),
 // so Retrying is drawn as Running and AwaitingRetry as Scheduled, as Prefect does.
+// One state gets a colour of its own: Cached (a kind of Completed), because seeing
+// which runs were skipped is the point of caching.
 
 const SVG = "http://www.w3.org/2000/svg";
-const TYPES = ["SCHEDULED", "PENDING", "RUNNING", "PAUSED", "COMPLETED", "FAILED", "CRASHED", "CANCELLING", "CANCELLED"];
+const TYPES = ["SCHEDULED", "PENDING", "RUNNING", "PAUSED", "COMPLETED", "CACHED", "FAILED", "CRASHED", "CANCELLING", "CANCELLED"];
+const OWN_COLOUR = { Cached: "CACHED" };
+const colourOf = (state) => (state.type === "COMPLETED" && OWN_COLOUR[state.name]) || state.type;
 const FINAL = new Set(["COMPLETED", "FAILED", "CRASHED", "CANCELLED"]);
 const ROW_H = 24;
 const STACKED_ROW_H = 34;
@@ -180,7 +184,7 @@ export class Timeline {
         end = Math.max(end, start + MIN_SEGMENT);
         cursor = end;
         const rect = svgEl("rect", {
-          class: `tl-seg st-${state.type}${isLast && !FINAL.has(state.type) && !this.finished ? " is-open" : ""}`,
+          class: `tl-seg st-${colourOf(state)}${isLast && !FINAL.has(state.type) && !this.finished ? " is-open" : ""}`,
           x: start, y: stacked ? y + 16 : y + (rowH - BAR_H) / 2, width: end - start, height: BAR_H, rx: 2,
           "data-state": state.name, "data-run-name": run.name,
         });
@@ -200,8 +204,9 @@ export class Timeline {
     const byType = new Map();
     for (const run of this.runs.values()) {
       for (const state of run.states) {
-        if (!byType.has(state.type)) byType.set(state.type, new Set());
-        byType.get(state.type).add(state.name);
+        const colour = colourOf(state);
+        if (!byType.has(colour)) byType.set(colour, new Set());
+        byType.get(colour).add(state.name);
       }
     }
     const items = TYPES.filter((type) => byType.has(type)).map((type) => {

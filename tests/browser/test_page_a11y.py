@@ -73,3 +73,25 @@ def test_screenshots_fit_the_screen(pipeline, artifacts, width, scheme) -> None:
     finally:
         page.set_viewport_size({"width": 1280, "height": 900})
         page.emulate_media(color_scheme="light")
+
+
+NEW_PAGES = ["04-caching-and-results.html", "05-when-runs-fail.html"]
+
+
+@pytest.mark.parametrize("name", NEW_PAGES)
+def test_new_pages_fit_small_screens_in_both_schemes(fresh_page, site_server, artifacts, name) -> None:
+    """Pages 4 and 5 after running their first example: no sideways scroll, full-page screenshots."""
+    page = fresh_page
+    page.goto(site_server.url + name)
+    first = page.eval_on_selector("[data-snippet]", "e => `[data-snippet='${e.dataset.snippet}']`")
+    assert run(page, first)["ok"]
+    for width in (360, 1280):
+        for scheme in ("light", "dark"):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.emulate_media(color_scheme=scheme)
+            page.evaluate(FRAME)
+            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {width}px"
+            page.screenshot(path=str(artifacts / f"{name.removesuffix('.html')}-{width}-{scheme}.png"), full_page=True)
+    violations = axe_violations(page)
+    assert violations == [], json.dumps(violations, indent=1)

@@ -1,4 +1,4 @@
-"""Editing: saved across reloads, Reset with Undo, the keyboard alone, exercises."""
+"""Editing: saved across reloads, an "Edited" mark, two tabs, Reset with Undo, the keyboard alone, exercises."""
 
 from __future__ import annotations
 
@@ -6,7 +6,20 @@ from pathlib import Path
 
 import pytest
 
-from page_helpers import EXERCISE, LESSON, SNIPPET, arm_finished, get_code, output_text, run, set_code, wait_finished, wait_ready
+from page_helpers import (
+    EXERCISE,
+    LESSON,
+    SNIPPET,
+    arm_finished,
+    editor,
+    get_code,
+    original_code,
+    output_text,
+    run,
+    set_code,
+    wait_finished,
+    wait_ready,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.browser
@@ -20,13 +33,15 @@ def editor_text(page, snippet: str = SNIPPET) -> str:
 
 def test_edits_survive_a_reload_and_a_changed_lesson_is_flagged(page, site_server) -> None:
     page.goto(site_server.url + LESSON)
-    page.wait_for_function("() => window.lessonSnippets !== undefined")
+    edited = page.locator(f"{SNIPPET} [data-edited-badge]")
+    assert edited.is_hidden()
     set_code(page, SNIPPET, EDIT)
+    assert edited.is_visible() and edited.inner_text() == "Edited"
     page.reload()
-    page.wait_for_function("() => window.lessonSnippets !== undefined")
     # Saved edits are shown in the editor at once, before Python is ready.
     assert "my own version" in editor_text(page)
     assert get_code(page) == EDIT
+    assert edited.is_visible()
     assert page.locator(f"{SNIPPET} [data-changed-badge]").is_hidden()
     # The lesson's code changes (a new build): the learner keeps their code, with a badge.
     page.evaluate(
@@ -39,20 +54,19 @@ def test_edits_survive_a_reload_and_a_changed_lesson_is_flagged(page, site_serve
         }"""
     )
     page.reload()
-    page.wait_for_function("() => window.lessonSnippets !== undefined")
     assert get_code(page) == EDIT
     assert page.locator(f"{SNIPPET} [data-changed-badge]").is_visible()
-    # Reset takes the new original, and the badge goes.
+    # Reset takes the new original, and the badges go.
     page.click(f"{SNIPPET} [data-reset]")
     assert page.locator(f"{SNIPPET} [data-changed-badge]").is_hidden()
+    assert edited.is_hidden()
     page.reload()
-    page.wait_for_function("() => window.lessonSnippets !== undefined")
-    assert get_code(page) == page.eval_on_selector(f"{SNIPPET} [data-source]", "el => el.value")
+    assert get_code(page) == original_code(page)
 
 
 def test_reset_and_its_undo(pipeline) -> None:
     page = pipeline.page
-    original = page.eval_on_selector(f"{SNIPPET} [data-source]", "el => el.value")
+    original = original_code(page)
     set_code(page, SNIPPET, EDIT)
     page.click(f"{SNIPPET} [data-reset]")
     assert get_code(page) == original
@@ -103,7 +117,7 @@ def test_check_fails_the_starter_and_passes_the_solution(lesson, artifacts) -> N
     page = lesson.page
     if not page.locator(EXERCISE).count():
         pytest.skip("the lesson has no flaky_source exercise")
-    starter = page.eval_on_selector(f"{EXERCISE} [data-source]", "el => el.value")
+    starter = original_code(page, EXERCISE)
     solution = (ROOT / "demo" / "flaky_source.solution.py").read_text()
     try:
         set_code(page, EXERCISE, starter)
@@ -118,3 +132,40 @@ def test_check_fails_the_starter_and_passes_the_solution(lesson, artifacts) -> N
         assert page.locator(f"{EXERCISE} details.hints summary").inner_text() == "Hints"
     finally:
         set_code(page, EXERCISE, starter)
+
+
+def _second_tab(page):  # type: ignore[no-untyped-def]
+    other = page.context.new_page()
+    other.goto(page.url)
+    editor(other, SNIPPET)
+    return other
+
+
+def test_edits_in_another_tab_show_up_when_this_tab_has_none(page, site_server) -> None:
+    page.goto(site_server.url + LESSON)
+    editor(page, SNIPPET)
+    other = _second_tab(page)
+    set_code(other, SNIPPET, EDIT)
+    page.wait_for_function(f"() => document.querySelector(\"{SNIPPET} .cm-content\").innerText.includes('my own version')")
+    assert page.locator(f"{SNIPPET} [data-edited-badge]").is_visible()
+    undo = page.locator(f"{SNIPPET} .btn-undo")
+    assert undo.inner_text() == "Undo update"  # this tab's code is one click away
+    undo.click()
+    assert get_code(page) == original_code(page)  # ...and now the other tab follows
+    other.wait_for_function(f"() => !document.querySelector(\"{SNIPPET} .cm-content\").innerText.includes('my own version')")
+
+
+def test_alternating_edits_in_two_tabs_lose_nothing(page, site_server) -> None:
+    page.goto(site_server.url + LESSON)
+    set_code(page, SNIPPET, 'print("from tab one")\n')
+    other = _second_tab(page)
+    assert "from tab one" in editor_text(other)  # saved edits load in a new tab
+    set_code(other, SNIPPET, 'print("from tab two")\n')
+    page.wait_for_function(f"() => document.querySelector(\"{SNIPPET} .cm-content\").innerText.includes('from tab two')")
+    status = page.locator(f"{SNIPPET} [data-status]").inner_text()
+    assert status == "Updated with your edits from another tab.", status
+    page.locator(f"{SNIPPET} .btn-undo").click()  # tab one wants its own version back
+    assert get_code(page) == 'print("from tab one")\n'
+    other.wait_for_function(f"() => document.querySelector(\"{SNIPPET} .cm-content\").innerText.includes('from tab one')")
+    other.locator(f"{SNIPPET} .btn-undo").click()  # ...and tab two can still get its own back
+    assert get_code(other) == 'print("from tab two")\n'

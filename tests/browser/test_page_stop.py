@@ -1,18 +1,41 @@
-"""Stop, floods and late output: the page never freezes, and the next Run works."""
+"""Stop, floods and huge output: the page never freezes, and the next Run is there at once.
+
+Stop terminates the Run's worker, and the spare worker (started from the page's
+snapshot when the Run began) serves the next Run. So Stop needs no second boot
+of Python on any host: not on the first Run, not during a sleep, not during a
+long call into C. The time bounds here are loose on purpose (the benchmark
+measures them): they tell "no reboot" (well under a second) from a reboot
+(2.5 s and more), the problem this file was written for.
+"""
 
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
-from page_helpers import SNIPPET, arm_finished, get_code, output_text, run, set_code, status_text, wait_finished, wait_ready
+from page_helpers import (
+    LESSON,
+    SNIPPET,
+    arm_finished,
+    output_text,
+    run,
+    run_code,
+    set_code,
+    status_text,
+    wait_finished,
+    wait_ready,
+)
 
 pytestmark = pytest.mark.browser
 
 LOOP = "n = 0\nwhile True:\n    n += 1\n"
+SLEEPS = "import time\nwhile True:\n    time.sleep(30)\n"
+C_CALL = "print('summing')\nprint(sum(range(10**12)))\n"
 FLOOD = "i = 0\nwhile True:\n    print('line', i)\n    i += 1\n"
 FLOOD_NO_NEWLINE = "while True:\n    print('x' * 50, end='')\n"
+NO_REBOOT_S = 1.5
 
 FRAME_DELAY = """() => new Promise((resolve) => {
   const started = performance.now();
@@ -20,12 +43,11 @@ FRAME_DELAY = """() => new Promise((resolve) => {
 })"""
 
 
-def start_and_stop(lesson, code: str, *, busy_ms: int = 400) -> dict:
-    """Run `code` (which never ends), check the page stays responsive, then Stop it."""
-    page = lesson.page
+def start_and_stop(page, code: str, *, busy_ms: int = 600) -> tuple[dict, float]:
+    """Run `code` (which never ends), check the page stays responsive, Stop it, and time
+    Stop -> the next Run's first output."""
     set_code(page, SNIPPET, code)
     wait_ready(page)
-    page.evaluate("window.lessonPython.whenStopIsInstant().then(() => true)")
     arm_finished(page)
     page.click(f"{SNIPPET} [data-run]")
     try:
@@ -37,91 +59,95 @@ def start_and_stop(lesson, code: str, *, busy_ms: int = 400) -> dict:
         delays = sorted(page.evaluate(FRAME_DELAY) for _ in range(5))
         assert delays[2] < 100 and delays[-1] < 1_000, delays  # median frame, and the worst one
     finally:
+        stopped_at = time.perf_counter()
         page.click(f"{SNIPPET} [data-stop]")
         result = wait_finished(page)
-    assert result.get("stopped") or (result.get("error") or {}).get("interrupted"), result
+    assert result["stopped"], result
     assert status_text(page).startswith("Stopped after")
-    # Ready for the next Run at once: a warm standby (plain) or the same worker (isolated).
-    page.wait_for_selector(f"{SNIPPET} [data-run]:not([disabled])", timeout=1_000)
-    return result
+    assert "[Stopped after" in output_text(page)
+    set_code(page, SNIPPET, "print('next run')\n")
+    again = run(page)
+    elapsed = time.perf_counter() - stopped_at
+    assert again["ok"] and output_text(page) == "next run\n", again
+    return result, elapsed
 
 
-@pytest.mark.parametrize("fixture", ["lesson", "isolated_lesson"])
-def test_stop_ends_a_busy_loop_and_the_next_run_works(fixture, request) -> None:
-    lesson = request.getfixturevalue(fixture)
-    page = lesson.page
-    original = page.eval_on_selector(f"{SNIPPET} [data-source]", "el => el.value")
-    isolated = page.evaluate("window.lessonPython.isolated")
-    assert isolated == (fixture == "isolated_lesson")
-    try:
-        result = start_and_stop(lesson, LOOP)
-        if isolated:
-            assert result["error"]["interrupted"], result  # KeyboardInterrupt, in the same worker
-            assert "KeyboardInterrupt" in output_text(page)
-        else:
-            assert result["stopped"]
-        assert "[Stopped after" in output_text(page)
-        set_code(page, SNIPPET, original)
-        again = run(page)
-        assert again["ok"], again
-        assert "Flow run" in output_text(page) and "Finished in state Completed()" in output_text(page)
-        assert lesson.errors == []
-    finally:
-        set_code(page, SNIPPET, original)
+@pytest.mark.parametrize("code", [LOOP, SLEEPS, C_CALL], ids=["loop", "sleeps", "c-call"])
+def test_stop_ends_the_run_and_the_next_run_needs_no_reboot(on_both_hosts, code) -> None:
+    page = on_both_hosts.page
+    _, elapsed = start_and_stop(page, code)
+    assert elapsed < NO_REBOOT_S + 1.0, f"Stop -> next output took {elapsed:.2f} s (includes typing the code)"
+    assert not page.locator(f"{SNIPPET} [data-load-progress]").is_visible()
+    assert on_both_hosts.errors == []
+
+
+@pytest.mark.parametrize("host", ["site_server", "isolated_server"])
+def test_stop_on_the_very_first_run_needs_no_reboot(fresh_page, request, host) -> None:
+    """The first Run of a fresh page is a loop: Stop, and the next Run comes at once."""
+    page = fresh_page
+    steps: list[str] = []
+    page.expose_binding("__step", lambda source, text: steps.append(text))
+    page.add_init_script(
+        """new MutationObserver(() => {
+             const status = document.querySelector("[data-python-status]");
+             if (status) window.__step(status.textContent);
+           }).observe(document, { subtree: true, childList: true, characterData: true });"""
+    )
+    page.goto(request.getfixturevalue(host).url + LESSON)
+    wait_ready(page)
+    booted = len(steps)
+    result, elapsed = start_and_stop(page, LOOP, busy_ms=300)
+    assert result["stopped"]
+    assert elapsed < NO_REBOOT_S + 1.0, f"Stop -> next output took {elapsed:.2f} s"
+    assert not any("Downloading" in s or "Starting Python" in s for s in steps[booted:]), steps[booted:]
+
+
+def test_a_run_started_while_the_spare_boots_waits_for_it(pipeline) -> None:
+    """Two Runs in a row, the second clicked as soon as the first ends: both finish."""
+    page = pipeline.page
+    set_code(page, SNIPPET, "print('quick')\n")
+    for _ in range(3):
+        assert run(page)["ok"]
+        assert output_text(page) == "quick\n"
 
 
 def test_an_output_flood_is_capped_and_the_page_stays_responsive(pipeline) -> None:
     page = pipeline.page
-    start_and_stop(pipeline, FLOOD, busy_ms=1_000)
+    set_code(page, SNIPPET, FLOOD)
+    arm_finished(page)
+    page.click(f"{SNIPPET} [data-run]")
+    page.wait_for_function(f"() => document.querySelector(\"{SNIPPET} [data-output]\").textContent.includes('Output stopped')", timeout=30_000)
+    delays = sorted(page.evaluate(FRAME_DELAY) for _ in range(5))
+    assert delays[2] < 100, delays
+    page.click(f"{SNIPPET} [data-stop]")
+    wait_finished(page)
     shown = output_text(page)
     lines = shown.splitlines()
-    assert "Output stopped after 2,000 lines" in shown
+    assert "[Output stopped after 2,000 lines; the rest of the run continued without showing its output.]" in lines
     numbers = [int(m[1]) for line in lines if (m := re.fullmatch(r"line (\d+)", line))]
-    # 2,000 full lines; the runner may pass on the 2,001st line's text before its newline trips the cap.
-    assert numbers == list(range(len(numbers))) and len(numbers) in (2000, 2001), numbers[-3:]
+    assert numbers == list(range(2000)), numbers[-3:]
     assert len(lines) < 2010
 
 
 def test_a_flood_without_newlines_is_capped_too(pipeline) -> None:
     page = pipeline.page
-    start_and_stop(pipeline, FLOOD_NO_NEWLINE, busy_ms=1_000)
+    set_code(page, SNIPPET, FLOOD_NO_NEWLINE)
+    arm_finished(page)
+    page.click(f"{SNIPPET} [data-run]")
+    page.wait_for_function(f"() => document.querySelector(\"{SNIPPET} [data-output]\").textContent.includes('Output stopped')", timeout=30_000)
+    page.click(f"{SNIPPET} [data-stop]")
+    wait_finished(page)
     shown = output_text(page)
-    assert "Output stopped after" in shown
-    assert len(shown) < 600_000
+    assert shown.count("Output stopped after 100,000 characters") == 1
+    assert 100_000 <= len(shown) < 100_300
 
 
-def test_output_after_the_run_ended_is_dropped(pipeline) -> None:
-    """A message for a finished run id (as a stopped worker could still send) is ignored."""
+def test_a_huge_line_shows_its_beginning_then_one_notice(pipeline) -> None:
     page = pipeline.page
-    run(page)
-    before = output_text(page)
-    page.evaluate(
-        """() => {
-          const host = window.lessonPython;
-          host.onMessage(host.active, { id: host.nextId - 1, type: "messages", messages: [{ type: "stdout", text: "LATE\\n" }] });
-        }"""
-    )
-    page.wait_for_timeout(50)
-    assert output_text(page) == before
-    assert "LATE" not in get_code(page)
-
-
-def test_code_that_swallows_the_interrupt_is_still_stopped(isolated_lesson) -> None:
-    """Isolated, Stop interrupts; a loop that catches KeyboardInterrupt gets the worker replaced."""
-    page = isolated_lesson.page
-    original = page.eval_on_selector(f"{SNIPPET} [data-source]", "el => el.value")
-    stubborn = "while True:\n    try:\n        while True:\n            pass\n    except KeyboardInterrupt:\n        pass\n"
-    try:
-        set_code(page, SNIPPET, stubborn)
-        wait_ready(page)
-        arm_finished(page)
-        page.click(f"{SNIPPET} [data-run]")
-        page.wait_for_timeout(300)
-        page.click(f"{SNIPPET} [data-stop]")
-        result = wait_finished(page)
-        assert result["stopped"], result
-        assert 1_000 <= result["stopMs"] < 5_000, result  # interrupts for 1.5 s, then a new worker
-        set_code(page, SNIPPET, original)
-        assert run(page)["ok"]  # once the new worker is up
-    finally:
-        set_code(page, SNIPPET, original)
+    result = run_code(page, "print('A' * 50_000_000)\nprint('after')\n")
+    assert result["ok"], result
+    shown = output_text(page)
+    assert shown.startswith("A" * 1000)
+    assert shown.count("A") == 100_000
+    assert shown.rstrip().endswith("[Output stopped after 100,000 characters; the rest of the run continued without showing its output.]")
+    assert "\nafter\n" not in shown

@@ -76,8 +76,8 @@ Back to [the first lesson](01-first.md#run-it).
 """
 
 CHECK = '''\
-def check(runs, output, namespace):
-    assert "answer: 42" in output, "Print the answer, 42."
+def check(attempt):
+    assert "answer: 42" in attempt.output, "Print the answer, 42."
     return "Right."
 '''
 

@@ -12,11 +12,12 @@ import time
 from pathlib import Path
 
 import pytest
+import watchfiles
 from fixture_course import Course
 
 from lessonbuild import pyodide
 from lessonbuild.headers import meta_policy
-from lessonbuild.serve import DevServer, snapshot
+from lessonbuild.serve import DevServer, watched
 
 # -- --check and --update-expected ------------------------------------------------------
 
@@ -111,7 +112,7 @@ def test_cdn_page_carries_the_integrity_hashes_and_a_csp_allowing_that_origin(co
     assert found is not None and json.loads(found.group(1)) == site.pyodide.integrity
     csp = html.unescape(re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page).group(1))  # type: ignore[union-attr]
     assert csp == meta_policy("https://cdn.jsdelivr.net")
-    assert "script-src 'self' https://cdn.jsdelivr.net;" in csp
+    assert "script-src 'self' 'wasm-unsafe-eval' https://cdn.jsdelivr.net;" in csp  # the workers inherit it
 
 
 def test_self_hosted_page_names_no_other_origin(course: Course) -> None:
@@ -166,8 +167,6 @@ def test_serve_rebuilds_on_save_and_tells_the_page_to_reload(course: Course) -> 
         assert time.perf_counter() - saved < 5
         status, headers, body = get(server.url, "/01-first.html")
         assert status == 200 and "The log is right above." in body
-        assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
-        assert headers["Cross-Origin-Embedder-Policy"] == "require-corp"
         assert "'wasm-unsafe-eval'" in headers["Content-Security-Policy"]
         assert headers["Server-Timing"] == 'livereload;desc="/__reload"'
     finally:
@@ -194,7 +193,6 @@ def test_serve_reports_a_broken_save_and_keeps_serving_the_last_good_site(course
 
 
 def test_serve_watches_lessons_but_not_editors_scratch_files(tmp_path: Path) -> None:
-    for name in ("01-x.md", "img/a.svg", ".01-x.md.swp", "01-x.md~", "4913", "sedAbC123", ".#01-x.md", "x.tmp", "__pycache__/m.pyc"):
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text("x")
-    assert sorted(Path(p).relative_to(tmp_path).as_posix() for p in snapshot([tmp_path])) == ["01-x.md", "img/a.svg"]
+    kept = [name for name in ("01-x.md", "img/a.svg", ".01-x.md.swp", "01-x.md~", "4913", "sedAbC123", ".#01-x.md", "x.tmp", "__pycache__/m.pyc")
+            if watched(watchfiles.Change.modified, str(tmp_path / name))]  # fmt: skip
+    assert kept == ["01-x.md", "img/a.svg"]

@@ -1,8 +1,8 @@
 """The CSP in Chromium: a fixture lesson loads and runs with no policy violation.
 
-The site is served as a production host should serve it (`headers.py`: COOP,
-COEP and the header CSP, which also governs the worker that compiles Pyodide),
-with the pages' own meta CSP on top. Any ``securitypolicyviolation`` fails.
+The site is served as a production host should serve it (`headers.py`: the
+header CSP), with the pages' own meta CSP on top; the Python workers, started
+from blob: URLs, inherit both. Any ``securitypolicyviolation`` fails.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 from fixture_course import Course
 
-from lessonbuild.headers import ISOLATION_HEADERS, header_policy
+from lessonbuild.headers import header_policy
 from lessonbuild.serve import Reloads, make_handler
 
 pytestmark = pytest.mark.browser
@@ -31,7 +31,7 @@ document.addEventListener("securitypolicyviolation", (e) => {
 def served(course: Course) -> Iterator[str]:
     """The built fixture course behind the dev server's own handler (its headers are the production ones)."""
     course.build()
-    headers = {**ISOLATION_HEADERS, "Content-Security-Policy": header_policy()}
+    headers = {"Content-Security-Policy": header_policy()}
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), make_handler(course.site, headers, Reloads()))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -50,6 +50,5 @@ def test_a_lesson_loads_and_runs_without_a_csp_violation(page, served: str) -> N
         arg=SNIPPET,
         timeout=30_000,
     )
-    assert page.evaluate("self.crossOriginIsolated") is True
     assert page.evaluate("window.__violations") == []
     assert page.console_errors == []

@@ -104,6 +104,6 @@ def test_a_cached_lesson_still_has_its_links_checked(course: Course, capsys: pyt
 
 def test_a_cached_exercise_is_still_checked(course: Course, capsys: pytest.CaptureFixture[str]) -> None:
     fresh_build(course)
-    course.write("demo/answer.check.py", "def check(runs, output, namespace):\n    raise AssertionError('never')\n")
+    course.write("demo/answer.check.py", "def check(attempt):\n    raise AssertionError('never')\n")
     assert course.main("--strict") == 1
     assert "does not pass 'demo/answer.check.py': never" in capsys.readouterr().err

@@ -1,7 +1,8 @@
 """Every conformance scenario and demo prints the same bytes in CPython and in Pyodide (deterministic mode).
 
-Both run the scripts through the page's runner (playground.runner.run), as the
-page does, in sim_prefect's deterministic mode: a virtual clock and seeded
+Both run the scripts through the page's runner (playground.runner), in CPython
+directly and in Pyodide through the page's own worker (web/worker.js, run in
+Node by tests/node/run_in_worker.mjs), in sim_prefect's deterministic mode: a virtual clock and seeded
 names, so two runs print the same thing. What is masked is not sim_prefect's:
 object addresses (``0x...``), which differ from one run to the next anywhere;
 Python 3.14's "Did you mean ...?" after a mistyped keyword; and, in the
@@ -53,7 +54,7 @@ def in_pyodide(tmp_path_factory: pytest.TempPathFactory) -> dict:
     assert node, "Node.js is required to run the scripts in Pyodide"
     zip_path = tmp_path_factory.mktemp("py") / "python.zip"
     zip_path.write_bytes(assets.python_zip(ROOT))
-    return _run([node, str(ROOT / "tests" / "node" / "run_in_pyodide.mjs"), str(zip_path), *map(str, SCRIPTS)])
+    return _run([node, str(ROOT / "tests" / "node" / "run_in_worker.mjs"), str(zip_path), *map(str, SCRIPTS)])
 
 
 @pytest.fixture(scope="module")
@@ -67,3 +68,9 @@ def test_the_same_bytes_in_cpython_and_pyodide(script: Path, in_cpython: dict, i
     assert _masked(there) == _masked(here), "\n".join(
         difflib.unified_diff(_masked(here).splitlines(), _masked(there).splitlines(), "CPython", "Pyodide", lineterm="")
     )
+
+
+def test_a_worker_started_from_the_snapshot_prints_what_the_first_worker_printed(in_pyodide: dict) -> None:
+    """The page's later workers start from the first one's memory snapshot: same output."""
+    assert _masked(in_pyodide["_restored"]["output"]) == _masked(in_pyodide[SCRIPTS[0].name]["output"])
+    assert in_pyodide["_restored"]["ok"] == in_pyodide[SCRIPTS[0].name]["ok"]

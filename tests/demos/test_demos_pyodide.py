@@ -1,4 +1,4 @@
-"""Every demo prints its expected state log in real Pyodide (npm `pyodide`) under Node.js."""
+"""Every demo prints its expected state log in real Pyodide (npm `pyodide`) under Node.js, through the page's worker."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def pyodide_results(tmp_path_factory: pytest.TempPathFactory) -> dict:
     zip_path = tmp_path_factory.mktemp("py") / "python.zip"
     zip_path.write_bytes(assets.python_zip(ROOT))
     proc = subprocess.run(
-        [node, str(ROOT / "tests" / "node" / "run_in_pyodide.mjs"), str(zip_path), *[str(d.path) for d in DEMOS]],
+        [node, str(ROOT / "tests" / "node" / "run_in_worker.mjs"), str(zip_path), *[str(d.path) for d in DEMOS]],
         cwd=ROOT,
         capture_output=True,
         text=True,

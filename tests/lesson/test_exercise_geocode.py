@@ -62,7 +62,7 @@ def test_task_input_hash_is_another_right_answer() -> None:
 def test_a_key_that_leaves_out_the_city_fails_and_names_the_trap(decorator: str, imports: str) -> None:
     result = _check(_with_task(decorator, imports))
     assert not result.passed
-    assert "leaves out the city" in result.message
+    assert "leaves out the place" in result.message
 
 
 def test_the_default_policy_caches_within_a_flow_run_only() -> None:
@@ -80,7 +80,7 @@ def test_skipping_repeated_stops_in_the_flow_does_not_pass() -> None:
 
 def test_changing_the_billed_service_does_not_pass() -> None:
     code = _with_task("@task(cache_policy=INPUTS)", "from sim_prefect.cache_policies import INPUTS\n")
-    code = code.replace("    billed.append(city)\n", "")
+    code = code.replace("    billed.append(place)\n", "")
     result = _check(code)
     assert not result.passed
     assert "geocoding_service has changed" in result.message

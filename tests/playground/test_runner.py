@@ -160,11 +160,27 @@ def test_log_messages_carry_prefect_colour_segments_and_events_follow() -> None:
     assert events[:2] == ["run", "state"]
 
 
-def test_artifacts_reach_the_page_as_events() -> None:
-    code = "from prefect import flow\nfrom prefect.artifacts import create_markdown_artifact\n@flow\ndef f():\n    create_markdown_artifact('# Hi', key='hi')\nf()\n"
+def test_artifacts_reach_the_page_as_views_it_can_draw_without_html() -> None:
+    code = (
+        "from prefect import flow\n"
+        "from prefect.artifacts import create_markdown_artifact, create_link_artifact, create_table_artifact\n"
+        "@flow\n"
+        "def f():\n"
+        "    create_markdown_artifact('# Hi <b>\\n\\n**bold** [x](javascript:alert(1))', key='hi')\n"
+        "    create_link_artifact('https://docs.prefect.io/', link_text='docs')\n"
+        "    create_table_artifact([{'a': 1}, {'a': 2, 'b': None}])\n"
+        "f()\n"
+    )
     _, messages = posted(code)
-    (artifact,) = [m["event"] for m in messages if m["type"] == "event" and m["event"]["event"] == "artifact"]
-    assert (artifact["type"], artifact["key"], artifact["data"]) == ("markdown", "hi", "# Hi")
+    markdown, link, table = [m for m in messages if m["type"] == "artifact"]
+    assert (markdown["kind"], markdown["key"]) == ("markdown", "hi")
+    heading, paragraph = markdown["blocks"]
+    assert heading == {"tag": "h1", "inline": [["Hi <b>", "", None]]}  # text, to be shown as text
+    assert paragraph["inline"][0] == ["bold", "strong", None]
+    assert "".join(text for text, _, _ in paragraph["inline"][1:]) == " [x](javascript:alert(1))"
+    assert all(mark != "a" for _, mark, _ in paragraph["inline"])  # a javascript: link stays text
+    assert link["blocks"] == [{"tag": "p", "inline": [["docs", "a", "https://docs.prefect.io/"]]}]
+    assert (table["columns"], table["rows"]) == (["a", "b"], [["1", ""], ["2", ""]])
 
 
 def test_check_judges_the_records_not_the_printed_text() -> None:
@@ -204,3 +220,13 @@ def test_requests_explains_the_missing_network(monkeypatch) -> None:
 def test_other_missing_modules_get_no_hint() -> None:
     result = run("import not_a_module_anywhere\n")
     assert result.output.rstrip("\n").endswith("No module named 'not_a_module_anywhere'")
+
+
+def test_code_that_breaks_imports_still_gets_its_error_described() -> None:
+    """The runner puts builtins back before it formats the learner's error (which may import)."""
+    code = "import builtins\nbuiltins.__import__ = builtins.isinstance = builtins.exec = None\nraise ValueError('after patching')\n"
+    result = run(code, filename="main.py")
+    assert not result.ok
+    assert result.error["type"] == "ValueError" and result.error["line"] == 3
+    assert "ValueError: after patching" in result.output
+    assert json.loads(run_json("print('next')", "main.py", lambda _: None))["ok"] is True

@@ -119,3 +119,16 @@ def test_asyncio_run_before_any_session_sleeps_on_the_clock(tmp_path) -> None:
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(repo), "SIM_PREFECT_MODE": "deterministic"}
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=60)
     assert done.stdout.strip() == "30.0 True", done.stderr
+
+
+def test_an_asyncio_program_beside_a_real_mode_session_keeps_asyncio_s_own_loop() -> None:
+    """Subprocesses (Playwright's driver, for one) need the policy that was there before sim_prefect's."""
+    import asyncio
+
+    sim_prefect.configure("real", terminal=False)
+
+    async def child() -> int:
+        proc = await asyncio.create_subprocess_exec("true")
+        return await proc.wait()
+
+    assert asyncio.run(child()) == 0

@@ -94,3 +94,23 @@ def test_deterministic_mode_is_byte_identical_across_two_runs() -> None:
     assert first == second
     text = first.decode()
     assert "09:00:00." in text and "will start" in text and "14" in text
+
+
+def test_a_runaway_recursion_is_folded_as_python_folds_it() -> None:
+    """A RecursionError shows the repeated frame three times, then one count line, as CPython does."""
+    import traceback
+
+    from sim_prefect.tracebacks import format_exception
+
+    def dive(n: int) -> int:
+        return dive(n + 1)
+
+    try:
+        dive(0)
+    except RecursionError as exc:
+        ours = format_exception(exc)
+        pythons = "".join(traceback.format_exception(exc))
+    repeated = [line for line in ours.splitlines() if "Previous line repeated" in line]
+    assert repeated and repeated == [line for line in pythons.splitlines() if "Previous line repeated" in line]
+    assert ours.count("in dive") == 3
+    assert len(ours) < 2_000

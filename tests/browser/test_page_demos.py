@@ -1,0 +1,52 @@
+"""Every snippet on every lesson page, run in Chromium, prints its expected log.
+
+The page shows each snippet's expected log until the first Run; a Run in the
+page (fast mode: wall-clock times, random names) must print the same, after
+`normalize` hides only what varies from run to run. Each page is opened fresh,
+so its cache starts empty, as a first `python NAME.py` at home would.
+
+Snippets that run tasks concurrently may interleave their log lines in another
+order in the page than in the recorded run (the page's clock is the wall clock,
+the recording's a virtual one; real Prefect's order varies too): for those the
+lines are compared as a multiset, and the state-log table must match exactly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lessonbuild.demos import diff
+from normalize import normalize
+from page_helpers import output_text, run, wait_ready
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.browser
+PAGES = sorted(p.with_suffix(".html").name for p in (ROOT / "lesson").glob("*.md"))
+CONCURRENT = {"concurrency.py", "lab_pipeline.py", "async_concurrency.py", "partial_failures.py"}
+
+
+def _same(expected: str, actual: str, filename: str) -> bool:
+    if filename not in CONCURRENT:
+        return expected == actual
+    table = lambda text: text[text.find("State log ("):]  # noqa: E731
+    return sorted(expected.splitlines()) == sorted(actual.splitlines()) and table(expected) == table(actual)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_snippet_on_the_page_prints_its_expected_log(fresh_page, site_server, name) -> None:
+    page = fresh_page
+    page.goto(site_server.url + name)
+    snippets = page.eval_on_selector_all("[data-snippet]", "els => els.map((e) => [e.dataset.snippet, e.dataset.file])")
+    if not snippets:
+        pytest.skip(f"{name} has no runnable code")
+    wait_ready(page, "[data-snippet]")
+    for snippet_id, filename in snippets:
+        selector = f"[data-snippet='{snippet_id}']"
+        expected = output_text(page, selector)
+        result = run(page, selector)
+        actual = output_text(page, selector)
+        assert _same(normalize(expected), normalize(actual), filename), diff(normalize(expected), normalize(actual), filename)
+        assert result["stopped"] is False
+    assert page.errors == []
