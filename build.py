@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))  # sim_prefect, playground and lessonbuild, also when not installed
 
-from lessonbuild import assets, bundle, headers, linkcheck  # noqa: E402
+from lessonbuild import assets, bundle, headers, linkcheck, slim  # noqa: E402
 from lessonbuild import pyodide as pyodide_source  # noqa: E402
 from lessonbuild.blocks import BlockRenderer  # noqa: E402
 from lessonbuild.cache import BuildCache, files_key  # noqa: E402
@@ -141,7 +141,7 @@ def start_assets(project: Project, cache: BuildCache, pool: ThreadPoolExecutor) 
     """Start producing our own files (the CSS, the two bundles, the Python package), each cached by its inputs."""
     web, code = project.web_dir, project.code
     scripts = [*web.glob("*.js"), *web.glob("*.mjs"), code / "package-lock.json", Path(bundle.__file__)]
-    python = assets.python_files(code)
+    python = [*assets.python_files(code), Path(assets.__file__), Path(slim.__file__)]  # the zip's maker is an input too
 
     def css() -> bytes:
         return (web / "style.css").read_bytes() + b"\n" + pygments_css(cache).encode()

@@ -203,7 +203,7 @@ def browser_reloads(url: str, lesson: Path, repeats: int) -> dict[str, list[floa
     clock as `time.time()`), so Playwright's polling does not count.
     """
     try:
-        from conftest import CHROMIUM, CHROMIUM_ARGS
+        from harness.browser import CHROMIUM, CHROMIUM_ARGS
         from playwright.sync_api import sync_playwright
     except ImportError:
         return {}

@@ -2,8 +2,8 @@
 
 Each of our own files gets a content hash in its name (``page-3f2a….js``), so
 a host may cache them forever. ``python.zip`` holds ``sim_prefect`` and
-``playground`` for the worker to unpack into Pyodide; it is byte-identical for
-identical sources. Producing an asset goes through the build cache (`cache.py`),
+``playground`` for the worker to unpack into Pyodide, without their docstrings
+and comments (`slim.py`); it is byte-identical for identical sources. Producing an asset goes through the build cache (`cache.py`),
 keyed by its inputs' bytes, so a rebuild repeats only what changed.
 """
 
@@ -14,6 +14,8 @@ import io
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
+
+from .slim import slim
 
 PYTHON_PACKAGES = ("sim_prefect", "playground")
 
@@ -29,7 +31,7 @@ def fingerprinted_name(name: str, data: bytes) -> str:
 
 
 def is_python_source(path: Path) -> bool:
-    return path.suffix in (".py", ".yaml") and "__pycache__" not in path.parts and path.is_file()
+    return path.suffix == ".py" and "__pycache__" not in path.parts and path.is_file()
 
 
 def python_files(project_root: Path) -> list[Path]:
@@ -40,14 +42,14 @@ def python_files(project_root: Path) -> list[Path]:
 
 
 def python_zip(project_root: Path) -> bytes:
-    """sim_prefect and playground as one zip, byte-identical for identical sources."""
+    """sim_prefect and playground as one zip, slimmed, byte-identical for identical sources."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
         for path in python_files(project_root):
             info = zipfile.ZipInfo(path.relative_to(project_root).as_posix(), date_time=(2026, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            zf.writestr(info, path.read_bytes())
+            zf.writestr(info, slim(path.read_text(encoding="utf-8")).encode("utf-8"), compresslevel=9)
     return buffer.getvalue()
 
 

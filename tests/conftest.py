@@ -13,12 +13,8 @@ a time in the background, and each test waits for its own.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
-import shutil
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from harness.backends import RealBackend, Script, SimBackend  # noqa: E402
+from harness.browser import CHROMIUM, CHROMIUM_ARGS, ISOLATION_HEADERS, StaticServer  # noqa: E402
 from harness.real_prefect import PREFECT_VERSION, PrefectServer, skip_reason  # noqa: E402
 
 REAL_WORKERS = int(os.environ.get("CONFORMANCE_REAL_WORKERS", "4"))
@@ -117,26 +114,6 @@ def backend(request: pytest.FixtureRequest, workdir: Path) -> SimBackend | RealB
     real.prefetch(_needed_scripts(request.session, "real"), workers=REAL_WORKERS)
     return real
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# Chromium reaches for Google's update and sign-in hosts even when told not to; the
-# host-resolver rule makes any address but 127.0.0.1 unresolvable.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-]
-ISOLATION_HEADERS = {
-    "Cross-Origin-Opener-Policy": "same-origin",
-    "Cross-Origin-Embedder-Policy": "require-corp",
-}
-
-
 @pytest.fixture(scope="session")
 def project_root() -> Path:
     return ROOT
@@ -152,41 +129,9 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return dest
 
 
-class StaticServer:
-    def __init__(self, root: Path, headers: dict[str, str]) -> None:
-        extra = headers
-
-        class Handler(http.server.SimpleHTTPRequestHandler):
-            def end_headers(self) -> None:
-                for key, value in extra.items():
-                    self.send_header(key, value)
-                super().end_headers()
-
-            def guess_type(self, path):  # type: ignore[no-untyped-def]
-                if str(path).endswith((".js", ".mjs")):
-                    return "text/javascript"
-                if str(path).endswith(".wasm"):
-                    return "application/wasm"
-                return super().guess_type(path)
-
-            def log_message(self, format, *args):  # type: ignore[no-untyped-def]
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(
-            ("127.0.0.1", 0), functools.partial(Handler, directory=str(root))
-        )
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
 @pytest.fixture(scope="session")
 def site_server(built_site: Path) -> Iterator[StaticServer]:
-    """The built site on a plain static host: no isolation headers (Stop terminates)."""
+    """The built site on a plain static host."""
     server = StaticServer(built_site, {})
     yield server
     server.close()
@@ -194,7 +139,7 @@ def site_server(built_site: Path) -> Iterator[StaticServer]:
 
 @pytest.fixture(scope="session")
 def isolated_server(built_site: Path) -> Iterator[StaticServer]:
-    """The same site with COOP/COEP headers (Stop interrupts)."""
+    """The same site with COOP/COEP headers (cross-origin isolated)."""
     server = StaticServer(built_site, ISOLATION_HEADERS)
     yield server
     server.close()

@@ -16,6 +16,13 @@
 // the page's origin). What Prefect would store on disk, cached task results, outlives
 // each Run here: the page keeps the records and hands them to the next Run.
 
+// A boot that reports nothing for this long has stalled (a host's own stricter CSP
+// without 'wasm-unsafe-eval' makes Pyodide wait forever): say so instead of spinning.
+const BOOT_STALL_MS = 30_000;
+// On a cross-origin isolated page, Stop also interrupts the stopped worker's Python, so its
+// thread stops using the CPU at once; a worker busy in C code is terminated after this long.
+const INTERRUPT_GRACE_MS = 150;
+
 export class PythonHost {
   constructor({ workerUrl, pyodideUrl, pythonUrl, integrity = {} }) {
     this.urls = { workerUrl, pyodideUrl, pythonUrl, integrity };
@@ -38,18 +45,25 @@ export class PythonHost {
     const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
     const worker = new Worker(url, { type: "module", name: "python" });
     URL.revokeObjectURL(url);
-    const slot = { worker, port: channel.port1, cold: !this.snapshot, ready: false, dead: false, job: null };
+    const slot = { worker, port: channel.port1, cold: !this.snapshot, ready: false, dead: false, busy: false, job: null };
     slot.readyPromise = new Promise((resolve, reject) => {
       slot.resolveReady = resolve;
       slot.rejectReady = reject;
     });
     slot.readyPromise.catch(() => {});
-    slot.port.onmessage = (event) => this.onMessage(slot, event.data);
+    slot.port.onmessage = (event) => {
+      if (!slot.ready) this.watchBoot(slot);
+      if (event.data?.type === "done") slot.busy = false;
+      if (slot.dead) slot.worker.terminate(); // a stopped worker said its last word
+      else this.onMessage(slot, event.data);
+    };
+    this.watchBoot(slot);
     worker.onerror = (event) => {
       event.preventDefault?.();
       this.onFatal(slot, event.message || "the Python worker stopped unexpectedly");
     };
     const init = { port: channel.port2, pyodideUrl: this.urls.pyodideUrl, integrity: this.urls.integrity };
+    if (globalThis.crossOriginIsolated) init.interruptBuffer = slot.interrupt = new Uint8Array(new SharedArrayBuffer(1));
     const transfer = [channel.port2];
     if (this.snapshot) {
       init.snapshot = this.snapshot.slice();
@@ -60,6 +74,13 @@ export class PythonHost {
     }
     worker.postMessage(init, transfer);
     return slot;
+  }
+
+  watchBoot(slot) {
+    clearTimeout(slot.stall);
+    slot.stall = setTimeout(() => {
+      if (!slot.ready) this.onFatal(slot, `Python stopped loading: nothing happened for ${BOOT_STALL_MS / 1000} s`);
+    }, BOOT_STALL_MS);
   }
 
   /** Keep one spare worker ready or on its way (once the snapshot exists). */
@@ -75,8 +96,14 @@ export class PythonHost {
   }
 
   retire(slot) {
+    clearTimeout(slot.stall);
     slot.dead = true;
     slot.job = null;
+    if (slot.busy && slot.interrupt) {
+      slot.interrupt[0] = 2; // SIGINT: Python stops at its next bytecode, and says "done"
+      setTimeout(() => slot.worker.terminate(), INTERRUPT_GRACE_MS);
+      return;
+    }
     slot.worker.terminate();
     slot.port.close();
   }
@@ -101,6 +128,7 @@ export class PythonHost {
       case "ready":
         if (slot.ready) return;
         slot.ready = true;
+        clearTimeout(slot.stall);
         this.failures = 0;
         slot.resolveReady();
         performance.mark(this.status.state === "ready" ? "python-spare-ready" : "python-ready");
@@ -152,7 +180,7 @@ export class PythonHost {
 
   // -- jobs -------------------------------------------------------------------------
 
-  /** The spare worker, once ready; a new spare starts booting at once. */
+  /** The spare worker, once ready; the next spare starts booting at once. */
   async take() {
     this.replenish();
     const slot = this.spare;
@@ -178,6 +206,7 @@ export class PythonHost {
       if (job.cancelled) return this.keep(slot);
       job.slot = slot;
       slot.job = { onMessages, finish: (json) => finish(parse(json)) };
+      slot.busy = true;
       slot.port.postMessage(message);
     }, (err) => finish(failure(String((err && err.message) || err))));
     job.cancel = () => {

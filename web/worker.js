@@ -7,7 +7,7 @@
 // goes nowhere. Once Python is up, the network APIs are removed (the page's CSP, which
 // this blob-URL worker inherits, blocks other origins in any case).
 //
-// page -> worker, once:  {port, pyodideUrl, pythonUrl | python, snapshot?, integrity}
+// page -> worker, once:  {port, pyodideUrl, pythonUrl | python, snapshot?, interruptBuffer?, integrity}
 // page -> worker (port): {type: "run", code, filename, options} | {type: "judge", check, report, starter}
 // worker -> page (port): {type: "progress", step, loaded, total}  {type: "snapshot", snapshot, python}
 //                        {type: "ready", version, python}  {type: "fatal", message}
@@ -15,7 +15,8 @@
 import { DownloadMeter } from "./download-meter.js";
 
 const NETWORK = ["fetch", "XMLHttpRequest", "WebSocket", "WebSocketStream", "EventSource", "WebTransport",
-  "importScripts", "Worker", "SharedWorker", "FontFace", "caches", "BroadcastChannel"];
+  "importScripts", "Worker", "SharedWorker", "FontFace", "fonts", "caches", "BroadcastChannel", "indexedDB"];
+const TO_THE_PAGE = ["postMessage", "close"]; // a worker's own way out: made to go nowhere
 
 self.onmessage = ({ data: init }) => {
   self.onmessage = null;
@@ -26,7 +27,7 @@ self.onmessage = ({ data: init }) => {
   );
 };
 
-async function boot({ pyodideUrl, pythonUrl, python, snapshot, integrity = {} }, send) {
+async function boot({ pyodideUrl, pythonUrl, python, snapshot, interruptBuffer, integrity = {} }, send) {
   const cold = !snapshot; // the page's first worker: it makes the snapshot the others start from
   const meter = cold ? new DownloadMeter(send) : null;
   meter?.post(true);
@@ -44,12 +45,16 @@ async function boot({ pyodideUrl, pythonUrl, python, snapshot, integrity = {} },
   }
   performance.mark("pyodide-loaded"); // the boot's steps, for the browser's performance tools
   delete pyodide._api.config._loadSnapshot; // 30 MB the instance no longer needs
+  if (interruptBuffer) pyodide.setInterruptBuffer(interruptBuffer); // Stop, on a cross-origin isolated page
   meter?.setStep("Loading sim_prefect…");
   const zip = new Uint8Array(await ours);
   // A memory snapshot holds Python's memory, not its files: unpack ours again either way.
   pyodide.unpackArchive(zip, "zip", { extractDir: "/home/pyodide/lib" });
   if (cold) pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide/lib')");
   const runner = pyodide.pyimport("playground.runner");
+  // A worker started from the snapshot has Python's memory but cold machine code: one
+  // warm-up (which leaves nothing behind) makes its Run as quick as the first worker's.
+  if (!cold) runner.warm_up();
   lockDown();
   send({ type: "ready", version: pyodide.version, python: pyodide.runPython("import sys; sys.version.split()[0]") });
   if (cold) {
@@ -65,14 +70,19 @@ async function boot({ pyodideUrl, pythonUrl, python, snapshot, integrity = {} },
   return runner;
 }
 
-/** Learner code may reach the worker's globals through `js`: leave it no network and no way to the page. */
+/**
+ * Learner code may reach the worker's globals through `js`: leave it no network and no way to
+ * the page. Most of these live on the prototypes of the global scope, not on `self`: they go
+ * from every level, and the name is then pinned on `self` so that nothing can put it back.
+ */
 function lockDown() {
-  for (const name of NETWORK) {
-    for (let o = self; o && name in o; o = Object.getPrototypeOf(o)) delete o[name];
-    if (name in self) Object.defineProperty(self, name, { value: undefined, configurable: false, writable: false });
-  }
-  self.postMessage = () => {};
-  self.close = () => {};
+  const pinned = (o, name) => Object.getOwnPropertyDescriptor(o, name)?.configurable === false;
+  const pin = (name, value) => {
+    for (let o = self; o && name in o && !pinned(o, name); o = Object.getPrototypeOf(o)) delete o[name];
+    if (!pinned(self, name)) Object.defineProperty(self, name, { value, configurable: false, writable: false });
+  };
+  for (const name of NETWORK) pin(name, undefined);
+  for (const name of TO_THE_PAGE) pin(name, () => {});
 }
 
 function serve(runner, msg, send) {
