@@ -21,10 +21,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import functools
 import inspect
 import io
 import json
 import pathlib
+import re
 import sys
 import types
 from collections.abc import Callable
@@ -68,6 +70,9 @@ def _jsonable(obj: Any) -> Any:
     if hasattr(obj, "model_dump"):  # a pydantic model
         return obj.model_dump(mode="json")
     raise TypeError(f"Unable to serialize unknown type: {type(obj)}")
+
+
+_PLAIN_KEY = re.compile(r"^[0-9a-zA-Z_.-]*$")
 
 
 def _loaded_types(*names: tuple[str, str]) -> tuple[type, ...]:
@@ -174,13 +179,23 @@ class CompoundCachePolicy(CachePolicy):
             self.policies.append(Inputs(exclude=sorted({name for p in inputs for name in p.exclude})))
 
     def compute_key(self, task_ctx: Any, inputs: dict[str, Any], flow_parameters: dict[str, Any], **kwargs: Any) -> str | None:
-        keys = [
-            key
-            for policy in self.policies
-            if (key := policy.compute_key(task_ctx=task_ctx, inputs=inputs, flow_parameters=flow_parameters, **kwargs))
-            is not None
-        ]
-        return hash_objects(*keys, raise_on_failure=True) if keys else None
+        keys = []
+        plain = True
+        for policy in self.policies:
+            key = policy.compute_key(task_ctx=task_ctx, inputs=inputs, flow_parameters=flow_parameters, **kwargs)
+            if key is not None:
+                keys.append(key)
+                plain = plain and type(key) is str and _PLAIN_KEY.match(key) is not None
+        if not keys:
+            return None
+        if plain:
+            # hash_objects(*keys) made quicker: the JSON json.dumps would write for these strings
+            # (hex digests and ids need no escaping); a task call computes this every time.
+            import hashlib
+
+            text = "[[" + ", ".join(f'"{key}"' for key in keys) + "], {}]"
+            return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
+        return hash_objects(*keys, raise_on_failure=True)
 
     def __add__(self, other: CachePolicy) -> CachePolicy:
         super().__add__(other)
@@ -220,8 +235,14 @@ class TaskSource(CachePolicy):
             return None
         source = getattr(task_ctx.task, "source_code", None)
         if source is None:  # no source to read (code typed at a prompt): the compiled code instead
-            return hash_objects(task_ctx.task.fn.__code__.co_code.hex(), raise_on_failure=True)
-        return hash_objects(source, raise_on_failure=True)
+            return _hash_text(task_ctx.task.fn.__code__.co_code.hex())
+        return _hash_text(source)
+
+
+@functools.lru_cache(maxsize=256)
+def _hash_text(text: str) -> str | None:
+    """`hash_objects` of one string, kept: a task's source is hashed on every call of the task."""
+    return hash_objects(text, raise_on_failure=True)
 
 
 @dataclass
@@ -239,7 +260,8 @@ class RunId(CachePolicy):
     def compute_key(self, task_ctx: Any, inputs: dict[str, Any], flow_parameters: dict[str, Any], **kwargs: Any) -> str | None:
         if not task_ctx:
             return None
-        run = task_ctx.task_run
+        engine_run = getattr(task_ctx, "_run", None)  # our own context: the ids without making a record
+        run = engine_run if engine_run is not None else task_ctx.task_run
         return str(run.flow_run_id if run.flow_run_id is not None else run.id)
 
 
@@ -252,7 +274,8 @@ class Inputs(CachePolicy):
     def compute_key(self, task_ctx: Any, inputs: dict[str, Any], flow_parameters: dict[str, Any], **kwargs: Any) -> str | None:
         if not inputs:
             return None
-        hashed = {key: value for key, value in inputs.items() if key not in self.exclude}
+        exclude = self.exclude
+        hashed = {key: value for key, value in inputs.items() if key not in exclude} if exclude else inputs
         try:
             return hash_objects(hashed, raise_on_failure=True)
         except HashError as exc:
@@ -278,6 +301,21 @@ TASK_SOURCE = TaskSource()
 FLOW_PARAMETERS = FlowParameters()
 RUN_ID = RunId()
 DEFAULT = INPUTS + TASK_SOURCE + RUN_ID
+
+
+def default_key(task: Any, run_id: str, inputs: dict[str, Any]) -> str | None:
+    """``DEFAULT.compute_key(...)`` for a task run, taken the short way: nearly every task has
+    the DEFAULT policy, and a call computes its key every time (Prefect does too)."""
+    source = getattr(task, "source_code", None)
+    keys = [_hash_text(source if source is not None else task.fn.__code__.co_code.hex()), run_id]
+    if inputs:
+        keys.append(INPUTS.compute_key(None, inputs, {}))
+    if not all(type(key) is str and _PLAIN_KEY.match(key) for key in keys):
+        return hash_objects(*keys, raise_on_failure=True)
+    import hashlib
+
+    text = "[[" + ", ".join(f'"{key}"' for key in keys) + "], {}]"
+    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
 
 
 def task_source_code(fn: Callable[..., Any]) -> str | None:

@@ -54,14 +54,38 @@ def current_flow_run() -> "FlowRun | None":
 # -- Prefect's context objects -------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class EngineContext:
+class _RunContext:
+    """What a run's context shows user code; the run's record (``flow_run`` / ``task_run``) is made when asked for."""
+
+    __slots__ = ("_run", "_record", "parameters", "log_prints")
+
+    def __init__(self, run: Any) -> None:
+        self._run = run
+        self._record: Any = None
+        self.parameters: dict[str, Any] = dict(run.parameters)
+        self.log_prints: bool = run.log_prints
+
+    def _the_record(self) -> Any:
+        if self._record is None:
+            from .client.schemas.objects import FlowRun as FlowRunRecord
+            from .client.schemas.objects import TaskRun as TaskRunRecord
+
+            self._record = (TaskRunRecord if self._run.kind == "task" else FlowRunRecord).of(self._run)
+        return self._record
+
+
+class EngineContext(_RunContext):
     """The flow run in progress, as user code sees it (``FlowRunContext`` is its other name, as in Prefect)."""
 
-    flow: Any
-    flow_run: Any
-    parameters: dict[str, Any]
-    log_prints: bool
+    __slots__ = ()
+
+    @property
+    def flow(self) -> Any:
+        return self._run.flow
+
+    @property
+    def flow_run(self) -> Any:
+        return self._the_record()
 
     @classmethod
     def get(cls) -> EngineContext | None:
@@ -70,19 +94,21 @@ class EngineContext:
 
     @classmethod
     def of(cls, run: FlowRun) -> EngineContext:
-        from .client.schemas.objects import FlowRun as FlowRunRecord
-
-        return cls(run.flow, FlowRunRecord.of(run), dict(run.parameters), run.log_prints)
+        return cls(run)
 
 
-@dataclass(frozen=True)
-class TaskRunContext:
+class TaskRunContext(_RunContext):
     """The task run in progress, as user code (and a cache key function) sees it."""
 
-    task: Any
-    task_run: Any
-    parameters: dict[str, Any]
-    log_prints: bool
+    __slots__ = ()
+
+    @property
+    def task(self) -> Any:
+        return self._run.task
+
+    @property
+    def task_run(self) -> Any:
+        return self._the_record()
 
     @classmethod
     def get(cls) -> TaskRunContext | None:
@@ -93,9 +119,7 @@ class TaskRunContext:
 
     @classmethod
     def of(cls, run: TaskRun) -> TaskRunContext:
-        from .client.schemas.objects import TaskRun as TaskRunRecord
-
-        return cls(run.task, TaskRunRecord.of(run), dict(run.parameters), run.log_prints)
+        return cls(run)
 
 
 FlowRunContext = EngineContext

@@ -1,4 +1,7 @@
-"""The ``PREFECT_*`` environment settings sim_prefect honours, read when they matter, as Prefect does.
+"""The ``PREFECT_*`` environment settings sim_prefect honours.
+
+Prefect reads its settings once and keeps them; so does sim_prefect, for each
+session: `configure()` calls `reload()`, and the flags are read on first use.
 
 Logging and colours are read by session.py; these decide caching and results:
 
@@ -20,8 +23,22 @@ _TRUE = {"1", "true", "t", "yes", "y", "on"}
 _FALSE = {"0", "false", "f", "no", "n", "off"}
 
 
+_read: dict[str, bool | None] = {}
+
+
+def reload() -> None:
+    """Read the settings again when next asked (a new session)."""
+    _read.clear()
+
+
 def flag(name: str) -> bool | None:
     """A boolean setting: True, False, or None when it is not set."""
+    if name not in _read:
+        _read[name] = _parse(name)
+    return _read[name]
+
+
+def _parse(name: str) -> bool | None:
     value = os.environ.get(name)
     if value is None or not value.strip():
         return None

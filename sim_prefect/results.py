@@ -104,13 +104,13 @@ class ResultStore:
     def __init__(self) -> None:
         self._recent: dict[str, ResultRecord] = {}  # this process's records, as objects
 
-    def read(self, key: str, now: dt.datetime) -> ResultRecord | None:
-        """The live record for `key`, or None (none, or expired)."""
+    def read(self, key: str, now: Callable[[], dt.datetime]) -> ResultRecord | None:
+        """The live record for `key`, or None (none, or expired at `now()`)."""
         record = self._recent.get(key)
         if record is None or not self._exists(key):
             text = self._load(key)
             record = load_record(key, text) if text is not None else None
-        if record is None or record.expired(now):
+        if record is None or record.expired(now()):
             return None
         self._recent[key] = record
         return record
@@ -156,18 +156,25 @@ class DirectoryStore(ResultStore):
     def __init__(self, folder: Path) -> None:
         super().__init__()
         self.folder = folder
+        self._prefix = str(folder.absolute()) + os.sep  # a lookup happens on every call of a task
+        # No folder, no records: then a lookup needs no file system call until this process writes one.
+        self._folder_seen = folder.is_dir()
 
     def storage_key(self, key: str) -> str:
-        return str((self.folder / key).absolute())
+        return self._prefix + key
 
     def _load(self, key: str) -> str | None:
+        if not self._folder_seen:
+            return None
         try:
-            return (self.folder / key).read_text(encoding="utf-8")
+            with open(self._prefix + key, encoding="utf-8") as record:
+                return record.read()
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             return None
 
     def _save(self, key: str, text: str) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
+        self._folder_seen = True
         (self.folder / key).write_text(text, encoding="utf-8")
 
 

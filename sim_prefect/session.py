@@ -29,7 +29,7 @@ from typing import Literal
 from .clock import Clock, FastForwardClock, SystemClock, VirtualClock
 from .events import Event, EventBus, LogEmitted, StateLog
 from .formatting import format_record, style_runs, to_ansi
-from . import asyncutils, tracebacks
+from . import asyncutils, prefect_settings, tracebacks
 from .results import DirectoryStore, MemoryStore, ResultStore, default_folder
 from .scheduler import Scheduler
 
@@ -198,6 +198,7 @@ def configure(
         seed = int(os.environ["SIM_PREFECT_SEED"])
     if seed is None and mode == "deterministic":
         seed = 0
+    prefect_settings.reload()
     tracebacks.relative_paths = mode == "deterministic"
     tracebacks.hide_library = mode == "deterministic" if library_frames is None else not library_frames
     _session = Session(

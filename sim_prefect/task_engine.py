@@ -28,7 +28,7 @@ from .engine import (
 )
 from .asyncutils import AsyncCall
 from . import prefect_settings
-from .cache_policies import CachePolicy
+from .cache_policies import DEFAULT, CachePolicy, default_key
 from .client.schemas.objects import TaskRun as TaskRunRecord
 from .context import TaskRunContext
 from .exceptions import ConfigurationError, SerializationError, TaskRunTimeoutError, UpstreamTaskError
@@ -64,6 +64,7 @@ if TYPE_CHECKING:
 NO_EXCEPTION = "NoneType: None"
 _RUNNING = Running()
 _RETRYING = Retrying()
+_PLAIN_VALUES = frozenset({int, float, str, bool, bytes, type(None)})
 
 
 class TaskRun(Run):
@@ -99,7 +100,7 @@ class TaskRun(Run):
         self._args: tuple[Any, ...] = ()
         self._kwargs: dict[str, Any] = {}
         self._begin(s, self._make_name(s), task.name, ctx.run.id if ctx else None)
-        if self.flow_run is not None:
+        if self.flow_run is not None and submitted:  # what the flow waits for at its end
             self.flow_run.children.append(self)
 
     def _make_name(self, s: Session) -> str:
@@ -185,7 +186,10 @@ class TaskRun(Run):
 
     def call_hooks(self) -> None:
         """The task's hooks for the state it is in (Prefect's ``call_hooks``)."""
-        hooks = select_hooks(self.state, self.task.hooks)
+        task = self.task
+        if not (task.on_completion_hooks or task.on_failure_hooks or task.on_running_hooks):
+            return  # most tasks: nothing to choose from
+        hooks = select_hooks(self.state, task.hooks)
         if hooks:
             call_hooks(hooks, (self.task, TaskRunRecord.of(self), self.state), self.log)
 
@@ -193,7 +197,8 @@ class TaskRun(Run):
         from .futures import PrefectFuture, collect_upstream, has_annotations, resolve_inputs
 
         self.started = True
-        upstream = collect_upstream(self.parameters, [])
+        plain = all(type(v) in _PLAIN_VALUES for v in self.parameters.values())  # nothing to look inside
+        upstream = [] if plain else collect_upstream(self.parameters, [])
         if self.wait_for:
             upstream = collect_upstream(self.wait_for, upstream)
         if upstream:
@@ -205,7 +210,7 @@ class TaskRun(Run):
                 if state.type is not COMPLETED and not (allowed and _failure_allowed(state)):
                     self.handle_not_ready(state)
                     return
-        if upstream or has_annotations(self.parameters):
+        if upstream or (not plain and has_annotations(self.parameters)):
             parameters = resolve_inputs(self.parameters)
         else:
             parameters = self.parameters
@@ -364,9 +369,12 @@ class Cache:
         if isinstance(policy, CachePolicy):
             flow_parameters = run.flow_run.parameters if run.flow_run is not None else {}
             try:
-                key = policy.compute_key(
-                    task_ctx=TaskRunContext.of(run), inputs=parameters or {}, flow_parameters=flow_parameters or {}
-                )
+                if policy is DEFAULT:
+                    key = default_key(task, run.flow_run_id or run.id, parameters)
+                else:
+                    key = policy.compute_key(
+                        task_ctx=TaskRunContext.of(run), inputs=parameters or {}, flow_parameters=flow_parameters or {}
+                    )
             except Exception as exc:
                 run.log(logging.ERROR, _msgs.CACHE_KEY_ERROR, exc=exc)
         elif task.result_storage_key is not None:
@@ -379,7 +387,7 @@ class Cache:
     def read(self) -> ResultRecord | None:
         task = self.run.task
         refresh = task.refresh_cache if task.refresh_cache is not None else prefect_settings.refresh_cache()
-        return None if refresh else self.store.read(self.key, self.run.now())
+        return None if refresh else self.store.read(self.key, self.run.now)
 
     def write(self, value: Any) -> None:
         """Persist the result, if the task persists results (else the key was only computed)."""

@@ -2,9 +2,9 @@
 
 The decorator and `with_options` take exactly Prefect 3's keyword arguments, so
 an unknown one fails with Python's own ``TypeError: task() got an unexpected
-keyword argument ...``, as it does in Prefect. Options that only matter with a
-Prefect server (caching, result storage, hooks) are accepted and ignored; see
-PORT.yaml.
+keyword argument ...``, as it does in Prefect. Every option does what it does
+in Prefect; the few that need Prefect's server or a transaction (``on_commit``,
+``on_rollback``) fail with an error that names them (PORT.yaml lists them).
 """
 
 from __future__ import annotations

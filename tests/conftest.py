@@ -121,7 +121,13 @@ def project_root() -> Path:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site, built once per session into a temporary folder by the real build."""
+    """The site, built once per session into a temporary folder by the real build.
+
+    ``LESSON_SITE=path/to/_site`` tests a site built elsewhere instead (an older
+    commit's, to see a new test fail there).
+    """
+    if os.environ.get("LESSON_SITE"):
+        return Path(os.environ["LESSON_SITE"]).resolve()
     import build
 
     dest = tmp_path_factory.mktemp("site") / "_site"

@@ -271,3 +271,15 @@ def test_concurrency_durations_are_as_page_2_says() -> None:
     output = _run_demo("concurrency.py")
     rows = re.findall(r"^  flow run '[\w-]+' +\S+ +([\d.]+)s", output, re.M)
     assert [round(float(t)) for t in rows] == [6, 2, 2], output
+
+
+@pytest.mark.parametrize("name", ["cache_inputs.py", "notify_hooks.py"])
+def test_a_real_prefect_version_differs_from_its_demo_only_in_the_imports(name: str) -> None:
+    """Pages 4 and 5 show the same example twice: in the page, and for real Prefect. Keep them in step."""
+    demo = (DEMO_DIR / name).read_text(encoding="utf-8").splitlines()
+    real = (DEMO_DIR / "real" / name).read_text(encoding="utf-8").splitlines()
+    import difflib
+
+    changed = [line for line in difflib.ndiff(demo, real) if line[:2] in ("- ", "+ ")]
+    allowed = re.compile(r"^[-+] (from (sim_)?prefect(\.[\w.]+)? import .*|    print_state_log\(\)|\"\"\".*\"\"\")$")
+    assert all(allowed.match(line) for line in changed), changed

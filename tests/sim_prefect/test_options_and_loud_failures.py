@@ -165,3 +165,38 @@ def test_clock_loops_come_and_go_with_the_mode() -> None:
     )
     out = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True).stdout
     assert out.split() == ["SimEventLoop", "True", "_UnixSelectorEventLoop"]
+
+
+def test_the_default_policy_s_short_way_gives_the_same_keys_as_the_policy_itself() -> None:
+    """`default_key` is DEFAULT.compute_key made quicker; the two must agree, errors included."""
+    import threading
+
+    from sim_prefect.cache_policies import DEFAULT, default_key
+    from sim_prefect.context import TaskRunContext
+    from sim_prefect.task_engine import TaskRun
+
+    @sim_prefect.task
+    def one(x: object = None) -> object:
+        return x
+
+    keys: list[tuple[object, object]] = []
+
+    @sim_prefect.flow
+    def compare() -> None:
+        for inputs in ({"x": 5}, {"x": 'a "quoted" é'}, {"x": [1, {"b": None}]}, {}, {"x": threading.Lock()}):
+            run = TaskRun(one, dict(inputs))
+            run.set_state(sim_prefect.states.Completed())  # nothing to wait for at the flow's end
+            outcomes = []
+            for compute in (
+                lambda: default_key(one, run.flow_run_id or run.id, inputs),
+                lambda: DEFAULT.compute_key(task_ctx=TaskRunContext.of(run), inputs=inputs, flow_parameters={}),
+            ):
+                try:
+                    outcomes.append(compute())
+                except Exception as exc:  # the unhashable lock: the same error both ways
+                    outcomes.append(f"{type(exc).__name__}: {exc}")
+            keys.append((outcomes[0], outcomes[1]))
+
+    compare()
+    assert len(keys) == 5 and all(short == long for short, long in keys), keys
+    assert str(keys[-1][0]).startswith("ValueError: Unable to create hash")
