@@ -37,8 +37,9 @@ def _shape(tree: ast.AST) -> str:
     """The code's structure, docstrings left out."""
     for node in ast.walk(tree):
         body = getattr(node, "body", None)
-        if isinstance(body, list) and body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant):
-            if isinstance(body[0].value.value, str):
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr):
+            value = body[0].value
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
                 body[0] = ast.Expr(ast.Constant(""))
     return ast.dump(tree)
 

@@ -44,7 +44,12 @@ def _backend_of(item: pytest.Item) -> str | None:
 
 @pytest.hookimpl(trylast=True)  # after -m / -k have deselected what will not run
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Run the sim leg first, and start the server now if real tests will run."""
+    """Run the sim leg first, start the server now if real tests will run, and run the browser tests last.
+
+    Playwright's sync API runs its event loop in a greenlet of this thread, and
+    from its start to the end of the session asyncio sees that loop as running
+    here too; tests of sim_prefect's own asyncio behaviour must come before it.
+    """
     on_both = [i for i in items if _backend_of(i) is not None]
     real = [i for i in on_both if _backend_of(i) == "real"]
     if real and skip_reason() is None and not config.option.collectonly and not hasattr(config, "_prefect_server"):
@@ -56,6 +61,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     ordered = [i for i in on_both if _backend_of(i) == "sim"] + real
     for slot, item in zip(slots, ordered):
         items[slot] = item
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None or "browser" in getattr(item, "fixturenames", ()))  # stable
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
