@@ -110,7 +110,7 @@ def test_the_caching_rules_page_4_states(backend: Backend, case: Case) -> None:
         "INPUTS + TASK_SOURCE across two tasks": "Completed, Completed -> 300",
         "INPUTS in a new flow run": "Cached",
         "failed run twice": "Failed, Failed",  # a failure is never cached
-        "expiration of 1 s, then 1.5 s later": "Completed, Cached, Completed",
+        "expiration of 3 s, then 3.5 s later": "Completed, Cached, Completed",
         "refresh_cache": "Completed",
         "result_storage_key twice": "Completed, Cached",
         "storage files named by result_storage_key": "['forecast-oslo.pickle']",

@@ -50,7 +50,7 @@ def always_fails(x: int) -> int:
     raise ValueError("no")
 
 
-@task(cache_policy=INPUTS, cache_expiration=timedelta(seconds=1))
+@task(cache_policy=INPUTS, cache_expiration=timedelta(seconds=3))
 def short_lived(x: int) -> int:
     return x
 
@@ -71,9 +71,9 @@ def within_one_run() -> None:
     print("CLAIM failed run twice:", outcome(always_fails(1, return_state=True), always_fails(1, return_state=True)))
     a = short_lived(1, return_state=True)
     b = short_lived(1, return_state=True)
-    time.sleep(1.5)
+    time.sleep(3.5)
     c = short_lived(1, return_state=True)
-    print("CLAIM expiration of 1 s, then 1.5 s later:", outcome(a, b, c))
+    print("CLAIM expiration of 3 s, then 3.5 s later:", outcome(a, b, c))
     refreshed = add_one.with_options(refresh_cache=True)(3, return_state=True)
     print("CLAIM refresh_cache:", outcome(refreshed))
     print("CLAIM result_storage_key twice:", outcome(named("oslo", return_state=True), named("oslo", return_state=True)))
