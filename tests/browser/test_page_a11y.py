@@ -16,6 +16,13 @@ ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 pytestmark = pytest.mark.browser
 FRAME = "() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))"
+# CodeMirror measures an editor's lines once it scrolls into view; a full-page shot of
+# editors never scrolled to shows estimated gutter heights that no reader would see.
+SCROLL_THROUGH_EDITORS = """async () => {
+  const frame = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  for (const editor of document.querySelectorAll(".cm-editor")) { editor.scrollIntoView(); await frame(); }
+  window.scrollTo(0, 0); await frame();
+}"""
 
 
 def axe_violations(page) -> list[dict]:
@@ -89,7 +96,7 @@ def test_new_pages_fit_small_screens_in_both_schemes(fresh_page, site_server, ar
         for scheme in ("light", "dark"):
             page.set_viewport_size({"width": width, "height": 900})
             page.emulate_media(color_scheme=scheme)
-            page.evaluate(FRAME)
+            page.evaluate(SCROLL_THROUGH_EDITORS)
             overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
             assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {width}px"
             page.screenshot(path=str(artifacts / f"{name.removesuffix('.html')}-{width}-{scheme}.png"), full_page=True)
