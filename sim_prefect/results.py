@@ -123,6 +123,10 @@ class ResultStore:
     def storage_key(self, key: str) -> str:
         return key
 
+    def may_hold_records(self) -> bool:
+        """False when no lookup can find anything, so a key nobody will store need not be computed."""
+        return bool(self._recent)
+
     def _exists(self, key: str) -> bool:
         return self._load(key) is not None
 
@@ -140,6 +144,9 @@ class MemoryStore(ResultStore):
         super().__init__()
         self.records: dict[str, str] = dict(records or {})
         self.on_save = on_save
+
+    def may_hold_records(self) -> bool:
+        return bool(self.records) or super().may_hold_records()
 
     def _load(self, key: str) -> str | None:
         return self.records.get(key)
@@ -162,6 +169,9 @@ class DirectoryStore(ResultStore):
 
     def storage_key(self, key: str) -> str:
         return self._prefix + key
+
+    def may_hold_records(self) -> bool:
+        return self._folder_seen or super().may_hold_records()
 
     def _load(self, key: str) -> str | None:
         if not self._folder_seen:

@@ -222,7 +222,7 @@ class TaskRun(Run):
         warn_timeout = timeout is not None and self.submitted and not self.task.isasync
         try:
             self.call_hooks()
-            cache = Cache.open(self, parameters)
+            cache = Cache.open(self, parameters, plain)
             cached = cache.read() if cache is not None else None
             if cached is not None:  # a stored result: the function does not run
                 self.set_state(Completed(name="Cached", data=cached.value))
@@ -361,11 +361,17 @@ class Cache:
         self.store = store
 
     @classmethod
-    def open(cls, run: TaskRun, parameters: dict[str, Any]) -> Cache | None:
-        """The run's cache, if it has a key (a key that cannot be computed is logged, as in Prefect)."""
+    def open(cls, run: TaskRun, parameters: dict[str, Any], plain: bool = False) -> Cache | None:
+        """The run's cache, if it has a key (a key that cannot be computed is logged, as in Prefect).
+
+        `plain`: every argument is a plain value, so computing the key cannot fail.
+        """
         task = run.task
         policy = task.cache_policy
         key: str | None = None
+        if (policy is DEFAULT and plain and task.result_storage is None and not run.should_persist()
+                and not run.session.results.may_hold_records()):
+            return None  # the key could neither find a record nor be stored: nothing to observe
         if isinstance(policy, CachePolicy):
             flow_parameters = run.flow_run.parameters if run.flow_run is not None else {}
             try:

@@ -200,3 +200,30 @@ def test_the_default_policy_s_short_way_gives_the_same_keys_as_the_policy_itself
     compare()
     assert len(keys) == 5 and all(short == long for short, long in keys), keys
     assert str(keys[-1][0]).startswith("ValueError: Unable to create hash")
+
+
+def test_a_plain_task_skips_its_key_only_when_nothing_could_observe_it(sim) -> None:
+    """A plain task's DEFAULT key is skipped when the store is empty and nothing will be stored
+    (the common case, kept fast); a record its persisting twin stored is still found, and an
+    argument that cannot be hashed still logs Prefect's error (both checked on Prefect 3.9.1)."""
+    import threading
+
+    @sim_prefect.task
+    def double(x: int) -> int:
+        return 2 * x
+
+    stored = double.with_options(persist_result=True)
+
+    @sim_prefect.task
+    def locked(lock: object, x: int) -> int:
+        return x
+
+    @sim_prefect.flow
+    def twins() -> tuple[str, ...]:
+        plain_first = double(2, return_state=True)
+        c = locked(threading.Lock(), 1, return_state=True)  # while the store is still empty
+        a, b = stored(3, return_state=True), double(3, return_state=True)
+        return plain_first.name, c.name, a.name, b.name
+
+    assert twins() == ("Completed", "Completed", "Completed", "Cached")
+    assert "Error encountered when computing cache key - result will not be persisted." in sim.messages()
