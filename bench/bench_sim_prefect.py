@@ -13,6 +13,10 @@ formatting them, neither for a terminal):
   includes waiting for its heartbeat thread's 1 s tick);
 - ``direct``: N direct task calls (sequential), timed inside one flow;
 - ``submit``: N tasks submitted, then waited for, timed inside one flow;
+- ``direct, results stored``: ``direct`` again once a persisted task has stored
+  a result, so the storage folder exists and every call looks its key up there
+  (the hard case: a fresh home has no folder, and sim_prefect then skips the
+  lookup of a key nothing could find);
 - ``big`` (sim only): one flow of 10,000 direct task calls. Goal: < 1 s in
   CPython. The Node/Pyodide harness times the same flow through
   `build_big_flow()`.
@@ -90,6 +94,21 @@ def build_submit_flow(flow: Callable[..., Any], task: Callable[..., Any], n: int
     return submitted
 
 
+def build_storing_flow(flow: Callable[..., Any], task: Callable[..., Any]) -> Any:
+    """A flow whose one task persists its result (untimed: it only fills the storage folder)."""
+
+    @task(persist_result=True)
+    def stored() -> int:
+        return 1
+
+    @flow(name="bench-store")
+    def storing() -> float:
+        stored()
+        return 0.0
+
+    return storing
+
+
 def build_big_flow(n: int = 10_000) -> Any:
     """The 10,000-task flow on sim_prefect (reused by the Pyodide timing harness)."""
     import sim_prefect
@@ -149,7 +168,7 @@ def child(backend: str, tasks: int, repeats: int, big: int) -> dict[str, list[fl
         return time.perf_counter() - started
 
     call(timed_empty)  # warm-up: real Prefect starts its temporary server here
-    times: dict[str, list[float]] = {"empty": [], "direct": [], "submit": [], "big": []}
+    times: dict[str, list[float]] = {"empty": [], "direct": [], "submit": [], "direct, results stored": [], "big": []}
     # Empty flows first, while Prefect's server has no backlog of task events.
     times["empty"] = [call(timed_empty) for _ in range(repeats)]
     for _ in range(repeats):
@@ -157,6 +176,8 @@ def child(backend: str, tasks: int, repeats: int, big: int) -> dict[str, list[fl
         times["submit"].append(call(submitted))
         if backend == "sim" and big:
             times["big"].append(run_big_flow(big))
+    call(build_storing_flow(flow, task))  # from here on, the storage folder holds a result
+    times["direct, results stored"] = [call(direct) for _ in range(repeats)]
     return times
 
 
@@ -164,6 +185,7 @@ def _quiet_prefect_env(home: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "SIM_PREFECT_"))}
     env.update(
         PREFECT_HOME=home,
+        SIM_PREFECT_HOME=home,  # a fresh home for either backend, as real Prefect's
         PREFECT_SERVER_ANALYTICS_ENABLED="false",
         DO_NOT_TRACK="1",
         PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY="false",
@@ -212,8 +234,8 @@ def real_python(explicit: str | None) -> str | None:
 
 def report(sim: dict[str, list[float]], real: dict[str, list[float]] | None, tasks: int, big: int) -> None:
     print(f"per-run overhead, {tasks} tasks per flow; min / median / max over the repeats")
-    print(f"{'workload':<10} {'sim_prefect':>26} {'real Prefect (anchor)':>26} {'real / sim':>22}")
-    for workload in ("empty", "direct", "submit"):
+    print(f"{'workload':<22} {'sim_prefect':>26} {'real Prefect (anchor)':>26} {'real / sim':>22}")
+    for workload in ("empty", "direct", "submit", "direct, results stored"):
         unit, scale, fmt = ("ms/flow", 1000.0, "{:.1f}") if workload == "empty" else ("ms/task", 1000.0, "{:.3f}")
         per = 1 if workload == "empty" else tasks
         sim_values = [t / per for t in sim[workload]]
@@ -223,7 +245,7 @@ def report(sim: dict[str, list[float]], real: dict[str, list[float]] | None, tas
             real_text, ratio_text = spread(real_values, scale, fmt), spread(ratios, 1.0, "{:.0f}x")
         else:
             real_text, ratio_text = "skipped", "-"
-        print(f"{workload:<10} {spread(sim_values, scale, fmt) + ' ' + unit:>26} {real_text:>26} {ratio_text:>22}")
+        print(f"{workload:<22} {spread(sim_values, scale, fmt) + ' ' + unit:>26} {real_text:>26} {ratio_text:>22}")
     if real is not None:
         print("(empty: a whole flow run; direct/submit: the task calls inside one flow; ratios repeat by repeat)")
     if big:
@@ -254,7 +276,7 @@ def main(argv: list[str] | None = None) -> None:
     real = None
     python = None if args.no_real else real_python(args.real_python)
     if python is None:
-        print("real Prefect: skipped (not installed for this Python; use --real-python)")
+        print("real Prefect: skipped (--no-real, or not installed for this Python: use --real-python)")
     else:
         print(f"real Prefect: {args.repeats} repeats in a fresh process (this takes minutes) ...", flush=True)
         real = run_child(python, "real", args.tasks, args.repeats, 0)

@@ -82,12 +82,16 @@ def _loaded_types(*names: tuple[str, str]) -> tuple[type, ...]:
     return tuple(getattr(sys.modules[module], name) for module, name in names if module in sys.modules)
 
 
+# json.dumps(..., sort_keys=True, default=...) would build this encoder on every call of a task.
+_JSON = json.JSONEncoder(sort_keys=True, default=_json_default)
+
+
 def hash_objects(*args: Any, raise_on_failure: bool = False, **kwargs: Any) -> str | None:
     """An md5 of the values: of their JSON, or else of their pickle (Prefect's ``hash_objects``)."""
     import hashlib  # here, not at the top: see _loaded_types
 
     try:
-        text = json.dumps((args, kwargs), sort_keys=True, default=_json_default)
+        text = _JSON.encode((args, kwargs))
         return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
     except Exception as exc:
         json_error = str(exc)
