@@ -104,9 +104,15 @@ class ResultStore:
     def __init__(self) -> None:
         self._recent: dict[str, ResultRecord] = {}  # this process's records, as objects
 
-    def read(self, key: str, now: Callable[[], dt.datetime]) -> ResultRecord | None:
-        """The live record for `key`, or None (none, or expired at `now()`)."""
+    def read(self, key: str, now: Callable[[], dt.datetime], own_only: bool = False) -> ResultRecord | None:
+        """The live record for `key`, or None (none, or expired at `now()`).
+
+        `own_only`: the key holds this flow run's id, so only a record this process
+        wrote can match (never one an earlier process stored, ids repeat or not).
+        """
         record = self._recent.get(key)
+        if record is None and own_only:
+            return None
         if record is None or not self._exists(key):
             text = self._load(key)
             record = load_record(key, text) if text is not None else None
@@ -122,10 +128,6 @@ class ResultStore:
 
     def storage_key(self, key: str) -> str:
         return key
-
-    def may_hold_records(self) -> bool:
-        """False when no lookup can find anything, so a key nobody will store need not be computed."""
-        return bool(self._recent)
 
     def _exists(self, key: str) -> bool:
         return self._load(key) is not None
@@ -144,9 +146,6 @@ class MemoryStore(ResultStore):
         super().__init__()
         self.records: dict[str, str] = dict(records or {})
         self.on_save = on_save
-
-    def may_hold_records(self) -> bool:
-        return bool(self.records) or super().may_hold_records()
 
     def _load(self, key: str) -> str | None:
         return self.records.get(key)
@@ -170,8 +169,6 @@ class DirectoryStore(ResultStore):
     def storage_key(self, key: str) -> str:
         return self._prefix + key
 
-    def may_hold_records(self) -> bool:
-        return self._folder_seen or super().may_hold_records()
 
     def _load(self, key: str) -> str | None:
         if not self._folder_seen:

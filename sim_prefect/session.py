@@ -58,6 +58,9 @@ class Session:
     warnings_registry: dict[str | tuple[str, type[Warning], int], int] = field(default_factory=dict)
     # Where persisted results (cache records) are kept; see results.py.
     results: ResultStore = field(default_factory=MemoryStore)
+    # The flow runs (or lone task runs) that stored a record: a DEFAULT key, which holds
+    # its run's id, can find nothing in any other run (see task_engine.Cache).
+    runs_with_records: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.scheduler = Scheduler(self.clock)

@@ -370,8 +370,8 @@ class Cache:
         policy = task.cache_policy
         key: str | None = None
         if (policy is DEFAULT and plain and task.result_storage is None and not run.should_persist()
-                and not run.session.results.may_hold_records()):
-            return None  # the key could neither find a record nor be stored: nothing to observe
+                and (run.flow_run_id or run.id) not in run.session.runs_with_records):
+            return None  # the key could neither find a record (see `read`) nor be stored: nothing to observe
         if isinstance(policy, CachePolicy):
             flow_parameters = run.flow_run.parameters if run.flow_run is not None else {}
             try:
@@ -393,13 +393,16 @@ class Cache:
     def read(self) -> ResultRecord | None:
         task = self.run.task
         refresh = task.refresh_cache if task.refresh_cache is not None else prefect_settings.refresh_cache()
-        return None if refresh else self.store.read(self.key, self.run.now)
+        # A DEFAULT key holds the flow run's id: only a record of this run, so of this process, matches.
+        return None if refresh else self.store.read(self.key, self.run.now, own_only=task.cache_policy is DEFAULT)
 
     def write(self, value: Any) -> None:
         """Persist the result, if the task persists results (else the key was only computed)."""
         if not self.run.should_persist():
             return
         expiration = self.run.now() + self.run.task.cache_expiration if self.run.task.cache_expiration else None
+        run = self.run
+        run.session.runs_with_records.add(run.flow_run_id or run.id)
         try:
             self.store.write(ResultRecord(self.key, value, expiration), self.run.task.result_serializer or "pickle")
         except SerializationError as exc:

@@ -227,3 +227,25 @@ def test_a_plain_task_skips_its_key_only_when_nothing_could_observe_it(sim) -> N
 
     assert twins() == ("Completed", "Completed", "Completed", "Cached")
     assert "Error encountered when computing cache key - result will not be persisted." in sim.messages()
+
+
+def test_a_default_key_never_finds_another_process_s_record() -> None:
+    """The DEFAULT key holds the flow run's id, so a record stored by an earlier process is never
+    a hit, even when a deterministic session draws the same ids again (as the page's Runs do)."""
+    from sim_prefect.results import MemoryStore
+
+    @sim_prefect.task(persist_result=True)
+    def kept(x: int) -> int:
+        return x
+
+    @sim_prefect.flow
+    def once() -> str:
+        return kept(1, return_state=True).name
+
+    records: dict[str, str] = {}
+    names = []
+    for _ in range(2):  # two Runs in the page: the second starts with the first one's records
+        sim_prefect.configure("deterministic", terminal=False, results=MemoryStore(records, on_save=records.__setitem__))
+        names.append(once())
+    sim_prefect.configure("deterministic", terminal=False)
+    assert len(records) == 1 and names == ["Completed", "Completed"]
