@@ -143,4 +143,4 @@ class PrefectServer:
         shutil.rmtree(self.home, ignore_errors=True)
 
 
-__all__ = ["PREFECT_VERSION", "PrefectServer", "QUIET", "clean_env", "prefect_cli", "prefect_env", "skip_reason"]
+__all__ = ["PREFECT_VERSION", "PrefectServer", "QUIET", "clean_env", "free_port", "prefect_cli", "prefect_env", "skip_reason"]

@@ -10,7 +10,6 @@ import importlib.util
 import os
 import re
 import shlex
-import shutil
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -18,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from harness.real_prefect import prefect_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSON_DIR = ROOT / "lesson"
@@ -160,7 +160,10 @@ def real_prefect_skip_reason() -> str | None:
 
 
 def prefect_env(home: Path, **extra: str) -> dict[str, str]:
-    """An environment for real Prefect: its own home, no telemetry, the temporary server."""
+    """An environment for real Prefect: its own home, no telemetry, the temporary server.
+
+    Not tests/harness's `prefect_env`: that one blanks PREFECT_UI_URL, and the lesson's
+    commands must print the "View at" links the page shows."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env.update(
         PREFECT_HOME=str(home),
@@ -176,15 +179,6 @@ def prefect_env(home: Path, **extra: str) -> dict[str, str]:
     env.pop("FORCE_COLOR", None)
     env.update(extra)
     return env
-
-
-def prefect_cli() -> list[str]:
-    """How to start the `prefect` command for the Python running the tests."""
-    script = Path(sys.executable).with_name("prefect")
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("prefect")
-    return [found] if found else [sys.executable, "-m", "prefect"]
 
 
 @dataclass

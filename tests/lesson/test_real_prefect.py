@@ -23,7 +23,6 @@ import json
 import re
 import shlex
 import signal
-import socket
 import subprocess
 import sys
 import textwrap
@@ -35,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from harness.real_prefect import free_port
 from lesson_helpers import (
     DEMO_DIR,
     LESSON_DIR,
@@ -154,12 +154,6 @@ def _wait_for(lines: list[str], pattern: str, proc: subprocess.Popen[str], timeo
     raise AssertionError(f"never saw /{pattern}/ in:\n{''.join(lines)}")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _stop(proc: subprocess.Popen[str]) -> None:
     if proc.poll() is None:
         proc.send_signal(signal.SIGTERM)
@@ -189,7 +183,7 @@ def _run_deployment(home: Path) -> Deployment:
     test never meets a server the developer is running.
     """
     source = FlakySource()
-    port = _free_port()
+    port = free_port()
     api_url = f"http://127.0.0.1:{port}/api"
     env = prefect_env(home, PREFECT_RUNNER_POLL_FREQUENCY="2")
     server_cmd = _page_command(["prefect", "server", "start"])
