@@ -29,7 +29,7 @@ from typing import IO, Callable
 from . import artifacts, cache_policies, futures, runtime, states, tasks
 from .aliases import install_as_prefect
 from .annotations import allow_failure, quote, unmapped
-from .context import tags
+from .current_run import tags
 from .events import Event, RunRecord
 from .exceptions import MissingContextError
 from .flows import Flow, flow

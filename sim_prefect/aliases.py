@@ -45,8 +45,8 @@ PREFECT_MODULES = {
     "prefect.tasks": "sim_prefect.tasks",
     "prefect.utilities": "sim_prefect.utilities",
     "prefect.utilities.annotations": "sim_prefect.annotations",
-    "prefect.task_engine": "sim_prefect.exceptions",  # TaskRunTimeoutError lives here in Prefect
-    "prefect.flow_engine": "sim_prefect.exceptions",  # FlowRunTimeoutError
+    "prefect.task_engine": "sim_prefect.task_engine",
+    "prefect.flow_engine": "sim_prefect.flow_engine",
 }
 
 

@@ -17,7 +17,7 @@ import warnings
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from . import _msgs, context
+from . import _msgs, current_run
 from .events import ArtifactCreated, ArtifactUpdated
 from .loggers import emit_logger_log
 from .session import session
@@ -33,7 +33,7 @@ def _dispatch(fn: Callable[..., T]) -> Callable[..., T | Coroutine[Any, Any, T]]
     """Prefect's ``async_dispatch``: in an async context the call gives a coroutine."""
 
     def call(*args: Any, _sync: bool | None = None, **kwargs: Any) -> T | Coroutine[Any, Any, T]:
-        if _sync is None and context.in_async_context():
+        if _sync is None and current_run.in_async_context():
 
             async def acall() -> T:
                 return fn(*args, **kwargs)
@@ -48,18 +48,18 @@ def _dispatch(fn: Callable[..., T]) -> Callable[..., T | Coroutine[Any, Any, T]]
 
 
 def _run_ids() -> tuple[str | None, str | None]:
-    ctx = context.current()
+    ctx = current_run.current()
     if ctx is None:
         return None, None
     run = ctx.run
-    flow_run = context.current_flow_run()
+    flow_run = current_run.current_flow_run()
     return (run.id if run.kind == "task" else None), (flow_run.id if flow_run is not None else None)
 
 
 def _create(kind: str, data: Any, key: str | None, description: str | None) -> uuid.UUID:
     if key is not None and not _KEY.match(key):
         raise ValueError(_msgs.ARTIFACT_KEY_INVALID)
-    if context.current() is None:
+    if current_run.current() is None:
         warnings.warn(_msgs.ARTIFACT_OUTSIDE_RUN, FutureWarning, stacklevel=4)
     s = session()
     import uuid  # when first needed: importing it costs the page's first boot 17 ms

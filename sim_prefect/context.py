@@ -1,8 +1,4 @@
-"""Which run is running now (``prefect.context``).
-
-The engine keeps the current run in one ContextVar. The scheduler enters a
-run's context before each of its steps and leaves it afterwards, so code
-inside a task sees that task run, even when submitted runs take turns.
+"""Prefect's context objects (``prefect.context``), over the current run (current_run.py).
 
 User code sees it as Prefect shows it: `get_run_context()`,
 `FlowRunContext.get()` and `TaskRunContext.get()` give objects with the run
@@ -12,49 +8,19 @@ the parameters. A cache key function receives the `TaskRunContext`.
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Union
+from typing import TYPE_CHECKING, Any
+
+from .client.schemas.objects import FlowRun as FlowRunRecord
+from .client.schemas.objects import TaskRun as TaskRunRecord
+from .current_run import current, current_flow_run, in_async_context, tags
+from .exceptions import MissingContextError
 
 if TYPE_CHECKING:
     from .flow_engine import FlowRun
     from .task_engine import TaskRun
 
 
-@dataclass(frozen=True)
 class RunContext:
-    run: Union["FlowRun", "TaskRun"]
-    log_prints: bool
-
-
-_current: ContextVar[RunContext | None] = ContextVar("sim_prefect_run", default=None)
-
-
-def current() -> RunContext | None:
-    return _current.get()
-
-
-def enter(ctx: RunContext) -> Callable[[], None]:
-    """Make `ctx` current; return the function that restores the previous one."""
-    token = _current.set(ctx)
-    return lambda: _current.reset(token)
-
-
-def current_flow_run() -> "FlowRun | None":
-    ctx = _current.get()
-    if ctx is None:
-        return None
-    run = ctx.run
-    return run if run.kind == "flow" else run.flow_run
-
-
-# -- Prefect's context objects -------------------------------------------------------------
-
-
-class _RunContext:
     """What a run's context shows user code; the run's record (``flow_run`` / ``task_run``) is made when asked for."""
 
     __slots__ = ("_run", "_record", "parameters", "log_prints")
@@ -67,14 +33,11 @@ class _RunContext:
 
     def _the_record(self) -> Any:
         if self._record is None:
-            from .client.schemas.objects import FlowRun as FlowRunRecord
-            from .client.schemas.objects import TaskRun as TaskRunRecord
-
             self._record = (TaskRunRecord if self._run.kind == "task" else FlowRunRecord).of(self._run)
         return self._record
 
 
-class EngineContext(_RunContext):
+class EngineContext(RunContext):
     """The flow run in progress, as user code sees it (``FlowRunContext`` is its other name, as in Prefect)."""
 
     __slots__ = ()
@@ -97,7 +60,7 @@ class EngineContext(_RunContext):
         return cls(run)
 
 
-class TaskRunContext(_RunContext):
+class TaskRunContext(RunContext):
     """The task run in progress, as user code (and a cache key function) sees it."""
 
     __slots__ = ()
@@ -112,7 +75,7 @@ class TaskRunContext(_RunContext):
 
     @classmethod
     def get(cls) -> TaskRunContext | None:
-        ctx = _current.get()
+        ctx = current()
         if ctx is None or ctx.run.kind != "task":
             return None
         return cls.of(ctx.run)
@@ -129,40 +92,15 @@ def get_run_context() -> EngineContext | TaskRunContext:
     """The current task run's context, else the flow run's; outside any run, MissingContextError."""
     context = TaskRunContext.get() or FlowRunContext.get()
     if context is None:
-        from .exceptions import MissingContextError
-
         raise MissingContextError("No run context available. You are not in a flow or task run context.")
     return context
 
 
-for _cls in (EngineContext, TaskRunContext):
+for _cls in (RunContext, EngineContext, TaskRunContext):
     _cls.__module__ = "prefect.context"
 
 
-def in_async_context() -> bool:
-    """Prefect's ``is_in_async_context``: in an ``async def`` task or flow, or with a loop running outside any run."""
-    ctx = _current.get()
-    if ctx is not None:
-        run = ctx.run
-        return bool(run.task.isasync if run.kind == "task" else run.flow.isasync)
-    asyncio = sys.modules.get("asyncio")
-    return asyncio is not None and asyncio.events._get_running_loop() is not None
-
-
-# -- tags() ---------------------------------------------------------------------------
-
-_tags: ContextVar[frozenset[str]] = ContextVar("sim_prefect_tags", default=frozenset())
-
-
-def current_tags() -> frozenset[str]:
-    return _tags.get()
-
-
-@contextmanager
-def tags(*new_tags: str) -> Iterator[set[str]]:
-    """Add tags to every run created inside the block (``prefect.tags``); yields all current tags."""
-    token = _tags.set(_tags.get() | frozenset(new_tags))
-    try:
-        yield set(_tags.get())
-    finally:
-        _tags.reset(token)
+__all__ = [
+    "EngineContext", "FlowRunContext", "RunContext", "TaskRunContext", "current", "current_flow_run",
+    "get_run_context", "in_async_context", "tags",
+]  # fmt: skip

@@ -24,53 +24,61 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any, Literal
 
-from . import _msgs
+from . import _msgs, current_run, names
+from .annotations import NotSet
 from .events import RunCreated, StateChanged
 from .loggers import emit_log
 from .scheduler import CALL, Outcome, Sleep, Step, WaitFor
 from .session import STEP_COST, Session
-from .states import State, StateType, exception_to_crashed_state
+from .states import EPOCH, TERMINAL_STATES, State, StateType, exception_to_crashed_state
 
 ReturnType = Literal["result", "state"]
 Steps = Step
-NOTSET: Any = object()
 UTC = timezone.utc
 _ONE_MICROSECOND = timedelta(microseconds=1)
 
-# Enum members and template states as module globals: the hot path (a flow of
+# Enum members and the template state as module globals: the hot path (a flow of
 # 10,000 tasks) reads them often. `set_state` copies a template with its own
 # timestamp, so one template serves every run.
-COMPLETED, FAILED, CRASHED, CANCELLED = (
-    StateType.COMPLETED, StateType.FAILED, StateType.CRASHED, StateType.CANCELLED,
-)  # fmt: skip
-RUNNING, SCHEDULED = StateType.RUNNING, StateType.SCHEDULED
-FINAL = frozenset({COMPLETED, FAILED, CRASHED, CANCELLED})
-EPOCH = datetime.fromtimestamp(0, UTC)
-NO_STATE = State(StateType.PENDING, "Pending", timestamp=EPOCH)
-PENDING_STATE = State(StateType.PENDING, "Pending", timestamp=EPOCH)
+COMPLETED, RUNNING, SCHEDULED = StateType.COMPLETED, StateType.RUNNING, StateType.SCHEDULED
+PENDING = State(StateType.PENDING, "Pending", timestamp=EPOCH)
 
 
 class Run:
-    """What flow runs and task runs share: identity, state history, logging."""
+    """What flow runs and task runs share: identity, name, state history, logging, and the outcome.
+
+    The outcome is what the caller gets: `_return` (the function's return
+    value) or `_raised` (the exception to raise), `NotSet` until the run ends.
+    """
 
     kind: Literal["flow", "task"]
     flow_run_id: str | None = None
-    _raised: Any  # the exception the caller gets, once the run has failed or crashed
+    log_prints: bool
+    parameters: dict[str, Any]
+    # A flow run's caller gets the result of a state its function returned; a task run's gets the state.
+    unwraps_returned_states = False
     _on_done: list[Callable[[], None]] | None = None  # see `when_done`
 
-    def _begin(self, s: Session, name: str, owner: str, parent_id: str | None, tracks: str | None = None) -> None:
-        """Give the run its identity, announce it, and put it in Pending."""
+    def _begin(
+        self, s: Session, owner: str, template: Any, parent_id: str | None, tracks: str | None = None
+    ) -> None:
+        """Give the run its identity and name, announce it, and put it in Pending."""
         self.session = s
+        self._return: Any = NotSet
+        self._raised: Any = NotSet
+        self._args: tuple[Any, ...] = ()
+        self._kwargs: dict[str, Any] = {}
+        self.state: State = PENDING
+        name = self._default_name(s) if template is None else self._custom_name(owner, template)
         self.id = s.new_id()
         self.name = name
-        self.state: State = NO_STATE
         self.run_count = 0
         self.start_time: datetime | None = None
         self.end_time: datetime | None = None
         s.clock.charge(STEP_COST)
         self.created = datetime.fromtimestamp(s.now(), UTC)
         s.emit(RunCreated(self.id, self.kind, name, owner, parent_id, s.now(), self.flow_run_id, tracks))
-        self.set_state(PENDING_STATE)
+        self.set_state(PENDING)
 
     def set_state(self, state: State) -> State:
         s = self.session
@@ -87,7 +95,7 @@ class Run:
             self.run_count += 1
             if self.start_time is None:
                 self.start_time = stamp
-        elif state.type in FINAL:
+        elif state.type in TERMINAL_STATES:
             self.end_time = stamp
         self.state = state
         s.emit(StateChanged(self.id, state))
@@ -96,6 +104,36 @@ class Run:
             for callback in callbacks:
                 callback()
         return state
+
+    def _default_name(self, s: Session) -> str:
+        """The name a run gets without a template (a generated one)."""
+        raise NotImplementedError
+
+    def _custom_name(self, owner: str, template: Any) -> str:
+        """The name from ``flow_run_name=`` / ``task_run_name=``, resolved in the run's context."""
+        if callable(template):
+            self.name, self.id = owner, ""  # readable while the callable runs
+        leave = self.enter()
+        try:
+            return names.resolve_custom_run_name(self.kind, template, self.parameters)
+        finally:
+            leave()
+
+    def enter(self) -> Callable[[], None]:
+        """Make this run the current one; returns the function that undoes it."""
+        return current_run.enter(current_run.CurrentRun(self, self.log_prints))  # type: ignore[arg-type]
+
+    def result(self, raise_on_failure: bool = True) -> Any:
+        """What the caller gets: the return value, or the exception raised."""
+        value = self._return
+        if value is not NotSet and not (self.unwraps_returned_states and isinstance(value, State)):
+            return value
+        if self._raised is not NotSet:
+            if raise_on_failure:
+                raise self._raised
+            return self._raised
+        # A flow that returned states gives their result; a task that never ran (NotReady), None.
+        return self.state.result(_sync=True) if self.unwraps_returned_states else None
 
     def record_state(self, state: State) -> None:
         """Record a state in the run's history, as Prefect's server would, without the run taking it."""
@@ -127,7 +165,7 @@ class Run:
 
     def done(self) -> bool:
         state = self.state
-        return state.type in FINAL or state.name == "NotReady"
+        return state.type in TERMINAL_STATES or state.name == "NotReady"
 
     def now(self) -> datetime:
         return datetime.fromtimestamp(self.session.now(), UTC)

@@ -1,14 +1,16 @@
 """Exceptions with Prefect's names and Prefect's module paths.
 
 Each class reports the module real Prefect defines it in (``prefect.exceptions``,
-``prefect.task_engine``, ...), so a traceback that ends in one prints the same
-qualified name as under Prefect, e.g. ``prefect.task_engine.TaskRunTimeoutError:
-Scope timed out after 1.0 second(s).`` (listed in PORT.yaml).
+...), so a traceback that ends in one prints the same qualified name as under
+Prefect (listed in PORT.yaml). The timeout errors live beside their engines, as
+in Prefect: task_engine.py and flow_engine.py.
 """
 
 from __future__ import annotations
 
 import asyncio
+
+from . import _msgs
 
 
 class PrefectException(Exception):
@@ -75,22 +77,12 @@ class MappingLengthMismatch(PrefectException):
     """`Task.map` got iterables of different lengths."""
 
 
-class TaskRunTimeoutError(TimeoutError):
-    """A task ran past its `timeout_seconds` (``prefect.task_engine``)."""
-
-
-class FlowRunTimeoutError(TimeoutError):
-    """A flow ran past its `timeout_seconds` (``prefect.flow_engine``)."""
-
-
 class NotImitatedError(NotImplementedError):
     """A Prefect feature that sim_prefect does not imitate (see PORT.yaml): it fails loudly, never silently."""
 
 
 def not_imitated(feature: str, detail: str) -> NotImitatedError:
     """The error for a feature sim_prefect leaves out, naming it."""
-    from . import _msgs
-
     return NotImitatedError(_msgs.NOT_IMITATED.format(feature=feature, detail=detail))
 
 
@@ -107,8 +99,6 @@ _PREFECT_MODULES = {
         UnfinishedRun, MissingResult, UpstreamTaskError, ParameterBindError, ParameterTypeError,
         MappingMissingIterable, MappingLengthMismatch, HashError, SerializationError, ConfigurationError,
     ),
-    "prefect.task_engine": (TaskRunTimeoutError,),
-    "prefect.flow_engine": (FlowRunTimeoutError,),
     "prefect._internal.concurrency.cancellation": (CancelledError,),
 }  # fmt: skip
 for _module, _classes in _PREFECT_MODULES.items():
@@ -123,7 +113,6 @@ __all__ = [
     "CancelledRun",
     "CrashedRun",
     "FailedRun",
-    "FlowRunTimeoutError",
     "MappingLengthMismatch",
     "MappingMissingIterable",
     "MissingContextError",
@@ -132,7 +121,6 @@ __all__ = [
     "ParameterTypeError",
     "PausedRun",
     "PrefectException",
-    "TaskRunTimeoutError",
     "UnfinishedRun",
     "UpstreamTaskError",
 ]

@@ -16,16 +16,17 @@ from datetime import timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from . import _msgs, context, names
+from . import _msgs, current_run, names
 from .client.schemas.objects import FlowRun as FlowRunRecord
-from .engine import COMPLETED, FINAL, NOTSET, RUNNING, SCHEDULED, ReturnType, Run, Steps, drive, drive_async
-from .exceptions import FlowRunTimeoutError
+from .engine import COMPLETED, RUNNING, SCHEDULED, ReturnType, Run, Steps, drive, drive_async
+from .futures import resolve_futures_to_states
 from .hooks import call_hooks, select_hooks
 from .loggers import emit_logger_log, setup_logging
 from .scheduler import CALL, Limit, Outcome, Sleep
 from .task_engine import crash_unstarted
 from .session import Session, session
 from .states import (
+    TERMINAL_STATES,
     AwaitingRetry,
     Running,
     State,
@@ -39,6 +40,12 @@ from .validation import Error, parameter_type_error, validate_parameters
 if TYPE_CHECKING:
     from .flows import Flow
     from .task_engine import TaskRun
+
+class FlowRunTimeoutError(TimeoutError):
+    """A flow ran past its `timeout_seconds`; Prefect defines it in ``prefect.flow_engine`` too."""
+
+
+FlowRunTimeoutError.__module__ = "prefect.flow_engine"
 
 # Prefect's loggers for what it logs before a flow run's context exists.
 ENGINE_LOGGER = "prefect.engine"
@@ -56,18 +63,25 @@ class SubflowTracker(Run):
 
     def __init__(self, s: Session, parent: FlowRun, flow_name: str) -> None:
         self.flow_run_id = parent.id
+        self.log_prints = False
+        self.parameters = {}
         n = parent.subflow_counts.get(flow_name, 0)
         parent.subflow_counts[flow_name] = n + 1
-        self._begin(s, f"{flow_name}-{n}", flow_name, parent.id, tracks="subflow")
+        self.counted_name = f"{flow_name}-{n}"
+        self._begin(s, flow_name, None, parent.id, tracks="subflow")
+
+    def _default_name(self, s: Session) -> str:
+        return self.counted_name
 
 
 class FlowRun(Run):
     kind = "flow"
+    unwraps_returned_states = True
 
     def __init__(self, flow: Flow[Any, Any], parameters: dict[str, Any]) -> None:
         s = session()
         setup_logging()
-        ctx = context.current()
+        ctx = current_run.current()
         self.flow = flow
         # Checked and converted against the annotations before the run starts (see validation.py).
         self.invalid: list[Error] = []
@@ -76,7 +90,7 @@ class FlowRun(Run):
             if not self.invalid:
                 parameters = validated
         self.parameters = parameters
-        self.tags = set(context.current_tags())
+        self.tags = set(current_run.current_tags())
         self.parent = ctx.run if ctx else None
         self.flow_run = self
         self.log_prints = bool(flow.log_prints)
@@ -84,29 +98,14 @@ class FlowRun(Run):
         self.subflow_counts: dict[str, int] = {}
         max_workers = flow.task_runner._max_workers
         self.limit = Limit(max_workers) if max_workers < sys.maxsize else None
-        self._raised: Any = NOTSET
-        self._return: Any = NOTSET
-        self._args: tuple[Any, ...] = ()
-        self._kwargs: dict[str, Any] = {}
         parent_flow = self.parent.flow_run if self.parent is not None else None
         self.tracker = SubflowTracker(s, parent_flow, flow.name) if parent_flow is not None else None
-        self._begin(s, self._make_name(s), flow.name, self.parent.id if self.parent else None)
+        # Prefect names a run from its template once it starts: a run that never starts gets a generated name.
+        template = None if self.invalid else flow.flow_run_name
+        self._begin(s, flow.name, template, self.parent.id if self.parent else None)
 
-    def _make_name(self, s: Session) -> str:
-        template = self.flow.flow_run_name
-        if template is None or self.invalid:  # Prefect names a run from its template once it starts
-            return names.flow_run_name(s.rng)
-        if callable(template):
-            self.name, self.id = self.flow.name, ""  # readable while the callable runs
-        leave = self.enter()
-        try:
-            return names.resolve_custom_run_name("flow", template, self.parameters)
-        finally:
-            leave()
-
-    def enter(self) -> Any:
-        """Make this run the current one; returns the function that undoes it."""
-        return context.enter(context.RunContext(self, self.log_prints))
+    def _default_name(self, s: Session) -> str:
+        return names.flow_run_name(s.rng)
 
     def set_state(self, state: State) -> State:
         state = super().set_state(state)
@@ -196,7 +195,7 @@ class FlowRun(Run):
                 if self.state.type is not RUNNING:  # Running again means: retry
                     break
         except BaseException as exc:
-            if self.state.type in FINAL or isinstance(exc, GeneratorExit):
+            if self.state.type in TERMINAL_STATES or isinstance(exc, GeneratorExit):
                 raise
             self.handle_crash(exc)
             self.call_hooks(handling=exc)
@@ -233,13 +232,6 @@ class FlowRun(Run):
         await drive_async(self.steps(), self.call_async, self.session)
         return self.state if return_type == "state" else self.result()
 
-    def result(self) -> Any:
-        if self._return is not NOTSET and not isinstance(self._return, State):
-            return self._return
-        if self._raised is not NOTSET:
-            raise self._raised
-        return self.state.result(_sync=True)
-
     def _wait_for_children(self) -> None:
         """The task runner's exit: the flow waits for the runs it submitted.
 
@@ -249,7 +241,7 @@ class FlowRun(Run):
         children = self.children
         if self.flow.isasync:
             for child in children:
-                if child.submitted and not child.started and not child.done():
+                if child.submitted and not child.steps_begun and not child.done():
                     crash_unstarted(child)
         first_pending = 0
 
@@ -266,8 +258,6 @@ class FlowRun(Run):
 
     # -- handlers, after Prefect's FlowRunEngine ---------------------------------------------
     def handle_success(self, value: Any) -> None:
-        from .futures import resolve_futures_to_states
-
         resolved = resolve_futures_to_states(value)
         self.set_final(return_value_to_state(resolved))
         self._return = resolved
@@ -311,4 +301,4 @@ async def run_flow_async(flow: Flow[Any, Any], parameters: dict[str, Any], retur
     return await FlowRun(flow, parameters).run_async(return_type)
 
 
-__all__ = ["FlowRun", "SubflowTracker", "run_flow", "run_flow_async"]
+__all__ = ["FlowRun", "FlowRunTimeoutError", "SubflowTracker", "run_flow", "run_flow_async"]

@@ -27,7 +27,7 @@ import warnings
 from collections.abc import Iterator
 from typing import Any
 
-from . import _msgs, context
+from . import _msgs, current_run
 from .events import LogEmitted
 from .exceptions import MissingContextError
 from .session import STEP_COST, session
@@ -195,7 +195,7 @@ def get_run_logger(context_: Any = None, **kwargs: Any) -> logging.Logger | Pref
     Within `disable_run_logger()` it gives a disabled logger instead, as Prefect
     does, so a task's function can be called directly in a test.
     """
-    ctx = context.current()
+    ctx = current_run.current()
     if ctx is None:
         if _stdlib(FLOW_RUNS).disabled and _stdlib(TASK_RUNS).disabled:
             null = logging.getLogger("null")
@@ -257,7 +257,7 @@ _original_print = builtins.print
 
 
 def _print_as_log(*args: Any, **kwargs: Any) -> None:
-    ctx = context.current()
+    ctx = current_run.current()
     if ctx is None or not ctx.log_prints or kwargs.get("file") not in (None, sys.stdout, sys.stderr):
         _original_print(*args, **kwargs)
         return

@@ -66,7 +66,7 @@ def resolve_custom_run_name(kind: str, template: Any, parameters: dict[str, Any]
     with ``parameters=`` when it takes that keyword) and must return a string. The
     caller enters the run's context first, so the callable can read ``prefect.runtime``.
     """
-    option = f"{kind}_run_name"
+    check_run_name_template(kind, template)
     if callable(template):
         if kind == "task" and "parameters" in inspect.signature(template).parameters:
             name = template(parameters=parameters)
@@ -74,9 +74,13 @@ def resolve_custom_run_name(kind: str, template: Any, parameters: dict[str, Any]
             name = template()
         if not isinstance(name, str):
             raise TypeError(
-                f"Callable {template} for '{option}' returned type {type(name).__name__} but a string is required."
+                f"Callable {template} for '{kind}_run_name' returned type {type(name).__name__} but a string is required."
             )
         return name
-    if isinstance(template, str):
-        return template.format(**parameters)
-    raise TypeError(f"Expected string or callable for '{option}'; got {type(template).__name__} instead.")
+    return str(template).format(**parameters)
+
+
+def check_run_name_template(kind: str, template: Any) -> None:
+    """A run-name template must be a string or a callable (None: a generated name), as Prefect checks it."""
+    if template is not None and not isinstance(template, str) and not callable(template):
+        raise TypeError(f"Expected string or callable for '{kind}_run_name'; got {type(template).__name__} instead.")

@@ -8,8 +8,8 @@ the name of their type in title case ("Completed"); a few special ones do not:
 `str(state)` and `repr(state)` copy `prefect.client.schemas.objects.State`:
 ``Completed()``, ``TimedOut('...', type=FAILED)`` and
 ``Failed(message='...', type=FAILED, result=...)``. One deliberate difference:
-Prefect's repr shows a persisted ``ResultRecord(...)``; ours shows the value
-itself, because nothing is persisted here (see PORT.yaml).
+Prefect's repr shows the ``ResultRecord(...)`` that holds a result; ours
+shows the value itself, persisted or not (see PORT.yaml).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import _msgs
-from .context import in_async_context
+from .current_run import in_async_context
 from .exceptions import CancelledError, CancelledRun, CrashedRun, FailedRun, PausedRun, UnfinishedRun
 
 
@@ -48,6 +48,8 @@ class StateType(str, enum.Enum):
 TERMINAL_STATES = frozenset(
     {StateType.COMPLETED, StateType.CANCELLED, StateType.FAILED, StateType.CRASHED}
 )
+# A fixed timestamp for template states: a run gives each state its own when it takes it.
+EPOCH = _dt.datetime.fromtimestamp(0, _dt.timezone.utc)
 
 
 def _utcnow() -> _dt.datetime:
@@ -319,7 +321,7 @@ def return_value_to_state(value: Any) -> State:
     if isinstance(value, State) and value.run_id is None:
         return value  # a state the user built, e.g. Cancelled(message=...)
     if not (isinstance(value, State) or is_state_iterable(value)):
-        return State(StateType.COMPLETED, "Completed", None, _EPOCH, value)
+        return State(StateType.COMPLETED, "Completed", None, EPOCH, value)
     states = [value] if isinstance(value, State) else list(value)
     total = len(states)
     counts = {t: 0 for t in StateType}
@@ -340,14 +342,11 @@ def return_value_to_state(value: Any) -> State:
     return Failed(message=message, data=value)
 
 
-# A fixed timestamp for template states: a run gives each state its own when it takes it.
-_EPOCH = _dt.datetime.fromtimestamp(0, _dt.timezone.utc)
-
-
 __all__ = [
     "State",
     "StateType",
     "TERMINAL_STATES",
+    "EPOCH",
     "Scheduled",
     "Pending",
     "Running",

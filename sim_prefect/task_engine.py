@@ -15,23 +15,15 @@ import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from . import _msgs, context, names
-from .engine import (
-    COMPLETED,
-    NOTSET,
-    RUNNING,
-    SCHEDULED,
-    ReturnType,
-    Run,
-    Steps,
-    drive_async,
-)
+from . import _msgs, current_run, names
+from .engine import COMPLETED, RUNNING, SCHEDULED, ReturnType, Run, Steps, drive_async
 from .asyncutils import AsyncCall
 from . import prefect_settings
 from .cache_policies import DEFAULT, CachePolicy, default_key
 from .client.schemas.objects import TaskRun as TaskRunRecord
 from .context import TaskRunContext
-from .exceptions import ConfigurationError, SerializationError, TaskRunTimeoutError, UpstreamTaskError
+from .exceptions import ConfigurationError, SerializationError, UpstreamTaskError
+from .futures import PrefectFuture, collect_upstream, has_annotations, resolve_inputs
 from .hooks import call_hooks, select_hooks
 from .loggers import setup_logging
 from .results import ResultRecord, ResultStore, store_for
@@ -59,6 +51,12 @@ from .timeouts import AsyncTimeout, Timeout
 if TYPE_CHECKING:
     from .tasks import Task
 
+class TaskRunTimeoutError(TimeoutError):
+    """A task ran past its `timeout_seconds`; Prefect defines it in ``prefect.task_engine`` too."""
+
+
+TaskRunTimeoutError.__module__ = "prefect.task_engine"
+
 # The handlers' Prefect log text for a failure that is a returned state, not an
 # exception: `exc_info=True` with no exception being handled.
 NO_EXCEPTION = "NoneType: None"
@@ -79,13 +77,13 @@ class TaskRun(Run):
     ) -> None:
         s = session()
         setup_logging()
-        ctx = context.current()
+        ctx = current_run.current()
         self.task = task
-        self.flow_run = context.current_flow_run()
+        self.flow_run = current_run.current_flow_run()
         self.flow_run_id = self.flow_run.id if self.flow_run is not None else None
         self.parameters = parameters
         self.caller = ctx.run if ctx else None  # the run whose code made this one
-        self.tags = task.tags | context.current_tags()
+        self.tags = task.tags | current_run.current_tags()
         self.wait_for = wait_for
         self.submitted = submitted
         if task.log_prints is not None:
@@ -93,33 +91,16 @@ class TaskRun(Run):
         else:
             self.log_prints = bool(self.flow_run is not None and self.flow_run.log_prints)
         self.retries = 0
-        self.started = False
+        self.steps_begun = False
         self.job_: Job | None = None
-        self._raised: Any = NOTSET
-        self._return: Any = NOTSET
-        self._args: tuple[Any, ...] = ()
-        self._kwargs: dict[str, Any] = {}
-        self._begin(s, self._make_name(s), task.name, ctx.run.id if ctx else None)
+        self._begin(s, task.name, task.task_run_name, ctx.run.id if ctx else None)
         if self.flow_run is not None and submitted:  # what the flow waits for at its end
             self.flow_run.children.append(self)
 
-    def _make_name(self, s: Session) -> str:
-        template = self.task.task_run_name
-        if template is None:
-            if self.flow_run is None:
-                return self.task.name  # outside a flow: no suffix, as in Prefect
-            return names.task_run_name(self.task.name, s.rng)
-        if callable(template):
-            self.name = self.task.name  # readable while the callable runs
-        leave = self.enter()
-        try:
-            return names.resolve_custom_run_name("task", template, self.parameters)
-        finally:
-            leave()
-
-    def enter(self) -> Any:
-        """Make this run the current one; returns the function that undoes it."""
-        return context.enter(context.RunContext(self, self.log_prints))
+    def _default_name(self, s: Session) -> str:
+        if self.flow_run is None:
+            return self.task.name  # outside a flow: no suffix, as in Prefect
+        return names.task_run_name(self.task.name, s.rng)
 
     def job(self) -> Job:
         # The scheduler enters the run's context before each step.
@@ -194,9 +175,7 @@ class TaskRun(Run):
             call_hooks(hooks, (self.task, TaskRunRecord.of(self), self.state), self.log)
 
     def steps(self) -> Steps:
-        from .futures import PrefectFuture, collect_upstream, has_annotations, resolve_inputs
-
-        self.started = True
+        self.steps_begun = True
         plain = all(type(v) in _PLAIN_VALUES for v in self.parameters.values())  # nothing to look inside
         upstream = [] if plain else collect_upstream(self.parameters, [])
         if self.wait_for:
@@ -341,16 +320,6 @@ class TaskRun(Run):
         self.set_state(Pending(name="NotReady", message=str(error)))
         self.log_finished()
 
-    def result(self, raise_on_failure: bool = True) -> Any:
-        """What a direct call returns: the return value, or the exception raised."""
-        if self._return is not NOTSET:
-            return self._return
-        if self._raised is not NOTSET:
-            if raise_on_failure:
-                raise self._raised
-            return self._raised
-        return None  # e.g. NotReady: Prefect returns None as well
-
 
 class Cache:
     """A task run's cache record: found by its key before the first attempt, written after success."""
@@ -458,4 +427,4 @@ def submit_task(task: Task[Any, Any], parameters: dict[str, Any], wait_for: list
     return run
 
 
-__all__ = ["TaskRun", "crash_unstarted", "run_task", "run_task_async", "submit_task"]
+__all__ = ["TaskRun", "TaskRunTimeoutError", "crash_unstarted", "run_task", "run_task_async", "submit_task"]

@@ -1,35 +1,33 @@
 """Tasks: the `@task` decorator and the `Task` object (``prefect.tasks``).
 
-The decorator and `with_options` take exactly Prefect 3's keyword arguments, so
-an unknown one fails with Python's own ``TypeError: task() got an unexpected
-keyword argument ...``, as it does in Prefect. Every option does what it does
+The decorator and `with_options` take exactly Prefect 3's keyword arguments
+(the table `TASK_OPTIONS`), so an unknown one fails with Python's own words,
+``TypeError: task() got an unexpected keyword argument ...``, as it does in
+Prefect. Every option does what it does
 in Prefect; the few that need Prefect's server or a transaction (``on_commit``,
 ``on_rollback``) fail with an error that names them (PORT.yaml lists them).
 """
 
 from __future__ import annotations
 
-import datetime
 import inspect
 import io
 import logging
 from collections.abc import Callable, Iterable
-from typing import Any, Generic, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
-from . import _msgs, context
-from .callables import CallShape
-from .exceptions import MappingLengthMismatch, MappingMissingIterable
-from .futures import PrefectConcurrentFuture, PrefectFuture, PrefectFutureList
+from . import _msgs, current_run, names, prefect_settings
 from .annotations import BaseAnnotation, NotSet, allow_failure, opaque, quote, unmapped
-from .options import Option, complete, from_decorator, merge
-from .retries import exponential_backoff
-from .states import State
-from . import prefect_settings
 from .cache_policies import DEFAULT, NO_CACHE, CachePolicy, hash_objects, task_source_code
-from .exceptions import not_imitated
+from .exceptions import MappingLengthMismatch, MappingMissingIterable, not_imitated
+from .futures import PrefectConcurrentFuture, PrefectFuture, PrefectFutureList
+from .hooks import Hook
 from .loggers import emit_logger_log
+from .options import Option, OptionTable
 from .results import MemoryStore, store_for
-from .hooks import TASK_HOOKS, Hook, validate_hooks
+from .retries import exponential_backoff
+from .runnable import Runnable, check_serializer, decorator_parameter
+from .states import State
 from .task_engine import TaskRun, run_task, run_task_async, submit_task
 
 P = ParamSpec("P")
@@ -37,19 +35,19 @@ R = TypeVar("R")
 TASKS_LOGGER = "prefect.tasks"  # what Prefect logs about a task when it is decorated
 
 
-TASK_OPTIONS: dict[str, Option] = {
+TASK_OPTIONS = OptionTable("Task", {
     "name": Option(None, keep="falsy"),
     "description": Option(None, keep="falsy"),
     "tags": Option(None),
     "version": Option(None, in_with_options=False),
-    "cache_policy": Option(NotSet, keep="notset", attr=None),
+    "cache_policy": Option(NotSet, keep="notset", from_given=True),
     "cache_key_fn": Option(None, keep="falsy"),
     "cache_expiration": Option(None, keep="falsy"),
     "task_run_name": Option(None, keep="notset"),
     "retries": Option(None, keep="notset"),
     "retry_delay_seconds": Option(None, keep="notset"),
     "retry_jitter_factor": Option(None, keep="notset"),
-    "persist_result": Option(None, keep="notset", attr=None),
+    "persist_result": Option(None, keep="notset", from_given=True),
     "result_storage": Option(None, keep="notset"),
     "result_storage_key": Option(None, keep="notset"),
     "result_serializer": Option(None, keep="notset"),
@@ -60,129 +58,78 @@ TASK_OPTIONS: dict[str, Option] = {
     "on_completion": Option(None, keep="falsy", attr="on_completion_hooks"),
     "on_failure": Option(None, keep="falsy", attr="on_failure_hooks"),
     "on_running": Option(None, keep="falsy", attr="on_running_hooks"),
-    "on_rollback": Option(None, in_decorator=False, in_with_options=False, attr=None),
-    "on_commit": Option(None, in_decorator=False, in_with_options=False, attr=None),
+    "on_rollback": Option(None, in_decorator=False, in_with_options=False, attr="on_rollback_hooks", from_given=True),
+    "on_commit": Option(None, in_decorator=False, in_with_options=False, attr="on_commit_hooks", from_given=True),
     "retry_condition_fn": Option(None, keep="falsy"),
     "viz_return_value": Option(None, keep="falsy"),
     "asset_deps": Option(None, keep="falsy"),
-}
+})  # fmt: skip
 
 
-class Task(Generic[P, R]):
+class Task(Runnable[P, R]):
     """A function made into a task (``prefect.tasks.Task``): calling it makes a task run."""
 
-    def __init__(self, fn: Callable[P, R], **options: Any) -> None:
-        self.options = complete("Task", TASK_OPTIONS, options)
-        validate_hooks("task", self.options, TASK_HOOKS)
-        if not callable(fn):
-            raise TypeError("'fn' must be callable")
-        self.fn = fn
-        self.isasync = inspect.iscoroutinefunction(fn)
-        if inspect.isgeneratorfunction(fn) or inspect.isasyncgenfunction(fn):
-            raise not_imitated("generator tasks", "a task that yields its results")
-        self.shape = CallShape(fn)
-        self.__doc__ = fn.__doc__
-        self.__name__ = getattr(fn, "__name__", "task")
-        self.__wrapped__ = fn
-        self._configure(**self.options)
+    kind = "task"
+    table = TASK_OPTIONS
+    hook_names = ("on_completion", "on_failure", "on_running", "on_rollback", "on_commit")
+    # Options the engine reads as they were given (set by the table; the derived ones are set below).
+    task_run_name: str | Callable[..., str] | None
+    retry_jitter_factor: float | None
+    retry_condition_fn: Callable[..., Any] | None
+    log_prints: bool | None
+    cache_key_fn: Callable[..., str | None] | None
+    cache_expiration: Any
+    refresh_cache: bool | None
+    persist_result: bool | None
+    result_storage: Any
+    result_storage_key: str | None
+    result_serializer: Any
+    on_completion_hooks: list[Hook]
+    on_failure_hooks: list[Hook]
+    on_running_hooks: list[Hook]
+    on_rollback_hooks: list[Hook]
+    on_commit_hooks: list[Hook]
 
-    def _configure(
-        self,
-        *,
-        name: str | None,
-        description: str | None,
-        tags: Iterable[str] | None,
-        version: str | None,
-        task_run_name: Any,
-        retries: int | None,
-        retry_delay_seconds: Any,
-        retry_jitter_factor: float | None,
-        retry_condition_fn: Callable[..., bool] | None,
-        timeout_seconds: float | None,
-        log_prints: bool | None,
-        on_completion: list[Hook] | None,
-        on_failure: list[Hook] | None,
-        on_running: list[Hook] | None,
-        on_commit: list[Hook] | None,
-        on_rollback: list[Hook] | None,
-        cache_policy: Any,
-        cache_key_fn: Callable[..., str | None] | None,
-        cache_expiration: datetime.timedelta | None,
-        refresh_cache: bool | None,
-        persist_result: bool | None,
-        result_storage: Any,
-        result_storage_key: str | None,
-        result_serializer: Any,
-        cache_result_in_memory: bool,
-        viz_return_value: Any,
-        asset_deps: list[Any] | None,
-    ) -> None:
+    def _configure(self, o: dict[str, Any]) -> None:
         """Derive the task's attributes from its options, as Prefect's ``Task.__init__`` does."""
         fn = self.fn
-        self.name: str = name or str(getattr(fn, "__name__", type(fn).__name__))
-        self.description = description or inspect.getdoc(fn)
-        self.tags = set(tags or ())
-        self.version = version
-        if task_run_name is not None and not isinstance(task_run_name, str) and not callable(task_run_name):
-            raise TypeError(
-                f"Expected string or callable for 'task_run_name'; got {type(task_run_name).__name__} instead."
-            )
-        self.task_run_name = task_run_name
-        self.retries = retries or 0
-        self.retry_delay_seconds = _delays(retry_delay_seconds, self.retries)
-        if retry_jitter_factor is not None and retry_jitter_factor < 0:
+        self.name: str = o["name"] or str(getattr(fn, "__name__", type(fn).__name__))
+        self.description = o["description"] or inspect.getdoc(fn)
+        self.tags = set(o["tags"] or ())
+        names.check_run_name_template("task", o["task_run_name"])
+        self.retries = o["retries"] or 0
+        self.retry_delay_seconds = _delays(o["retry_delay_seconds"], self.retries)
+        if o["retry_jitter_factor"] is not None and o["retry_jitter_factor"] < 0:
             raise ValueError("`retry_jitter_factor` must be >= 0.")
-        self.retry_jitter_factor = retry_jitter_factor
-        if retry_condition_fn is not None and not callable(retry_condition_fn):
-            raise TypeError(
-                f"Expected `retry_condition_fn` to be callable, got {type(retry_condition_fn).__name__} instead."
-            )
-        self.retry_condition_fn = retry_condition_fn
-        self.timeout_seconds = float(timeout_seconds) if timeout_seconds else None
-        self.log_prints = log_prints
-        self.on_completion_hooks = on_completion or []
-        self.on_failure_hooks = on_failure or []
-        self.on_running_hooks = on_running or []
-        if on_commit or on_rollback:
+        condition = o["retry_condition_fn"]
+        if condition is not None and not callable(condition):
+            raise TypeError(f"Expected `retry_condition_fn` to be callable, got {type(condition).__name__} instead.")
+        self.timeout_seconds = float(o["timeout_seconds"]) if o["timeout_seconds"] else None
+        if self.on_commit_hooks or self.on_rollback_hooks:
             raise not_imitated("transactions", "on_commit and on_rollback hooks")
-        if asset_deps:
+        if o["asset_deps"]:
             raise not_imitated("assets", "asset_deps")
-        if result_serializer not in (None, "pickle", "json"):
-            raise not_imitated("result serializers other than 'pickle' and 'json'", f"{result_serializer!r}")
-        self.viz_return_value = viz_return_value  # used by flow.visualize() only, which is not imitated
-        self.cache_result_in_memory = cache_result_in_memory  # results are always kept in memory here
+        check_serializer(o["result_serializer"])
+        # viz_return_value is read by flow.visualize() only, which is not imitated; results are
+        # always kept in memory here, whatever cache_result_in_memory says.
         self.source_code = task_source_code(fn)
         self.task_key = f"{getattr(fn, '__qualname__', self.name)}-{hash_objects(fn.__code__.co_code.hex())[:8]}"  # type: ignore[index]
-        self._configure_caching(
-            cache_policy, cache_key_fn, cache_expiration, refresh_cache, persist_result,
-            result_storage, result_storage_key, result_serializer,
-        )  # fmt: skip
+        self._configure_caching(o)
 
-    def _configure_caching(
-        self,
-        cache_policy: Any,
-        cache_key_fn: Callable[..., str | None] | None,
-        cache_expiration: datetime.timedelta | None,
-        refresh_cache: bool | None,
-        persist_result: bool | None,
-        result_storage: Any,
-        result_storage_key: str | None,
-        result_serializer: Any,
-    ) -> None:
+    def _configure_caching(self, o: dict[str, Any]) -> None:
         """Which cache policy applies and whether results persist: Prefect's rules, line for line."""
+        cache_policy, cache_key_fn, persist_result = o["cache_policy"], o["cache_key_fn"], o["persist_result"]
+        result_storage, result_storage_key = o["result_storage"], o["result_storage_key"]
         if prefect_settings.default_no_cache() and cache_policy is NotSet:
             cache_policy = NO_CACHE
         if cache_policy is not NotSet and cache_key_fn is not None:
             emit_logger_log(TASKS_LOGGER, logging.WARNING, _msgs.BOTH_CACHE_OPTIONS.format(task=self))
         if cache_key_fn:
             cache_policy = CachePolicy.from_cache_key_fn(cache_key_fn)
-        self.cache_key_fn = cache_key_fn
-        self.cache_expiration = cache_expiration
-        self.refresh_cache = refresh_cache
         if persist_result is None and any([
             cache_policy and cache_policy != NO_CACHE and cache_policy is not NotSet,
             cache_key_fn is not None, result_storage_key is not None, result_storage is not None,
-            result_serializer is not None,
+            o["result_serializer"] is not None,
         ]):  # fmt: skip
             persist_result = True
         if prefect_settings.disable_caching():
@@ -199,36 +146,12 @@ class Task(Generic[P, R]):
             self.cache_policy = cache_policy
         self.persist_result = persist_result
         store_for(result_storage, getattr(self.cache_policy, "key_storage", None), MemoryStore())  # a block fails now
-        self.result_storage = result_storage
-        self.result_storage_key = result_storage_key
-        self.result_serializer = result_serializer
-
-    @property
-    def hooks(self) -> dict[str, Iterable[Hook]]:
-        return {"on_completion": self.on_completion_hooks, "on_failure": self.on_failure_hooks,
-                "on_running": self.on_running_hooks}  # fmt: skip
-
-    # -- hooks as decorators: @my_task.on_failure --------------------------------------------
-    def on_completion(self, fn: Hook) -> Hook:
-        self.on_completion_hooks.append(fn)
-        return fn
-
-    def on_failure(self, fn: Hook) -> Hook:
-        self.on_failure_hooks.append(fn)
-        return fn
-
-    def on_running(self, fn: Hook) -> Hook:
-        self.on_running_hooks.append(fn)
-        return fn
 
     def on_commit(self, fn: Hook) -> Hook:
         raise not_imitated("transactions", "on_commit hooks")
 
     def on_rollback(self, fn: Hook) -> Hook:
         raise not_imitated("transactions", "on_rollback hooks")
-
-    def split_parameters(self, parameters: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
-        return self.shape.split(parameters)
 
     def __call__(
         self, *args: Any, return_state: bool = False, wait_for: Iterable[Any] | None = None, **kwargs: Any
@@ -243,7 +166,7 @@ class Task(Generic[P, R]):
     ) -> Any:
         """Start a run that goes on while the flow does; returns a future (in a flow only)."""
         parameters = self.shape.bind(args, kwargs)
-        if context.current_flow_run() is None:
+        if current_run.current_flow_run() is None:
             raise RuntimeError(_msgs.SUBMIT_OUTSIDE_FLOW)
         future: PrefectConcurrentFuture[R] = PrefectConcurrentFuture(self._submit(parameters, wait_for))
         if return_state:
@@ -267,7 +190,7 @@ class Task(Generic[P, R]):
             given = self.shape.signature.bind_partial(*args, **kwargs).arguments
         except TypeError as exc:
             raise self.shape.bind_error(args, kwargs, exc)
-        if context.current_flow_run() is None:
+        if current_run.current_flow_run() is None:
             raise RuntimeError(_msgs.MAP_OUTSIDE_FLOW)
         given = {k: _resolve_top_level(v) for k, v in given.items()}
         mapped: dict[str, list[Any]] = {}
@@ -306,10 +229,6 @@ class Task(Generic[P, R]):
 
     def apply_async(self, *args: Any, **kwargs: Any) -> Any:
         raise not_imitated("background tasks", "task.apply_async() needs task workers and a server")
-
-    def with_options(self, **changes: Any) -> Task[P, R]:
-        """A copy of the task with some options changed (the others stay as they are)."""
-        return Task(self.fn, **merge("Task", TASK_OPTIONS, self, changes))
 
 
 def _is_iterable(value: Any) -> bool:
@@ -350,40 +269,47 @@ def _delays(value: Any, retries: int) -> Any:
     return value
 
 
-def task(
-    __fn: Callable[..., Any] | None = None,
-    *,
-    name: str | None = None,
-    description: str | None = None,
-    tags: Iterable[str] | None = None,
-    version: str | None = None,
-    cache_policy: Any = NotSet,
-    cache_key_fn: Any = None,
-    cache_expiration: Any = None,
-    task_run_name: str | Callable[..., str] | None = None,
-    retries: int | None = None,
-    retry_delay_seconds: float | int | list[float] | Callable[[int], list[float]] | None = None,
-    retry_jitter_factor: float | None = None,
-    persist_result: bool | None = None,
-    result_storage: Any = None,
-    result_storage_key: str | None = None,
-    result_serializer: Any = None,
-    cache_result_in_memory: bool = True,
-    timeout_seconds: int | float | None = None,
-    log_prints: bool | None = None,
-    refresh_cache: bool | None = None,
-    on_completion: list[Any] | None = None,
-    on_failure: list[Any] | None = None,
-    on_running: list[Any] | None = None,
-    retry_condition_fn: Callable[..., bool] | None = None,
-    viz_return_value: Any = None,
-    asset_deps: list[Any] | None = None,
-) -> Any:
-    """Turn a function into a task, bare (``@task``) or with options (``@task(retries=2)``)."""
-    options = from_decorator(TASK_OPTIONS, locals())
-    if __fn is not None:
-        return Task(__fn, **options)
-    return lambda fn: Task(fn, **options)
+if TYPE_CHECKING:  # the decorator's options, written out for type checkers; a test holds them equal to the table
+
+    def task(
+        __fn: Callable[..., Any] | None = None,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        tags: Iterable[str] | None = None,
+        version: str | None = None,
+        cache_policy: Any = NotSet,
+        cache_key_fn: Any = None,
+        cache_expiration: Any = None,
+        task_run_name: str | Callable[..., str] | None = None,
+        retries: int | None = None,
+        retry_delay_seconds: float | int | list[float] | Callable[[int], list[float]] | None = None,
+        retry_jitter_factor: float | None = None,
+        persist_result: bool | None = None,
+        result_storage: Any = None,
+        result_storage_key: str | None = None,
+        result_serializer: Any = None,
+        cache_result_in_memory: bool = True,
+        timeout_seconds: int | float | None = None,
+        log_prints: bool | None = None,
+        refresh_cache: bool | None = None,
+        on_completion: list[Any] | None = None,
+        on_failure: list[Any] | None = None,
+        on_running: list[Any] | None = None,
+        retry_condition_fn: Callable[..., bool] | None = None,
+        viz_return_value: Any = None,
+        asset_deps: list[Any] | None = None,
+    ) -> Any: ...
+
+else:
+
+    @TASK_OPTIONS.shown_in("decorator", [decorator_parameter()])
+    def task(__fn: Callable[..., Any] | None = None, /, **options: Any) -> Any:
+        """Turn a function into a task, bare (``@task``) or with options (``@task(retries=2)``)."""
+        options = TASK_OPTIONS.from_decorator("task", options)
+        if __fn is not None:
+            return Task(__fn, **options)
+        return lambda fn: Task(fn, **options)
 
 
 # `repr()` and tracebacks show Prefect's class path, as in Prefect: <prefect.tasks.Task object at 0x...>.

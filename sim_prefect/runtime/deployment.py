@@ -10,19 +10,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .. import context
+from .. import current_run
 from . import lookup
 
 __all__ = ["flow_run_id", "id", "name", "parameters", "version"]
 
 
 def _parameters() -> dict[str, Any]:
-    run = context.current_flow_run()
+    run = current_run.current_flow_run()
     return dict(run.parameters) if run is not None else {}
 
 
 def _flow_run_id() -> str | None:
-    run = context.current_flow_run()
+    run = current_run.current_flow_run()
     return run.id if run is not None else None
 
 

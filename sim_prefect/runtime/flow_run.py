@@ -9,14 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .. import context
+from .. import current_run
 from . import lookup
 
 __all__ = ["flow_name", "id", "name", "parameters", "parent_flow_run_id", "run_count", "tags"]
 
 
 def _run() -> Any:
-    return context.current_flow_run()
+    return current_run.current_flow_run()
 
 
 def _parent_flow_run_id() -> str | None:

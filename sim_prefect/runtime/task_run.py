@@ -9,14 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .. import context
+from .. import current_run
 from . import lookup
 
 __all__ = ["id", "name", "parameters", "run_count", "tags", "task_name"]
 
 
 def _run() -> Any:
-    ctx = context.current()
+    ctx = current_run.current()
     return ctx.run if ctx is not None and ctx.run.kind == "task" else None
 
 

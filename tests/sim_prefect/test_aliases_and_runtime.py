@@ -90,10 +90,10 @@ def test_unknown_runtime_attribute_is_an_attribute_error() -> None:
 
 
 def test_classes_report_prefects_module_paths() -> None:
-    from sim_prefect import exceptions, futures
+    from sim_prefect import exceptions, flow_engine, futures, task_engine
 
-    assert exceptions.TaskRunTimeoutError.__module__ == "prefect.task_engine"
-    assert exceptions.FlowRunTimeoutError.__module__ == "prefect.flow_engine"
+    assert task_engine.TaskRunTimeoutError.__module__ == "prefect.task_engine"
+    assert flow_engine.FlowRunTimeoutError.__module__ == "prefect.flow_engine"
     assert exceptions.CancelledRun.__module__ == "prefect.exceptions"
     assert futures.PrefectFutureList.__module__ == "prefect.futures"
     assert sim_prefect.Task.__module__ == "prefect.tasks" and sim_prefect.Flow.__module__ == "prefect.flows"

@@ -8,7 +8,9 @@ import pytest
 
 import sim_prefect
 from sim_prefect import flow, task
-from sim_prefect.exceptions import CancelledRun, FlowRunTimeoutError, TaskRunTimeoutError
+from sim_prefect.exceptions import CancelledRun
+from sim_prefect.flow_engine import FlowRunTimeoutError
+from sim_prefect.task_engine import TaskRunTimeoutError
 from sim_prefect.states import Cancelled
 from sim_prefect.timeouts import Timeout, alarms_available
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import inspect
+import pydoc
 import subprocess
 import sys
 import textwrap
@@ -14,14 +16,39 @@ import sim_prefect
 from sim_prefect import flow, task
 from sim_prefect.aliases import NOT_IMITATED_MODULES
 from sim_prefect.exceptions import NotImitatedError
-from sim_prefect.flows import FLOW_OPTIONS, FlowDecorator
-from sim_prefect.options import NotSet
+from sim_prefect.flows import FLOW_OPTIONS
+from sim_prefect.options import NotSet, Option, OptionTable
 from sim_prefect.tasks import TASK_OPTIONS
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _decorator_defaults(fn: object) -> dict[str, object]:
+def _written_signature(path: Path, name: str) -> dict[str, str]:
+    """The keyword-only parameters of the decorator written for type checkers (`name`, or
+    `Class.name`), with their defaults as written."""
+    tree: ast.AST = ast.parse(path.read_text(encoding="utf-8"))
+    if "." in name:
+        owner, name = name.split(".")
+        tree = next(n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name == owner)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and node.name == name and node.args.kwonlyargs:
+            return {a.arg: ast.unparse(d) for a, d in zip(node.args.kwonlyargs, node.args.kw_defaults) if d is not None}
+    raise AssertionError(f"no written signature for {name} in {path}")
+
+
+def _table_defaults(table: OptionTable) -> dict[str, str]:
+    return {key: ("NotSet" if spec.default is NotSet else repr(spec.default)) for key, spec in table.takes("decorator")}
+
+
+@pytest.mark.parametrize(
+    ("module", "name", "table"),
+    [("tasks.py", "task", TASK_OPTIONS), ("flows.py", "FlowDecorator.__call__", FLOW_OPTIONS)],
+)
+def test_the_signature_written_for_type_checkers_is_the_options_table(module: str, name: str, table: OptionTable) -> None:
+    assert _written_signature(REPO / "sim_prefect" / module, name) == _table_defaults(table)
+
+
+def _keyword_defaults(fn: object) -> dict[str, object]:
     return {
         name: p.default
         for name, p in inspect.signature(fn).parameters.items()  # type: ignore[arg-type]
@@ -29,14 +56,27 @@ def _decorator_defaults(fn: object) -> dict[str, object]:
     }
 
 
-def test_the_task_decorator_signature_is_the_options_table() -> None:
-    table = {k: o.default for k, o in TASK_OPTIONS.items() if o.in_decorator}
-    assert _decorator_defaults(task) == table
+def test_a_new_option_is_one_line_in_the_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(TASK_OPTIONS, "dummy_option", Option(7, keep="falsy"))  # the one line
 
+    assert _keyword_defaults(task)["dummy_option"] == 7  # the decorator's signature (help() reads it too)
+    assert _keyword_defaults(sim_prefect.Task.with_options)["dummy_option"] == 7
+    assert "dummy_option=7" in pydoc.render_doc(task)
 
-def test_the_flow_decorator_signature_is_the_options_table() -> None:
-    table = {k: o.default for k, o in FLOW_OPTIONS.items() if o.in_decorator}
-    assert _decorator_defaults(FlowDecorator.__call__) == table
+    @task(dummy_option=3)
+    def t() -> None: ...
+
+    assert t.dummy_option == 3 and t.options["dummy_option"] == 3  # the decorator takes it, the task keeps it
+    assert t.with_options(dummy_option=5).dummy_option == 5
+    assert t.with_options(dummy_option=0).dummy_option == 3  # and with_options keeps it as its table row says
+    assert task(lambda: None).dummy_option == 7  # the default
+    with pytest.raises(TypeError, match=r"^task\(\) got an unexpected keyword argument 'dumy_option'$"):
+        task(dumy_option=3)  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match=r"^Task.with_options\(\) got an unexpected keyword argument 'dumy_option'$"):
+        t.with_options(dumy_option=3)
+
+    monkeypatch.undo()
+    assert "dummy_option" not in _keyword_defaults(task)  # and gone again with the line
 
 
 def test_unknown_options_fail_in_pythons_own_words() -> None:
