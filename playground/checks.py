@@ -2,7 +2,8 @@
 
 A check file defines ``check(attempt)``. It runs *after* the learner's code,
 in a fresh interpreter, and sees only data: an `Attempt` with the runs the
-code made (kinds, names, states, run counts), the output it printed, the
+code made, as the records sim_prefect keeps (`RunRecord`, rebuilt from their
+JSON form: kinds, names, states, run counts), the output it printed, the
 source as the learner wrote it and the starter as the lesson gave it. It
 returns the message for a pass, or raises ``AssertionError("what to try
 next")``. Nothing the learner's code does (patching builtins, printing the
@@ -17,71 +18,23 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-TERMINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
-
-
-@dataclass(frozen=True)
-class StateView:
-    """A state as recorded: its name, type and message."""
-
-    name: str
-    type: str
-    message: str | None = None
-
-    def is_completed(self) -> bool:
-        return self.type == "COMPLETED"
-
-    def is_failed(self) -> bool:
-        return self.type == "FAILED"
-
-    def is_crashed(self) -> bool:
-        return self.type == "CRASHED"
-
-    def is_final(self) -> bool:
-        return self.type in TERMINAL
-
-
-@dataclass(frozen=True)
-class RunView:
-    """A run as recorded: who it is and every state it had, in order."""
-
-    run_id: str
-    kind: str  # "flow" or "task"
-    name: str
-    owner: str  # the flow's or task's name
-    parent_id: str | None
-    flow_run_id: str | None
-    states: tuple[StateView, ...]
-
-    @property
-    def state(self) -> StateView | None:
-        return self.states[-1] if self.states else None
-
-    @property
-    def state_names(self) -> list[str]:
-        return [s.name for s in self.states]
-
-    @property
-    def run_count(self) -> int:
-        """Attempts made: one per Running or Retrying state, as Prefect counts."""
-        return sum(1 for s in self.states if s.type == "RUNNING")
-
+from sim_prefect.events import RunRecord, select_runs
 
 @dataclass
 class Attempt:
     """One Run of an exercise, as data."""
 
-    runs: list[RunView]
+    runs: list[RunRecord]
     output: str
     source: str
     starter: str = ""
     artifacts: list[dict[str, Any]] = field(default_factory=list)
 
-    def flows(self) -> list[RunView]:
-        return [r for r in self.runs if r.kind == "flow"]
+    def flows(self) -> list[RunRecord]:
+        return select_runs(self.runs, "flow")
 
-    def tasks(self, owner: str | None = None) -> list[RunView]:
-        return [r for r in self.runs if r.kind == "task" and (owner is None or r.owner == owner)]
+    def tasks(self, owner: str | None = None) -> list[RunRecord]:
+        return select_runs(self.runs, "task", owner)
 
     def unchanged(self, name: str) -> bool:
         """Is the top-level function or class `name` as the starter has it (comments and spacing aside)?"""
@@ -105,13 +58,7 @@ class Attempt:
 
     @classmethod
     def from_report(cls, report: dict[str, Any], starter: str = "") -> Attempt:
-        runs = [
-            RunView(
-                r["run_id"], r["kind"], r["name"], r["owner"], r.get("parent_id"), r.get("flow_run_id"),
-                tuple(StateView(s["name"], s["type"], s.get("message")) for s in r["states"]),
-            )  # fmt: skip
-            for r in report.get("runs", [])
-        ]
+        runs = [RunRecord.from_dict(r) for r in report.get("runs", [])]
         return cls(runs, report.get("output", ""), report.get("source", ""), starter, report.get("artifacts", []))
 
 
@@ -168,4 +115,4 @@ def judge_json(check_code: str, report_json: str, starter: str) -> str:
     return json.dumps({"passed": verdict.passed, "message": verdict.message})
 
 
-__all__ = ["Attempt", "RunView", "StateView", "Verdict", "judge", "judge_json"]
+__all__ = ["Attempt", "Verdict", "judge", "judge_json"]

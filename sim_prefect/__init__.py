@@ -28,6 +28,7 @@ from typing import IO, Callable
 
 from . import artifacts, cache_policies, futures, runtime, states, tasks
 from .aliases import install_as_prefect
+from .asyncutils import install_clock_loops
 from .annotations import allow_failure, quote, unmapped
 from .current_run import tags
 from .events import Event, RunRecord
@@ -51,6 +52,9 @@ from .unsupported import (
     serve,
     suspend_flow_run,
 )
+
+# asyncio.run(my_flow()) makes its loop before the first flow starts a session: on the clock.
+install_clock_loops()
 
 __version__ = "0.1.0"
 PREFECT_VERSION = "3.9.1"  # the Prefect release our conformance suite checks against

@@ -9,7 +9,7 @@ up to then. So ``await asyncio.sleep(10)`` is skipped while the timestamps
 show the ten seconds, exactly as a retry delay is, and gathered sleeps
 overlap. In the ``real`` mode asyncio's own loop is used and waits are real.
 
-`install_clock_loops()`, called when sim_prefect is imported, makes
+`install_clock_loops()`, called when sim_prefect is imported (``__init__.py``), makes
 ``asyncio.run()`` (and ``asyncio.new_event_loop()``) create such loops,
 through asyncio's event loop policy: the one hook asyncio offers for this.
 The policy asks the session for its mode when a loop is made, so
@@ -32,12 +32,11 @@ import contextlib
 import heapq
 import threading
 from collections.abc import Coroutine, Iterator
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from .scheduler import Deadlock, Outcome, Sleep
-
-if TYPE_CHECKING:
-    from .session import Session
+from .session import Session
+from .session import session as current_session
 
 T = TypeVar("T")
 _events = asyncio.events
@@ -100,8 +99,6 @@ class SimEventLoop(asyncio.BaseEventLoop):
 
     def __init__(self, session: Session | None = None) -> None:
         super().__init__()
-        from .session import session as current_session
-
         self.session = session or current_session()
         self._selector = _ClockSelector(self)
         # Timers within a microsecond are due: the virtual clock counts whole microseconds.
@@ -145,9 +142,7 @@ class _ClockLoopPolicy(_BasePolicy):  # type: ignore[misc]
         self.previous = previous
 
     def new_event_loop(self) -> asyncio.AbstractEventLoop:
-        from .session import session
-
-        current = session()
+        current = current_session()
         return self.previous.new_event_loop() if current.mode == "real" else SimEventLoop(current)
 
     # Python before 3.14 runs subprocesses through the policy's child watcher: the previous policy's.
@@ -176,9 +171,7 @@ def run_coro_as_sync(coro: Coroutine[Any, Any, T]) -> T:
     Prefect does this in a thread of its own; there are no threads in the
     browser, so the running loop steps aside until `coro` is done.
     """
-    from .session import session
-
-    loop = new_event_loop(session())
+    loop = new_event_loop(current_session())
     with _aside():
         try:
             return loop.run_until_complete(coro)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
+from collections.abc import Iterable
 from typing import Any, Callable, Literal, Union
 
 from .states import State
@@ -201,6 +202,19 @@ class RunRecord:
             "states": [s.to_dict() for s in self.states],
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RunRecord:
+        """A record as `to_dict` wrote it: what an exercise's check and the page read on the other side."""
+        return cls(
+            data["run_id"], data["kind"], data["name"], data["owner"], data.get("parent_id"),
+            data.get("flow_run_id"), data.get("tracks"), [State.from_dict(s) for s in data["states"]],
+        )  # fmt: skip
+
+
+def select_runs(runs: Iterable[RunRecord], kind: RunKind | None = None, owner: str | None = None) -> list[RunRecord]:
+    """The runs of one kind (``"flow"``, ``"task"``), and of one flow or task by name, in order."""
+    return [r for r in runs if (kind is None or r.kind == kind) and (owner is None or r.owner == owner)]
+
 
 class StateLog:
     """Every run's ordered transitions, in the order the runs were created."""
@@ -223,26 +237,9 @@ class StateLog:
         elif type(event) is ArtifactCreated:
             self.artifacts.append(event)
 
-    def clear(self) -> None:
-        self._runs.clear()
-        self.artifacts.clear()
-
     @property
     def runs(self) -> list[RunRecord]:
         return list(self._runs.values())
 
-    def flow_runs(self) -> list[RunRecord]:
-        return [r for r in self._runs.values() if r.kind == "flow"]
-
-    def task_runs(self, task_name: str | None = None) -> list[RunRecord]:
-        return [
-            r
-            for r in self._runs.values()
-            if r.kind == "task" and (task_name is None or r.owner == task_name)
-        ]
-
     def get(self, run_id: str) -> RunRecord:
         return self._runs[run_id]
-
-    def to_list(self) -> list[dict[str, Any]]:
-        return [r.to_dict() for r in self._runs.values()]

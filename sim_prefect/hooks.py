@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from . import _msgs
+from .asyncutils import run_coro_as_sync
 from .states import State
 
 Hook = Callable[..., Any]
@@ -89,8 +90,6 @@ def call_hooks(
             log(logging.INFO, _msgs.HOOK_RUNNING.format(name=name, state=state.name))
             result = hook(*args)
             if asyncio.iscoroutine(result):
-                from .asyncutils import run_coro_as_sync
-
                 run_coro_as_sync(result)
         except Exception as exc:
             if handling is not None and exc.__context__ is None and exc is not handling:

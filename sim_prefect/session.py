@@ -24,17 +24,14 @@ import os
 import random
 import sys
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Callable, Literal
 
 from .clock import Clock, FastForwardClock, SystemClock, VirtualClock
 from .events import Event, EventBus, LogEmitted, StateLog
 from .formatting import format_record, style_runs, to_ansi
-from . import asyncutils, prefect_settings, tracebacks
+from . import prefect_settings, tracebacks
 from .results import DirectoryStore, MemoryStore, ResultStore, default_folder
 from .scheduler import Scheduler
-
-# asyncio.run(my_flow()) makes its loop before the first flow starts a session.
-asyncutils.install_clock_loops()
 
 Mode = Literal["real", "fast", "deterministic"]
 MODES: tuple[Mode, ...] = ("real", "fast", "deterministic")
@@ -62,12 +59,15 @@ class Session:
     # its run's id, can find nothing in any other run (see task_engine.Cache).
     runs_with_records: set[str] = field(default_factory=set)
 
+    # The hot path calls these for every state and log line: bound once, to the bus and the clock.
+    emit: Callable[[Event], None] = field(init=False)
+    now: Callable[[], float] = field(init=False)
+
     def __post_init__(self) -> None:
         self.scheduler = Scheduler(self.clock)
         self.bus.subscribe(self.state_log)
-        # The hot path calls these for every state and log line: bind them once.
-        self.emit = self.bus.emit  # type: ignore[method-assign]
-        self.now = self.clock.now  # type: ignore[method-assign]
+        self.emit = self.bus.emit
+        self.now = self.clock.now
 
     def new_id(self) -> str:
         """A random UUID version 7, as Prefect 3's ids are: the clock's milliseconds, then random bits.
@@ -82,12 +82,6 @@ class Session:
         n = (n & ~(0xC000 << 48)) | (0x8000 << 48)  # the RFC 4122 variant
         h = f"{n:032x}"
         return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
-
-    def emit(self, event: Event) -> None:
-        self.bus.emit(event)
-
-    def now(self) -> float:
-        return self.clock.now()
 
 
 def _make_clock(mode: Mode, start: float | None) -> Clock:

@@ -173,13 +173,20 @@ class State:
         return f"{self.name}(message={self.message!r}, type={self.type.value}, result={self.data!r})"
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form used by the event stream."""
+        """The JSON form the event stream and the records use (`final`: the run has ended in it)."""
         return {
             "name": self.name,
             "type": self.type.value,
             "message": self.message,
             "timestamp": self.timestamp.timestamp(),
+            "final": self.type in TERMINAL_STATES,
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> State:
+        """A state as `to_dict` wrote it (its result stays where it was made)."""
+        stamp = _dt.datetime.fromtimestamp(data["timestamp"], _dt.timezone.utc)
+        return cls(StateType(data["type"]), data["name"], data.get("message"), stamp)
 
 
 def is_state_iterable(value: Any) -> bool:

@@ -30,6 +30,7 @@ from types import TracebackType
 from . import _msgs
 from .clock import Clock, VirtualClock
 from .exceptions import CancelledError
+from .session import session
 
 
 def alarms_available() -> bool:
@@ -129,8 +130,6 @@ class AsyncTimeout:
         return self
 
     def _expire(self) -> None:
-        from .session import session
-
         self.expired = True
         assert self.task is not None
         scope = session().rng.getrandbits(44) | 1 << 44  # an address-like id, from the session's (seeded) generator

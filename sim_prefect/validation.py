@@ -3,7 +3,8 @@
 Before a flow run starts, Prefect validates the call's parameters against the
 function's annotations with pydantic, converting what it can (``"41"`` for an
 ``int`` becomes 41) and failing the run with ``ParameterTypeError`` otherwise.
-There is no pydantic in the browser, so this module does the same for the
+Pyodide offers pydantic only as a download of several megabytes that the page
+would make before every first Run, so this module does the same for the
 annotations flows commonly use, with pydantic's own error types and messages:
 ``int``, ``float``, ``str``, ``bool``, ``bytes``, ``datetime``, ``date``,
 ``Enum``, ``Literal``, ``Optional`` / ``X | None`` and other unions,

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import current_run
-from . import lookup
+from .environment import lookup
 
 __all__ = ["flow_run_id", "id", "name", "parameters", "version"]
 

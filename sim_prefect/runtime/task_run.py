@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import current_run
-from . import lookup
+from .environment import lookup
 
 __all__ = ["id", "name", "parameters", "run_count", "tags", "task_name"]
 

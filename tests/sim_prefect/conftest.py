@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-_REPO = str(Path(__file__).resolve().parents[2])  # for sim_prefect
-if _REPO not in sys.path:
-    sys.path.append(_REPO)
-
-import sim_prefect  # noqa: E402
-from sim_prefect.events import Event, LogEmitted  # noqa: E402
-from sim_prefect.formatting import format_record  # noqa: E402
+import sim_prefect
+from sim_prefect.events import Event, LogEmitted
+from sim_prefect.formatting import format_record
 
 
 class Recorder:

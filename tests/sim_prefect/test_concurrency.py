@@ -5,14 +5,11 @@ from __future__ import annotations
 import pytest
 
 import sim_prefect
+from sim_prefect.events import select_runs
 from sim_prefect import flow, task
 from sim_prefect.clock import VirtualClock
 from sim_prefect.futures import PrefectConcurrentFuture, PrefectFutureList, wait
 from sim_prefect.scheduler import Deadlock, Job, Scheduler, Sleep, WaitFor
-
-
-def _task_runs(name: str | None = None) -> list:
-    return [r for r in sim_prefect.state_log() if r.kind == "task" and (name is None or r.owner == name)]
 
 
 def test_scheduler_overlaps_waits_but_runs_steps_one_at_a_time() -> None:
@@ -90,7 +87,7 @@ def test_submitted_tasks_overlap_in_their_state_histories(sim) -> None:
         return [fut.result() for fut in futures]
 
     assert f() == ["a", "b"]
-    a, b = _task_runs()
+    a, b = select_runs(sim_prefect.state_log(), "task")
     assert a.states[0].timestamp < b.states[-1].timestamp and b.states[0].timestamp < a.states[-1].timestamp
     flow_run = sim_prefect.state_log()[0]
     took = (flow_run.states[-1].timestamp - flow_run.states[0].timestamp).total_seconds()
@@ -187,7 +184,7 @@ def test_unawaited_futures_finish_before_the_flow_does(sim) -> None:
     messages = sim.messages()
     task_end = messages.index("Finished in state Completed()")
     assert messages[-1] == "Finished in state Completed()" and task_end < len(messages) - 1
-    (run,) = _task_runs()
+    (run,) = select_runs(sim_prefect.state_log(), "task")
     assert run.states[-1].name == "Completed"
 
 

@@ -7,6 +7,7 @@ import time
 import pytest
 
 import sim_prefect
+from sim_prefect.events import select_runs
 from sim_prefect import flow, task
 from sim_prefect.exceptions import CancelledRun
 from sim_prefect.flow_engine import FlowRunTimeoutError
@@ -78,8 +79,8 @@ def test_base_exception_crashes_task_and_flow_and_propagates_even_with_return_st
 
     with pytest.raises(Boom):
         f(return_state=True)
-    task_run, = [r for r in sim_prefect.state_log() if r.kind == "task"]
-    flow_run, = [r for r in sim_prefect.state_log() if r.kind == "flow"]
+    task_run, = select_runs(sim_prefect.state_log(), "task")
+    flow_run, = select_runs(sim_prefect.state_log(), "flow")
     assert _names(task_run)[-1] == _names(flow_run)[-1] == "Crashed"
     crash = "Crash detected! Execution was interrupted by an unexpected exception: Boom: simulated interrupt"
     assert sim.messages().count(crash) == 2
@@ -227,7 +228,7 @@ def test_direct_calls_are_sequential_on_the_clock(sim) -> None:
         flaky("b")
 
     f()
-    a, b = [r for r in sim_prefect.state_log() if r.kind == "task"]
+    a, b = select_runs(sim_prefect.state_log(), "task")
     assert b.states[0].timestamp > a.states[-1].timestamp  # b starts after a ended
     assert (b.states[-1].timestamp - a.states[0].timestamp).total_seconds() >= 10
 
@@ -263,5 +264,5 @@ def test_flow_retry_that_succeeds_does_not_raise_the_first_attempts_error(sim) -
         return t.submit()
 
     f()  # must not raise ValueError('first attempt')
-    flow_run = next(r for r in sim_prefect.state_log() if r.kind == "flow")
+    flow_run = select_runs(sim_prefect.state_log(), "flow")[0]
     assert flow_run.state_names == ["Pending", "Running", "AwaitingRetry", "Running", "Completed"]

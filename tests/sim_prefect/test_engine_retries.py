@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import sim_prefect
+from sim_prefect.events import select_runs
 from sim_prefect import flow, task
 from sim_prefect.retries import clamped_poisson_interval, retry_delay
 from sim_prefect.states import Failed
@@ -13,10 +14,6 @@ from sim_prefect.tasks import exponential_backoff
 
 def _names(run) -> list[str]:
     return [s.name for s in run.states]
-
-
-def _task_runs() -> list:
-    return [r for r in sim_prefect.state_log() if r.kind == "task"]
 
 
 def test_three_retries_means_four_attempts(sim) -> None:
@@ -32,7 +29,7 @@ def test_three_retries_means_four_attempts(sim) -> None:
         always_fails(return_state=True)
 
     f()
-    (run,) = _task_runs()
+    (run,) = select_runs(sim_prefect.state_log(), "task")
     assert len(attempts) == 4
     assert _names(run) == ["Pending", "Running", "Retrying", "Retrying", "Retrying", "Failed"]
     assert run.run_count == 4
@@ -61,7 +58,7 @@ def test_awaiting_retry_only_when_there_is_a_delay(sim) -> None:
         immediate()
 
     f()
-    first, second = _task_runs()
+    first, second = select_runs(sim_prefect.state_log(), "task")
     assert _names(first) == ["Pending", "Running", "AwaitingRetry", "Retrying", "Completed"]
     assert _names(second) == ["Pending", "Running", "Retrying", "Completed"]
 
@@ -124,7 +121,7 @@ def test_zero_delay_from_a_list_still_schedules_awaiting_retry_but_says_immediat
         t()
 
     f()
-    (run,) = _task_runs()
+    (run,) = select_runs(sim_prefect.state_log(), "task")
     assert _names(run) == ["Pending", "Running", "AwaitingRetry", "Retrying", "Completed"]
     assert any(m.endswith("Retry 1/1 will start immediately") for m in sim.messages())
 
@@ -183,7 +180,7 @@ def test_a_condition_that_raises_is_logged_and_means_no_retry(sim) -> None:
     f()
     errors = [e for e in sim.logs if "An error was encountered while running `retry_condition_fn`" in e.message]
     assert len(errors) == 1 and errors[0].traceback and "RuntimeError: condition bug" in errors[0].traceback
-    assert [s.name for s in _task_runs()[0].states][-1] == "Failed"
+    assert [s.name for s in select_runs(sim_prefect.state_log(), "task")[0].states][-1] == "Failed"
 
 
 def test_task_returning_failed_state_is_retried_and_logged_as_state(sim) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import sim_prefect
+from sim_prefect.events import select_runs
 from sim_prefect import flow, task
 from sim_prefect.aliases import NOT_IMITATED_MODULES
 from sim_prefect.exceptions import NotImitatedError
@@ -183,7 +184,7 @@ def test_max_workers_limits_submitted_runs_under_way(sim) -> None:
 
         state = fan_out(return_state=True)
         assert state.result() == [0, 1, 2, 3, 4]
-        run = [r for r in sim_prefect.state_log() if r.kind == "flow"][-1]
+        run = select_runs(sim_prefect.state_log(), "flow")[-1]
         return (run.ended - run.started).total_seconds()  # type: ignore[operator]
 
     assert 1 <= took(None) < 1.5
