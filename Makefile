@@ -9,33 +9,35 @@ PORT   ?= 8000
 # Extra build options, e.g. `make build BUILD_FLAGS=--pyodide-cdn` to load Pyodide from a CDN.
 BUILD_FLAGS ?=
 
-BASE_STAMP := $(VENV)/.installed-base
+# What each installs (pyproject.toml): the package with the build extra; the test extra
+# (which includes the build extra); the bench extra.
+BUILD_STAMP := $(VENV)/.installed-build
 TEST_STAMP := $(VENV)/.installed-test
 BENCH_STAMP := $(VENV)/.installed-bench
 NODE_STAMP := node_modules/.installed
 
 .PHONY: serve build test check strict update-expected update-golden bench chromium clean
 
-serve: $(BASE_STAMP) $(NODE_STAMP)
-	$(PY) build.py --serve --port $(PORT) $(BUILD_FLAGS)
+serve: $(BUILD_STAMP) $(NODE_STAMP)
+	$(PY) -m lessonbuild --serve --port $(PORT) $(BUILD_FLAGS)
 
-build: $(BASE_STAMP) $(NODE_STAMP)
-	$(PY) build.py $(BUILD_FLAGS)
+build: $(BUILD_STAMP) $(NODE_STAMP)
+	$(PY) -m lessonbuild $(BUILD_FLAGS)
 
 test: $(TEST_STAMP) $(NODE_STAMP) chromium
 	$(PY) -m pytest
 
 # Run every demo in CPython against its expected log, check the exercises, build, check links.
-check: $(BASE_STAMP) $(NODE_STAMP)
-	$(PY) build.py --check
+check: $(BUILD_STAMP) $(NODE_STAMP)
+	$(PY) -m lessonbuild --check
 
 # Build with warnings as errors, exercises checked.
-strict: $(BASE_STAMP) $(NODE_STAMP)
-	$(PY) build.py --strict
+strict: $(BUILD_STAMP) $(NODE_STAMP)
+	$(PY) -m lessonbuild --strict
 
 # Rewrite the expected logs from the demos, and show what changed (review the diff!).
-update-expected: $(BASE_STAMP)
-	$(PY) build.py --update-expected
+update-expected: $(BUILD_STAMP)
+	$(PY) -m lessonbuild --update-expected
 
 # Re-capture the conformance suite's golden transcripts from real Prefect (review the diff!).
 update-golden: $(TEST_STAMP)
@@ -50,15 +52,15 @@ chromium:
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-$(BASE_STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e .
+$(BUILD_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[build]'
 	@touch $@
 
-$(TEST_STAMP): pyproject.toml $(BASE_STAMP)
+$(TEST_STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[test]'
 	@touch $@
 
-$(BENCH_STAMP): pyproject.toml $(BASE_STAMP)
+$(BENCH_STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[bench]'
 	@touch $@
 

@@ -1,7 +1,7 @@
 """The build, side by side with MkDocs on the same Markdown pages.
 
     python -m bench build                        (or `make bench`)
-    python bench/bench_build.py --repeats 9      options: --repeats N, --no-browser
+    python -m bench.bench_build --repeats 9      options: --repeats N, --no-browser
 
 Everything runs on a copy of ``lesson/`` and ``demo/`` in a temporary folder
 (any demo without an expected log gets one there, so half-written content does
@@ -45,22 +45,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 
 GOALS = {"cold_ratio": 0.5, "reload_ms": 300.0}
 MKDOCS_YML = "site_name: Prefect in practice\ndocs_dir: docs\nsite_dir: mkdocs_site\n"
 CHILD = """
-import shutil, sys
+import shutil
 from pathlib import Path
-sys.path.insert(0, {root!r})
 base = Path({base!r})
 if {clean!r}:
     shutil.rmtree(base / ".build" / "cache", ignore_errors=True)
-import build
 from lessonbuild.project import Project, ROOT
+from lessonbuild.recipe import Builder
 project = Project.at(base, template_dir=ROOT / "templates", web_dir=ROOT / "web")
-build.Builder(project).build()
+Builder(project).build()
 """
 
 
@@ -99,7 +96,7 @@ def timed(run: Callable[[], object]) -> float:
 
 
 def child(base: Path, clean: bool) -> list[str]:
-    return [sys.executable, "-c", CHILD.format(root=str(ROOT), base=str(base), clean=clean)]
+    return [sys.executable, "-c", CHILD.format(base=str(base), clean=clean)]
 
 
 def run_process(command: list[str]) -> tuple[float, float]:
@@ -132,12 +129,13 @@ def cold(base: Path, repeats: int) -> dict[str, tuple[list[float], list[float]]]
 
 def warm(base: Path, repeats: int) -> tuple[list[float], list[float]]:
     """One-line edits of a lesson, rebuilt in this process, alternating: ours, then MkDocs."""
-    import build
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
+    from lessonbuild.recipe import Builder
+
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
-    builder = build.Builder(project_at(base))
+    builder = Builder(project_at(base))
     builder.build()
     lesson = sorted((base / "lesson").glob("*.md"))[-1]
     page = base / "docs" / lesson.name
@@ -155,10 +153,10 @@ def warm(base: Path, repeats: int) -> tuple[list[float], list[float]]:
 
 def reload_latency(base: Path, repeats: int, browser: bool) -> tuple[list[float], dict[str, list[float]]]:
     """Save -> `reload` event, and save -> the browser shows the new text, under --serve."""
-    import build
+    from lessonbuild.recipe import Builder
     from lessonbuild.serve import DevServer
 
-    builder = build.Builder(project_at(base))
+    builder = Builder(project_at(base))
     builder.build()
     server = DevServer(builder.project.site_dir, builder.build, builder.project.watched(), port=0, log=lambda line: None)
     server.start()
@@ -203,7 +201,7 @@ def browser_reloads(url: str, lesson: Path, repeats: int) -> dict[str, list[floa
     clock as `time.time()`), so Playwright's polling does not count.
     """
     try:
-        from harness.browser import CHROMIUM, CHROMIUM_ARGS
+        from tests.harness.browser import CHROMIUM, CHROMIUM_ARGS
         from playwright.sync_api import sync_playwright
     except ImportError:
         return {}

@@ -1,7 +1,7 @@
 """The lesson page in Chromium, side by side with the physical floor.
 
     python -m bench page                      (or `make bench`)
-    python bench/bench_page.py --repeats 7    options: --site DIR (a built site), --repeats N
+    python -m bench.bench_page --repeats 7    options: --site DIR (a built site), --repeats N
 
 One browser session; every repeat opens fresh browser contexts (cold HTTP cache)
 and alternates the pages, so all of them see the same machine:
@@ -40,10 +40,6 @@ import statistics
 import sys
 import tempfile
 from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 
 LESSON = "02-prefect-in-practice.html"
 SNIPPET = "[data-snippet$='--pipeline']"
@@ -193,7 +189,7 @@ def renderer_private_mb(browser) -> float:  # type: ignore[no-untyped-def]
 def measure(site: Path, repeats: int) -> None:
     from playwright.sync_api import sync_playwright
 
-    from harness.browser import CHROMIUM, CHROMIUM_ARGS, ISOLATION_HEADERS, StaticServer
+    from tests.harness.browser import CHROMIUM, CHROMIUM_ARGS, ISOLATION_HEADERS, StaticServer
 
     results: dict[str, list[float]] = {}
 
@@ -298,11 +294,11 @@ def main(argv: list[str] | None = None) -> None:
     if args.site:
         measure(args.site.resolve(), args.repeats)
         return
-    import build
+    from lessonbuild.recipe import build
 
     with tempfile.TemporaryDirectory(prefix="bench-site-") as tmp:
         dest = Path(tmp) / "_site"
-        build.build(dest)
+        build(dest)
         measure(dest, args.repeats)
 
 

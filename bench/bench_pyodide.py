@@ -18,7 +18,6 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 REPEATS = 5
 CODE = """
@@ -84,8 +83,7 @@ def main() -> None:
         code_path = Path(tmp) / "bench.py"
         code_path.write_text(CODE, encoding="utf-8")
         cpython = json.loads(
-            subprocess.run([sys.executable, str(code_path)], capture_output=True, text=True, check=True,
-                           env={"PYTHONPATH": str(ROOT)}).stdout.splitlines()[-1]  # fmt: skip
+            subprocess.run([sys.executable, str(code_path)], capture_output=True, text=True, check=True).stdout.splitlines()[-1]
         )
         pyodide = json.loads(
             subprocess.run([node, str(ROOT / "bench" / "pyodide_big_flow.mjs"), str(zip_path), str(code_path)],

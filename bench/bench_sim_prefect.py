@@ -1,11 +1,11 @@
 """sim_prefect side by side with real Prefect 3: per-run overhead, and a 10,000-task flow.
 
     python -m bench sim_prefect                      (or `make bench`)
-    python bench/bench_sim_prefect.py --tasks 1000 --repeats 3
+    python -m bench.bench_sim_prefect --tasks 1000 --repeats 3
     options: --tasks N, --repeats N, --big N, --no-real, --real-python PATH
 
 The anchor is real Prefect (the version installed for the conformance suite,
-3.9.1), measured in the same run on the same machine. Each backend runs in its
+``sim_prefect.PREFECT_VERSION``), measured in the same run on the same machine. Each backend runs in its
 own fresh process, with the log lines going to /dev/null (so both pay for
 formatting them, neither for a terminal):
 
@@ -34,7 +34,6 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -43,6 +42,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from sim_prefect import PREFECT_VERSION
+from tests.harness.real_prefect import prefect_env
 
 ROOT = Path(__file__).resolve().parent.parent
 GOAL_BIG_SECONDS = 1.0
@@ -133,7 +135,6 @@ def run_big_flow(n: int = 10_000, mode: str = "fast") -> float:
 def child(backend: str, tasks: int, repeats: int, big: int) -> dict[str, list[float]]:
     """Time the workloads on `backend`; runs inside the child process."""
     if backend == "sim":
-        sys.path.insert(0, str(ROOT))
         import sim_prefect
 
         sim_prefect.configure("fast")
@@ -181,29 +182,15 @@ def child(backend: str, tasks: int, repeats: int, big: int) -> dict[str, list[fl
     return times
 
 
-def _quiet_prefect_env(home: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "SIM_PREFECT_"))}
-    env.update(
-        PREFECT_HOME=home,
-        SIM_PREFECT_HOME=home,  # a fresh home for either backend, as real Prefect's
-        PREFECT_SERVER_ANALYTICS_ENABLED="false",
-        DO_NOT_TRACK="1",
-        PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY="false",
-        PREFECT_TELEMETRY_ENABLE_RESOURCE_METRICS="false",
-        PYTHONDONTWRITEBYTECODE="1",
-    )
-    env.pop("FORCE_COLOR", None)
-    return env
-
-
 def run_child(python: str, backend: str, tasks: int, repeats: int, big: int) -> dict[str, list[float]]:
     """Run `child()` in a fresh process; its log lines go to a file, shown only if it fails."""
     with tempfile.TemporaryDirectory(prefix="bench-prefect-home-") as home:
         log_path = Path(home) / "stderr.log"
         with open(log_path, "wb") as log:
             proc = subprocess.run(
-                [python, __file__, "--child", backend, "--tasks", str(tasks), "--repeats", str(repeats), "--big", str(big)],
-                env=_quiet_prefect_env(home),
+                [python, "-m", "bench.bench_sim_prefect", "--child", backend, "--tasks", str(tasks), "--repeats", str(repeats), "--big", str(big)],
+                env=prefect_env(Path(home), SIM_PREFECT_HOME=home),  # a fresh home for either backend
+                cwd=ROOT,
                 stdout=subprocess.PIPE,
                 stderr=log,
                 timeout=3600,
@@ -278,7 +265,8 @@ def main(argv: list[str] | None = None) -> None:
     if python is None:
         print("real Prefect: skipped (--no-real, or not installed for this Python: use --real-python)")
     else:
-        print(f"real Prefect: {args.repeats} repeats in a fresh process (this takes minutes) ...", flush=True)
+        print(f"real Prefect (the conformance suite's is {PREFECT_VERSION}): {args.repeats} repeats in a fresh process "
+              "(this takes minutes) ...", flush=True)
         real = run_child(python, "real", args.tasks, args.repeats, 0)
     report(sim, real, args.tasks, args.big)
 

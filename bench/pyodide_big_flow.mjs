@@ -5,8 +5,9 @@ import { loadPyodide } from "pyodide";
 
 const [zipPath, codePath] = process.argv.slice(2);
 const pyodide = await loadPyodide();
-pyodide.unpackArchive(new Uint8Array(readFileSync(zipPath)), "zip", { extractDir: "/home/pyodide/lib" });
-pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide/lib')");
+// Into site-packages, which is on Python's path already (the page's worker uses a folder of its own).
+const sitePackages = pyodide.runPython("import site; site.getsitepackages()[0]");
+pyodide.unpackArchive(new Uint8Array(readFileSync(zipPath)), "zip", { extractDir: sitePackages });
 let out = "";
 pyodide.setStdout({ batched: (line) => { out = line; } });
 pyodide.runPython(readFileSync(codePath, "utf-8"));

@@ -1,1 +1,1 @@
-"""The lesson builder's parts; build.py runs them as a recipe of named phases."""
+"""The lesson builder: `recipe.py` runs its parts as a recipe of named phases; ``python -m lessonbuild`` (`cli.py`) is its command."""

@@ -9,7 +9,7 @@ Three entry points, each one minified ES module:
 - ``web/worker.js``: the worker. Pyodide itself is not bundled: the worker
   imports it at run time from ``pyodide/`` (or the CDN).
 
-The bundles are build outputs: build.py fingerprints them into ``_site/assets``;
+The bundles are build outputs: recipe.py fingerprints them into ``_site/assets``;
 nothing generated is committed. esbuild is installed by ``npm ci`` from
 package-lock.json, like the rest of the front-end dependencies.
 """

@@ -4,7 +4,7 @@ Each entry is keyed by a hash of everything that goes into it (the inputs'
 bytes, and the version of the tool that made it), so an entry can never be
 stale: a changed input is a different key. Entries live in memory for the
 warm rebuilds of ``--serve``, and on disk in ``.build/cache/`` beside
-``_site/`` (git-ignored), so a fresh ``python build.py`` reuses the work of the
+``_site/`` (git-ignored), so a fresh ``python -m lessonbuild`` reuses the work of the
 last one; delete the folder to build from nothing. After a successful build,
 entries that build did not use are dropped, so the cache stays the size of one
 site.

@@ -6,7 +6,7 @@ and on the build's own code and libraries. The text, the partials, the code
 and the libraries make up its cache key; the files it read are stored in the
 entry with their hashes and checked on the way out. So an unchanged page is
 neither parsed nor rendered again: a rebuild after editing one lesson renders
-that lesson only, and a fresh ``python build.py`` reuses the last build's pages
+that lesson only, and a fresh ``python -m lessonbuild`` reuses the last build's pages
 (without even importing markdown-it). Everything that crosses pages (order,
 previous/next, links between them) is redone on every build.
 """

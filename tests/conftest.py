@@ -14,27 +14,19 @@ a time in the background, and each test waits for its own.
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
+from tests.harness.backends import RealBackend, Script, SimBackend
+from tests.harness.browser import CHROMIUM, CHROMIUM_ARGS, ISOLATION_HEADERS, StaticServer
+from tests.harness.real_prefect import PrefectServer, skip_reason
 
-from harness.backends import RealBackend, Script, SimBackend  # noqa: E402
-from harness.browser import CHROMIUM, CHROMIUM_ARGS, ISOLATION_HEADERS, StaticServer  # noqa: E402
-from harness.real_prefect import PREFECT_VERSION, PrefectServer, skip_reason  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 REAL_WORKERS = int(os.environ.get("CONFORMANCE_REAL_WORKERS", "4"))
 SIM_WORKERS = int(os.environ.get("CONFORMANCE_SIM_WORKERS", "4"))
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", f"real: runs on real Prefect ({PREFECT_VERSION}); skipped if it is not installed")
-    config.addinivalue_line("markers", "fake: runs on sim_prefect")
 
 
 def _backend_of(item: pytest.Item) -> str | None:
@@ -134,10 +126,10 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """
     if os.environ.get("LESSON_SITE"):
         return Path(os.environ["LESSON_SITE"]).resolve()
-    import build
+    from lessonbuild.recipe import build
 
     dest = tmp_path_factory.mktemp("site") / "_site"
-    build.build(dest)
+    build(dest)
     return dest
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from page_helpers import EXERCISE, LESSON, SNIPPET, get_code, original_code, set_code, wait_ready
+from tests.browser.page_helpers import EXERCISE, LESSON, SNIPPET, get_code, original_code, set_code, wait_ready
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"

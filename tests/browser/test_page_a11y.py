@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from page_helpers import SNIPPET, run
+from tests.browser.page_helpers import SNIPPET, run
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"

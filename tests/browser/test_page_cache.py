@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from page_helpers import original_code, output_text, run, set_code, wait_ready
+from tests.browser.page_helpers import original_code, output_text, run, set_code, wait_ready
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.browser

@@ -19,7 +19,7 @@ import pytest
 
 from lessonbuild.demos import diff
 from normalize import normalize
-from page_helpers import output_text, run, wait_ready
+from tests.browser.page_helpers import output_text, run, wait_ready
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.browser

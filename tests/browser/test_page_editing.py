@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from page_helpers import (
+from tests.browser.page_helpers import (
     EXERCISE,
     LESSON,
     SNIPPET,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from page_helpers import SNIPPET, output_text, run, run_code, set_code, status_text
+from tests.browser.page_helpers import SNIPPET, output_text, run, run_code, set_code, status_text
 
 pytestmark = pytest.mark.browser
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from page_helpers import EXERCISE, SNIPPET, output_text, run, run_code, set_code, status_text
+from tests.browser.page_helpers import EXERCISE, SNIPPET, output_text, run, run_code, set_code, status_text
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.browser

@@ -11,7 +11,7 @@ import pytest
 
 from lessonbuild.demos import Demo, diff
 from normalize import normalize
-from page_helpers import LESSON, SNIPPET, output_text, run, status_text, wait_ready
+from tests.browser.page_helpers import LESSON, SNIPPET, output_text, run, status_text, wait_ready
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.browser

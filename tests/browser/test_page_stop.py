@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from page_helpers import (
+from tests.browser.page_helpers import (
     LESSON,
     SNIPPET,
     arm_finished,

@@ -1,24 +1,20 @@
 """Fixtures for the build tests: a fixture course per test (see fixture_course.py).
 
-The course's helpers live in their own module, `fixture_course`, because test
-modules cannot reliably import from `conftest`: every test folder has one.
+The course's helpers live in their own module, `tests.build.fixture_course`, because
+test modules cannot reliably import from `conftest`: every test folder has one.
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-
-from fixture_course import CHECK, FIRST, HELLO, SECOND, Course  # noqa: E402
-from lessonbuild.cache import BuildCache  # noqa: E402
-from lessonbuild.demos import Demo, run_in_terminal  # noqa: E402
-from lessonbuild.project import ROOT, Project  # noqa: E402
+from lessonbuild.cache import BuildCache
+from lessonbuild.demos import Demo, run_in_terminal
+from lessonbuild.project import ROOT, Project
+from tests.build.fixture_course import CHECK, FIRST, HELLO, SECOND, Course
 
 
 @pytest.fixture(scope="session")

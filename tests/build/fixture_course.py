@@ -13,9 +13,10 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-import build
 from lessonbuild.cache import BuildCache
+from lessonbuild.cli import main
 from lessonbuild.project import ROOT, Project
+from lessonbuild.recipe import Builder, Options, Site
 
 HELLO = '''\
 """Two tasks in a flow."""
@@ -108,14 +109,14 @@ class Course:
     def site(self) -> Path:
         return self.project.site_dir
 
-    def builder(self, **options: object) -> build.Builder:
-        return build.Builder(self.project, build.Options(**options), self.cache)  # type: ignore[arg-type]
+    def builder(self, **options: object) -> Builder:
+        return Builder(self.project, Options(**options), self.cache)  # type: ignore[arg-type]
 
-    def build(self, **options: object) -> build.Site:
+    def build(self, **options: object) -> Site:
         return self.builder(**options).build()
 
     def main(self, *argv: str) -> int:
-        return build.main(list(argv), project=self.project, cache=self.cache)
+        return main(list(argv), project=self.project, cache=self.cache)
 
     def own_templates(self) -> Path:
         """Give the course its own copy of the templates, to break them."""

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-import build
-from fixture_course import Course
+from lessonbuild.recipe import Builder
+from tests.build.fixture_course import Course
 
 from lessonbuild import pyodide
 from lessonbuild.headers import meta_policy
@@ -171,16 +171,16 @@ def test_a_fresh_builder_reuses_the_disk_cache_and_prunes_what_it_no_longer_uses
     folder = course.base / ".build" / "cache"
     course.write("demo/notes.txt", "one\n")
     course.edit("lesson/01-first.md", "### Read the log", "```{file} notes.txt\n:lang: bash\n```\n\n### Read the log")
-    build.Builder(course.project, cache=BuildCache(folder)).build()
+    Builder(course.project, cache=BuildCache(folder)).build()
     first = course.read("_site/01-first.html")
     entries = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
     assert {e.split("/")[0] for e in entries} >= {"page.js", "worker.js", "python.zip", "style.css", "highlight", "output", "css"}
 
-    build.Builder(course.project, cache=BuildCache(folder)).build()  # a new process, as far as the cache can tell
+    Builder(course.project, cache=BuildCache(folder)).build()  # a new process, as far as the cache can tell
     assert sorted(calls) == ["page", "worker"]
     assert course.read("_site/01-first.html") == first
 
     course.write("demo/notes.txt", "two\n")
-    build.Builder(course.project, cache=BuildCache(folder)).build()
+    Builder(course.project, cache=BuildCache(folder)).build()
     after = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
     assert len(after) == len(entries) and after != entries  # the old snippet's entry was replaced, not kept

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import watchfiles
-from fixture_course import Course
+from tests.build.fixture_course import Course
 
 from lessonbuild import pyodide
 from lessonbuild.headers import meta_policy

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from fixture_course import Course
+from tests.build.fixture_course import Course
 
 from lessonbuild.headers import header_policy
 from lessonbuild.serve import Reloads, make_handler

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from fixture_course import Course
+from tests.build.fixture_course import Course
 
 from lessonbuild import pyodide
 
@@ -216,7 +216,7 @@ def test_cdn_url_must_be_https_and_name_the_version(course: Course, capsys: pyte
 
 
 def test_a_failure_during_the_swap_puts_the_last_good_site_back(course: Course, monkeypatch: pytest.MonkeyPatch) -> None:
-    import build
+    from lessonbuild.recipe import Site, write_site
 
     course.build()
     before = snapshot(course.site)
@@ -229,7 +229,7 @@ def test_a_failure_during_the_swap_puts_the_last_good_site_back(course: Course, 
 
     monkeypatch.setattr(Path, "rename", rename)
     with pytest.raises(OSError):
-        build.write_site(course.project, build.Site(pages=[], files={"index.html": b"new"}))
+        write_site(course.project, Site(pages=[], files={"index.html": b"new"}))
     monkeypatch.undo()
     assert snapshot(course.site) == before
     assert [p.name for p in (course.site.parent / ".build").iterdir()] == []

@@ -3,28 +3,28 @@
 from __future__ import annotations
 
 import pytest
-from fixture_course import Course
+from tests.build.fixture_course import Course
 
-import build
+from lessonbuild import recipe
 from lessonbuild.cache import BuildCache
 
 
-def fresh_build(course: Course) -> build.Site:
-    """As a new `python build.py` would: a new Builder, a new in-memory cache, the same disk cache."""
-    return build.Builder(course.project, cache=BuildCache(course.base / ".build" / "cache")).build()
+def fresh_build(course: Course) -> recipe.Site:
+    """As a new `python -m lessonbuild` would: a new Builder, a new in-memory cache, the same disk cache."""
+    return recipe.Builder(course.project, cache=BuildCache(course.base / ".build" / "cache")).build()
 
 
 @pytest.fixture()
 def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The lessons the build renders from Markdown (the others come from the cache)."""
     names: list[str] = []
-    real = build.render_page
+    real = recipe.render_page
 
     def spy(page, md, cache):  # type: ignore[no-untyped-def]
         names.append(page.rel)
         real(page, md, cache)
 
-    monkeypatch.setattr(build, "render_page", spy)
+    monkeypatch.setattr(recipe, "render_page", spy)
     return names
 
 

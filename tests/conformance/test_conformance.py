@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from harness.backends import Backend, Result, Script
-from harness.transcripts import apply, normalize, run_names, run_view, state_lines, state_view
+from tests.harness.backends import Backend, Result, Script
+from tests.harness.transcripts import apply, normalize, run_names, run_view, state_lines, state_view
 
 HERE = Path(__file__).resolve().parent
 GOLDEN = HERE / "golden"

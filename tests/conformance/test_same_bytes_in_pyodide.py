@@ -59,7 +59,7 @@ def in_pyodide(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 @pytest.fixture(scope="module")
 def in_cpython() -> dict:
-    return _run([sys.executable, str(ROOT / "tests" / "harness" / "page_runner.py"), *map(str, SCRIPTS)])
+    return _run([sys.executable, "-m", "tests.harness.page_runner", *map(str, SCRIPTS)])
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=[f"{p.parent.name}/{p.name}" for p in SCRIPTS])

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness.real_prefect import PrefectServer, clean_env
-from harness.transcripts import FLOW_RUN_SLUG, TASK_RUN_SUFFIX
+from tests.harness.real_prefect import PrefectServer, clean_env
+from tests.harness.transcripts import FLOW_RUN_SLUG, TASK_RUN_SUFFIX
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]

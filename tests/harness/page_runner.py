@@ -1,6 +1,6 @@
 """Run Python files through the page's runner (playground.runner.run) in CPython, as the Node script does in Pyodide.
 
-    python tests/harness/page_runner.py FILE.py [FILE.py ...]
+    python -m tests.harness.page_runner FILE.py [FILE.py ...]    (from the repository root)
 
 Prints one JSON object: {"<file name>": {"output": ..., "ok": ...}}. Each file
 runs in deterministic mode, in this one process, one after another, as
@@ -13,9 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
-from playground.runner import run  # noqa: E402
+from playground.runner import run
 
 
 def main(files: list[str]) -> None:

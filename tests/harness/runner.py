@@ -38,7 +38,6 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[2]
 RUNNER_FILES = {os.path.abspath(__file__)}
 
 
@@ -195,6 +194,9 @@ def run_script(script: str, args: list[str]) -> int:
     """Run `script` as ``__main__``; return the exit status Python would give."""
     path = os.path.abspath(script)
     sys.argv = [path, *args]
+    # The one legitimate sys.path insert: it imitates `python script.py`, which puts the
+    # script's own folder first on sys.path, so that a script can import a module beside it
+    # as it would at home (runpy.run_path does not do this by itself).
     sys.path.insert(0, os.path.dirname(path))
     try:
         runpy.run_path(path, run_name="__main__")
@@ -227,7 +229,6 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
 
     if args.backend == "sim":
-        sys.path.insert(0, str(REPO))
         import sim_prefect
 
         sim_prefect.install_as_prefect()

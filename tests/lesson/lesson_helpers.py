@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from harness.real_prefect import prefect_cli
+from tests.harness.real_prefect import prefect_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSON_DIR = ROOT / "lesson"

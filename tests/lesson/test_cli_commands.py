@@ -14,7 +14,7 @@ import re
 import shlex
 
 import pytest
-from lesson_helpers import HelpCache, lesson_pages, prefect_commands, prefect_env, real_prefect_skip_reason
+from tests.lesson.lesson_helpers import HelpCache, lesson_pages, prefect_commands, prefect_env, real_prefect_skip_reason
 
 SKIP = real_prefect_skip_reason()
 pytestmark = [pytest.mark.real, pytest.mark.skipif(SKIP is not None, reason=SKIP or "")]
@@ -70,14 +70,14 @@ def test_the_pages_show_prefect_commands() -> None:
 
 @pytest.mark.parametrize(("page", "line", "command"), FENCED, ids=[f"{p}:{n}" for p, n, _ in FENCED])
 def test_fenced_command_exists_with_its_options(page: str, line: int, command: str, helps: HelpCache) -> None:
-    from lesson_helpers import check_command
+    from tests.lesson.lesson_helpers import check_command
 
     assert check_command(command, helps) == [], f"{page}:{line}: {command}"
 
 
 @pytest.mark.parametrize(("page", "line", "command"), INLINE, ids=[f"{p}:{n}" for p, n, _ in INLINE])
 def test_inline_command_exists_with_its_options(page: str, line: int, command: str, helps: HelpCache) -> None:
-    from lesson_helpers import check_command
+    from tests.lesson.lesson_helpers import check_command
 
     problems = check_command(command, helps)
     if command in KNOWN_WRONG:
@@ -88,7 +88,7 @@ def test_inline_command_exists_with_its_options(page: str, line: int, command: s
 
 def test_the_checker_rejects_what_real_prefect_rejects(helps: HelpCache) -> None:
     """The checker is not a rubber stamp: it catches the brief's wrong command, and bad options."""
-    from lesson_helpers import check_command
+    from tests.lesson.lesson_helpers import check_command
 
     assert check_command("prefect flow-run create example-pipeline --param url=x", helps)
     assert check_command("prefect deployment run 'example-pipeline/demo' --parameter url=x", helps)

@@ -10,7 +10,7 @@ likely to try.
 from __future__ import annotations
 
 import pytest
-from lesson_helpers import DEMO_DIR, LESSON_DIR, read_page
+from tests.lesson.lesson_helpers import DEMO_DIR, LESSON_DIR, read_page
 
 runner = pytest.importorskip("playground.runner", reason="the playground runner (playground/runner.py) is not there yet")
 

@@ -8,7 +8,7 @@ printed-text cheat. The checks run on an empty cache, as the page's Check does.
 from __future__ import annotations
 
 import pytest
-from lesson_helpers import DEMO_DIR, LESSON_DIR, read_page
+from tests.lesson.lesson_helpers import DEMO_DIR, LESSON_DIR, read_page
 
 runner = pytest.importorskip("playground.runner")
 

@@ -16,7 +16,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from lesson_helpers import DEMO_DIR
+from tests.lesson.lesson_helpers import DEMO_DIR
 
 LAB = DEMO_DIR / "lab"
 MAKE = shutil.which("make")

@@ -13,7 +13,7 @@ import subprocess
 import sys
 
 import pytest
-from lesson_helpers import DEMO_DIR, DIRECTIVES, LESSON_DIR, PYTHON_LANGS, ROOT, Page, lesson_pages, read_fences
+from tests.lesson.lesson_helpers import DEMO_DIR, DIRECTIVES, LESSON_DIR, PYTHON_LANGS, ROOT, Page, lesson_pages, read_fences
 
 PAGES = lesson_pages()
 EXPECTED_PAGES = [

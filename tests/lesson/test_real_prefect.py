@@ -34,8 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from harness.real_prefect import free_port
-from lesson_helpers import (
+from tests.harness.real_prefect import free_port
+from tests.lesson.lesson_helpers import (
     DEMO_DIR,
     LESSON_DIR,
     SHELL_LANGS,
@@ -90,8 +90,7 @@ DRIVER = textwrap.dedent(
     f"""
     import runpy, sys
     sys.stdout.reconfigure(line_buffering=True)  # keep prints in order with Prefect's stderr lines
-    real_dir, demo_dir, url = sys.argv[1:4]
-    sys.path.insert(0, real_dir)
+    real_dir, demo_dir, url = sys.argv[1:4]  # run from real_dir, so `python -c` can import pipeline_requests
 
     print("=== pipeline_requests")
     from pipeline_requests import pipeline
