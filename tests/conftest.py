@@ -151,7 +151,7 @@ def isolated_server(built_site: Path) -> Iterator[StaticServer]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+    from playwright.sync_api import sync_playwright  # the test extra's; never skipped for want of it
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Debian's chromium is not installed at {CHROMIUM}: run `make test`, which installs it")
     # Playwright's event loop is made now, once: it must be asyncio's own, not one on the
@@ -159,7 +159,7 @@ def browser() -> Iterator[object]:
     import sim_prefect
 
     sim_prefect.configure("real", terminal=False)
-    with playwright_api.sync_playwright() as p:
+    with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield browser
         browser.close()

@@ -2,7 +2,7 @@
 
 The page shows each snippet's expected log until the first Run; a Run in the
 page (fast mode: wall-clock times, random names) must print the same, after
-`normalize` hides only what varies from run to run. Each page is opened fresh,
+`mask_page_output` hides only what varies from run to run. Each page is opened fresh,
 so its cache starts empty, as a first `python NAME.py` at home would.
 
 Snippets that run tasks concurrently may interleave their log lines in another
@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from lessonbuild.demos import diff
-from normalize import normalize
 from tests.browser.page_helpers import output_text, run, wait_ready
+from tests.harness.normalize import mask_page_output
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.browser
@@ -47,6 +47,7 @@ def test_every_snippet_on_the_page_prints_its_expected_log(fresh_page, site_serv
         expected = output_text(page, selector)
         result = run(page, selector)
         actual = output_text(page, selector)
-        assert _same(normalize(expected), normalize(actual), filename), diff(normalize(expected), normalize(actual), filename)
+        expected, actual = mask_page_output(expected), mask_page_output(actual)
+        assert _same(expected, actual, filename), diff(expected, actual, filename)
         assert result["stopped"] is False
     assert page.errors == []

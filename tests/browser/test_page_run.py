@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from lessonbuild.demos import Demo, diff
-from normalize import normalize
 from tests.browser.page_helpers import LESSON, SNIPPET, output_text, run, status_text, wait_ready
+from tests.harness.normalize import mask_page_output
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.browser
@@ -37,7 +37,7 @@ def test_run_prints_the_expected_state_log(pipeline) -> None:
     assert result["ok"], result
     output = output_text(page)
     expected = Demo(ROOT / "demo" / "pipeline.py").expected() or ""
-    assert normalize(output) == normalize(expected), diff(normalize(expected), normalize(output), "pipeline.py")
+    assert mask_page_output(output) == mask_page_output(expected), diff(mask_page_output(expected), mask_page_output(output), "pipeline.py")
     assert "Retry 1/2 will start 10 second(s) from now" in output
     assert status_text(page).startswith("Finished in")
     # Prefect's colours come from the runner's segments, as spans with classes.
@@ -74,8 +74,7 @@ def test_timeline_draws_the_retry_as_an_awaiting_retry_segment(pipeline) -> None
 
 def test_timeline_puts_submitted_task_runs_side_by_side(lesson) -> None:
     page = lesson.page
-    if not page.locator(CONCURRENCY).count():
-        pytest.skip("the lesson has no concurrency snippet")
+    assert page.locator(CONCURRENCY).count(), "the lesson has no concurrency snippet"
     run(page, CONCURRENCY)
     segments = page.eval_on_selector_all(
         f"{CONCURRENCY} [data-timeline] rect.tl-seg[data-state='AwaitingRetry']",

@@ -5,6 +5,9 @@ each test gets two tiny lessons, a sim_prefect demo with its expected log, and
 an exercise, under ``tmp_path``, with the project's real templates, web code
 and sim_prefect. The JavaScript bundles are made once per session (esbuild
 takes a moment) through a shared BuildCache.
+
+`stub_render` stands in for the build's block renderer where a test parses
+Markdown without a course: it shows what the directive plugin hands over.
 """
 
 from __future__ import annotations
@@ -12,8 +15,12 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from markupsafe import escape
 
 from lessonbuild.cache import BuildCache
+from lessonbuild.directives import Directive
 from lessonbuild.cli import main
 from lessonbuild.project import ROOT, Project
 from lessonbuild.recipe import Builder, Options, Site
@@ -124,3 +131,9 @@ class Course:
         shutil.copytree(ROOT / "templates", folder)
         self.project = Project.at(self.base, web_dir=ROOT / "web")
         return folder
+
+
+def stub_render(directive: Directive, env: dict[str, Any]) -> str:
+    """A directive as a ``<directive .../>`` line: its name, file, line and options."""
+    options = "".join(f' {key}="{escape("|".join(values))}"' for key, values in sorted(directive.options.items()))
+    return f'<directive name="{directive.name}" file="{directive.argument}" line="{directive.line}"{options}/>\n'

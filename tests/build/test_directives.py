@@ -13,18 +13,13 @@ from typing import Any
 import pytest
 from markdown_it import MarkdownIt
 from markdown_it.utils import read_fixture_file
-from markupsafe import escape
 from mdit_py_plugins.container import container_plugin
 
 from lessonbuild.directives import Directive, directives_plugin, parse_directive
 from lessonbuild.errors import BuildError
+from tests.build.fixture_course import stub_render
 
 FIXTURES = Path(__file__).parent / "fixtures"
-
-
-def stub_render(directive: Directive, env: dict[str, Any]) -> str:
-    options = "".join(f' {key}="{escape("|".join(values))}"' for key, values in sorted(directive.options.items()))
-    return f'<directive name="{directive.name}" file="{directive.argument}" line="{directive.line}"{options}/>\n'
 
 
 def plugin_only() -> MarkdownIt:

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 from markdown_it.utils import read_fixture_file
-from test_directives import stub_render
 
 from lessonbuild.errors import BuildError
 from lessonbuild.markdown import Link, make_markdown, new_env
+from tests.build.fixture_course import stub_render
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CASES = read_fixture_file(FIXTURES / "markdown.md")

@@ -1,8 +1,8 @@
 """Conformance: each scenario prints what real Prefect prints and leaves the same state history.
 
 Every test runs on both backends (see conftest.py) and compares against the
-golden files in ``golden/``, which were captured from real Prefect 3.9.1 and
-normalised (see transcripts.py). The real leg therefore checks that the golden
+golden files in ``golden/``, which were captured from real Prefect (PREFECT_VERSION) and
+normalised (see tests/harness/normalize.py). The real leg therefore checks that the golden
 files still describe real Prefect; the sim leg checks sim_prefect against them.
 
 Known, accepted differences are listed per scenario as `deviations`. Each one
@@ -25,8 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+import yaml
+
+from sim_prefect import PREFECT_VERSION
 from tests.harness.backends import Backend, Result, Script
-from tests.harness.transcripts import apply, normalize, run_names, run_view, state_lines, state_view
+from tests.harness.normalize import mask_transcript, run_names
+from tests.harness.transcripts import apply, run_view, state_lines, state_view
 
 HERE = Path(__file__).resolve().parent
 GOLDEN = HERE / "golden"
@@ -176,7 +180,7 @@ COLOURED = [
 def transcript(result: Result) -> list[str]:
     mapping = run_names(result.output, ((r["kind"], r["name"]) for r in result.states))
     paths = {str(SCENARIO_DIR): "<scenarios>", str(DEMO_DIR): "<demo>", sysconfig.get_paths()["stdlib"]: "<stdlib>"}
-    return normalize(result.output, mapping, paths) + [f"[exit status {result.returncode}]"]
+    return mask_transcript(result.output, mapping, paths) + [f"[exit status {result.returncode}]"]
 
 
 def states(result: Result) -> list[str]:
@@ -235,9 +239,8 @@ def test_state_history_matches_prefect(backend: Backend, case: Case) -> None:
 
 
 def test_every_deviation_is_listed_in_port_yaml() -> None:
-    yaml = pytest.importorskip("yaml")
     port = yaml.safe_load((Path(__file__).resolve().parents[2] / "sim_prefect" / "PORT.yaml").read_text())
-    assert port["upstream"]["version"] == "3.9.1"
+    assert port["upstream"]["version"] == PREFECT_VERSION
     listed = {d["id"]: d for d in port["deviations"]}
     assert all(d["what"] and d["why"] for d in listed.values())
     used = {d for s in SCENARIOS for d in s.deviations}

@@ -3,18 +3,17 @@
 Both run the scripts through the page's runner (playground.runner), in CPython
 directly and in Pyodide through the page's own worker (web/worker.js, run in
 Node by tests/node/run_in_worker.mjs), in sim_prefect's deterministic mode: a virtual clock and seeded
-names, so two runs print the same thing. What is masked is not sim_prefect's:
-object addresses (``0x...``), which differ from one run to the next anywhere;
-Python 3.14's "Did you mean ...?" after a mistyped keyword; and, in the
-tracebacks a script prints itself, where the package is installed and the
-carets, which differ between Python versions.
+names, so two runs print the same thing. What is masked is not sim_prefect's
+(`tests.harness.normalize.mask_interpreters`): object addresses (``0x...``), which
+differ from one run to the next anywhere; Python 3.14's "Did you mean ...?" after a
+mistyped keyword; and, in the tracebacks a script prints itself, where the package
+is installed and the carets, which differ between Python versions.
 """
 
 from __future__ import annotations
 
 import difflib
 import json
-import re
 import shutil
 import subprocess
 import sys
@@ -23,23 +22,13 @@ from pathlib import Path
 import pytest
 
 from lessonbuild import assets
+from tests.harness.normalize import mask_interpreters
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPTS = sorted((ROOT / "tests" / "conformance" / "scenarios").glob("*.py")) + sorted(
     p for p in (ROOT / "demo").glob("*.py") if not p.name.endswith(".check.py")
 )
-ADDRESS = re.compile(r"\b0x[0-9a-fA-F]+\b")
-DID_YOU_MEAN = re.compile(r"\. Did you mean '\w+'\?$", re.M)
-PACKAGE_PATH = re.compile(r'File "[^"]*/sim_prefect/')
-CARETS = re.compile(r"^\s*[\^~]+\s*\n", re.M)
 pytestmark = pytest.mark.node
-
-
-def _masked(text: str) -> str:
-    text = ADDRESS.sub("0x<address>", text)
-    text = DID_YOU_MEAN.sub("", text)
-    text = PACKAGE_PATH.sub('File "<sim_prefect>/', text)
-    return CARETS.sub("", text)
 
 
 def _run(command: list[str]) -> dict:
@@ -65,12 +54,12 @@ def in_cpython() -> dict:
 @pytest.mark.parametrize("script", SCRIPTS, ids=[f"{p.parent.name}/{p.name}" for p in SCRIPTS])
 def test_the_same_bytes_in_cpython_and_pyodide(script: Path, in_cpython: dict, in_pyodide: dict) -> None:
     here, there = in_cpython[script.name]["output"], in_pyodide[script.name]["output"]
-    assert _masked(there) == _masked(here), "\n".join(
-        difflib.unified_diff(_masked(here).splitlines(), _masked(there).splitlines(), "CPython", "Pyodide", lineterm="")
+    assert mask_interpreters(there) == mask_interpreters(here), "\n".join(
+        difflib.unified_diff(mask_interpreters(here).splitlines(), mask_interpreters(there).splitlines(), "CPython", "Pyodide", lineterm="")
     )
 
 
 def test_a_worker_started_from_the_snapshot_prints_what_the_first_worker_printed(in_pyodide: dict) -> None:
     """The page's later workers start from the first one's memory snapshot: same output."""
-    assert _masked(in_pyodide["_restored"]["output"]) == _masked(in_pyodide[SCRIPTS[0].name]["output"])
+    assert mask_interpreters(in_pyodide["_restored"]["output"]) == mask_interpreters(in_pyodide[SCRIPTS[0].name]["output"])
     assert in_pyodide["_restored"]["ok"] == in_pyodide[SCRIPTS[0].name]["ok"]

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.harness.real_prefect import PrefectServer, clean_env
-from tests.harness.transcripts import FLOW_RUN_SLUG, TASK_RUN_SUFFIX
+from tests.harness.normalize import FLOW_RUN_SLUG, TASK_RUN_SUFFIX
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]

@@ -24,7 +24,9 @@ import urllib.request
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-PREFECT_VERSION = "3.9.1"  # what `make test` installs, and what the golden transcripts were captured with
+# What `make test` installs (pyproject's pin is held equal to it), and what the golden
+# transcripts were captured with.
+from sim_prefect import PREFECT_VERSION
 
 # Switches that keep a real Prefect run quiet and local (no telemetry, no UI link).
 QUIET = {
