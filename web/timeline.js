@@ -13,7 +13,6 @@ const SVG = "http://www.w3.org/2000/svg";
 const TYPES = ["SCHEDULED", "PENDING", "RUNNING", "PAUSED", "COMPLETED", "CACHED", "FAILED", "CRASHED", "CANCELLING", "CANCELLED"];
 const OWN_COLOUR = { Cached: "CACHED" };
 const colourOf = (state) => (state.type === "COMPLETED" && OWN_COLOUR[state.name]) || state.type;
-const FINAL = new Set(["COMPLETED", "FAILED", "CRASHED", "CANCELLED"]);
 const ROW_H = 24;
 const STACKED_ROW_H = 34;
 const STACK_BELOW = 520; // px of chart width
@@ -62,7 +61,7 @@ export class Timeline {
     this.table.replaceChildren();
   }
 
-  /** One runner event: {event: "run", run_id, kind, name, owner, parent_id, timestamp} or {event: "state", ...}. */
+  /** One runner event: {event: "run", run_id, kind, name, owner, parent_id, timestamp} or {event: "state", run_id, name, type, message, timestamp, final}. */
   add(event) {
     if (event.event === "run") {
       this.runs.set(event.run_id, {
@@ -71,7 +70,8 @@ export class Timeline {
       });
     } else if (event.event === "state") {
       const run = this.runs.get(event.run_id);
-      if (run) run.states.push({ name: event.name, type: event.type, message: event.message, t: event.timestamp });
+      // Which states end a run is Python's to say (`final`, sim_prefect's State.to_dict), not a list of ours.
+      if (run) run.states.push({ name: event.name, type: event.type, message: event.message, t: event.timestamp, final: event.final === true });
     } else {
       return;
     }
@@ -179,12 +179,12 @@ export class Timeline {
         const start = Math.max(x(state.t), cursor);
         let end;
         if (next) end = x(next.t);
-        else if (FINAL.has(state.type)) end = start + FINAL_SEGMENT;
+        else if (state.final) end = start + FINAL_SEGMENT;
         else end = x(t1); // still in this state (or stopped in it)
         end = Math.max(end, start + MIN_SEGMENT);
         cursor = end;
         const rect = svgEl("rect", {
-          class: `tl-seg st-${colourOf(state)}${isLast && !FINAL.has(state.type) && !this.finished ? " is-open" : ""}`,
+          class: `tl-seg st-${colourOf(state)}${isLast && !state.final && !this.finished ? " is-open" : ""}`,
           x: start, y: stacked ? y + 16 : y + (rowH - BAR_H) / 2, width: end - start, height: BAR_H, rx: 2,
           "data-state": state.name, "data-run-name": run.name,
         });
