@@ -1,0 +1,101 @@
+// The messages between the page and a Python worker, and the one shape of an error: every
+// message type is named here and nowhere else. The worker (worker.js, download-meter.js),
+// the page (worker-slot.js, host.js) and the Node test runner (tests/node/run_in_worker.mjs)
+// all build and read messages with this module.
+//
+// page -> worker, once, on the worker's own channel:  init (it carries the private port)
+// page -> worker, on that port:  run | judge  (one request per worker)
+// worker -> page, on that port:  progress, snapshot, ready, fatal  (while it boots)
+//                                messages, done  (while it serves the request)
+//
+// What Python says (a Run's messages, an outcome) crosses as JSON text made by
+// playground/runner.py and is parsed on the page's side: no live Python object crosses.
+
+// Each message's fields and their kinds ("?" marks an optional field).
+const FIELDS = {
+  init: { port: "port", pyodideUrl: "string", integrity: "object", pythonUrl: "string?", python: "bytes?", snapshot: "bytes?", interruptBuffer: "bytes?" },
+  run: { code: "string", filename: "string", options: "object" },
+  judge: { check: "string", report: "string", starter: "string" },
+  progress: { step: "string", loaded: "number", total: "number" },
+  snapshot: { snapshot: "bytes", python: "bytes" },
+  ready: { version: "string", python: "string" },
+  fatal: { message: "string" },
+  messages: { json: "string" },
+  done: { outcome: "string" },
+};
+
+const KINDS = {
+  string: (v) => typeof v === "string",
+  number: (v) => Number.isFinite(v),
+  object: (v) => typeof v === "object" && v !== null && !Array.isArray(v),
+  bytes: (v) => v instanceof Uint8Array,
+  port: (v) => typeof v?.postMessage === "function",
+};
+
+function fits(value, kind) {
+  if (kind.endsWith("?")) return value === undefined || KINDS[kind.slice(0, -1)](value);
+  return KINDS[kind](value);
+}
+
+/** Is `data` one of these messages (`toWorker` or `toPage`, or a list of type names), with every field of its kind? */
+export function isMessage(data, types) {
+  const names = Array.isArray(types) ? types : Object.keys(types);
+  if (!data || typeof data !== "object" || !names.includes(data.type)) return false;
+  return Object.entries(FIELDS[data.type]).every(([name, kind]) => fits(data[name], kind));
+}
+
+// The sender builds each message here, so a malformed one fails where it is made.
+function make(type, fields) {
+  const made = { type };
+  for (const [name, value] of Object.entries(fields)) if (value !== undefined) made[name] = value;
+  if (!isMessage(made, [type])) throw new TypeError(`a malformed '${type}' message`);
+  return made;
+}
+
+export const toWorker = {
+  /** Our python.zip comes as `python` (bytes) or `pythonUrl`; a worker started from the page's memory also gets `snapshot`. */
+  init: ({ port, pyodideUrl, integrity = {}, pythonUrl, python, snapshot, interruptBuffer }) =>
+    make("init", { port, pyodideUrl, integrity, pythonUrl, python, snapshot, interruptBuffer }),
+  run: (code, filename, options) => make("run", { code, filename, options }),
+  judge: (check, report, starter) => make("judge", { check, report, starter }),
+};
+
+export const toPage = {
+  progress: (step, loaded, total) => make("progress", { step, loaded, total }),
+  snapshot: (snapshot, python) => make("snapshot", { snapshot, python }),
+  ready: (version, python) => make("ready", { version, python }),
+  fatal: (text) => make("fatal", { message: text }),
+  messages: (json) => make("messages", { json }),
+  done: (outcome) => make("done", { outcome }),
+};
+
+// -- the outcome of a request, and the one shape of an error ------------------------------
+
+// playground/runner.py's `_describe` builds the same dict in Python for the learner's
+// errors (tests/node/test_protocol.py holds the two key for key).
+export const ERROR_KEYS = ["type", "message", "line", "traceback", "summary", "interrupted"];
+
+/** A failed request as data, never thrown: `summary` is the one line the snippet's status shows. */
+export function errorOutcome(type, message, { line = null, traceback = message, summary = message, interrupted = false } = {}) {
+  return { ok: false, error: { type, message, line, traceback, summary, interrupted } };
+}
+
+/** A "done" message's outcome; text that is not an outcome is an error like any other. */
+export function readOutcome(json) {
+  const value = parse(json);
+  return value && typeof value === "object" && !Array.isArray(value) ? value : errorOutcome("WorkerError", "a malformed message from Python");
+}
+
+/** A "messages" batch: the Run's messages in order, each an object. */
+export function readBatch(json) {
+  const value = parse(json);
+  return Array.isArray(value) ? value.filter((m) => m && typeof m === "object") : [];
+}
+
+function parse(json) {
+  try {
+    return JSON.parse(json);
+  } catch {
+    return null;
+  }
+}
