@@ -3,6 +3,8 @@
 // SRI hash when Pyodide comes from a CDN. Later workers start from the page's memory
 // snapshot and download nothing worth counting.
 
+import { toPage } from "./protocol.js";
+
 const BIG_FILES = ["pyodide.asm.wasm", "python_stdlib.zip"];
 
 export class DownloadMeter {
@@ -19,7 +21,7 @@ export class DownloadMeter {
     const now = performance.now();
     if (!force && now - this.lastPost < 100) return;
     this.lastPost = now;
-    this.send({ type: "progress", step: this.step, loaded: this.loaded, total: this.total });
+    this.send(toPage.progress(this.step, this.loaded, this.total));
   }
 
   setStep(step) {

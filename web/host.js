@@ -9,156 +9,88 @@
 // and the spare is there for the next Run. A Check runs the code in one fresh worker
 // and judges the records in another, which never ran the learner's code.
 //
-// Each worker talks to the page over its own MessagePort, and the page listens to a
-// worker only while that worker's job is the current one: nothing a worker sends can
-// reach another Run, or the controls of an idle page. Workers are started from a
-// blob: URL, so they inherit the page's Content-Security-Policy (no request leaves
-// the page's origin). What Prefect would store on disk, cached task results, outlives
-// each Run here: the page keeps the records and hands them to the next Run.
+// Each worker (a WorkerSlot, worker-slot.js) talks to the page over its own MessagePort,
+// and the page listens to a worker only for the one request it serves while that is the
+// current one: nothing a worker sends can reach another Run, or the controls of an idle
+// page. Workers are started from a blob: URL, so they inherit the page's
+// Content-Security-Policy (no request leaves the page's origin). What Prefect would store
+// on disk, cached task results, outlives each Run here: the page keeps the records and
+// hands them to the next Run.
+//
+// Two shapes, two names: a Call ({done, cancel}) is a request as the page holds it; a
+// slot's Listener ({onMessages, onDone}) is who hears the worker's answer.
 
-// A boot that reports nothing for this long has stalled (a host's own stricter CSP
-// without 'wasm-unsafe-eval' makes Pyodide wait forever): say so instead of spinning.
-const BOOT_STALL_MS = 30_000;
-// On a cross-origin isolated page, Stop also interrupts the stopped worker's Python, so its
-// thread stops using the CPU at once; a worker busy in C code is terminated after this long.
-const INTERRUPT_GRACE_MS = 150;
+import { errorOutcome, toWorker } from "./protocol.js";
+import { WorkerSlot } from "./worker-slot.js";
+
+// What a stopped request answers: no error, nothing to show.
+const stoppedOutcome = () => ({ ok: false, stopped: true, error: null });
+
+/**
+ * A Call is one request to a fresh worker, as the page holds it: `done` resolves with the
+ * outcome (never rejects), and `cancel()` ends it at once with {stopped: true}.
+ * @typedef {{done: Promise<object>, cancel: () => void}} Call
+ */
 
 export class PythonHost {
   constructor({ workerUrl, pyodideUrl, pythonUrl, integrity = {} }) {
     this.urls = { workerUrl, pyodideUrl, pythonUrl, integrity };
     this.listeners = new Set();
     this.status = { state: "loading", step: "Starting Python…", loaded: 0, total: 0 };
-    this.snapshot = null; // the first worker's memory, once warmed up
-    this.python = null; // our python.zip, which a snapshot does not hold
+    // The first worker's memory, once warmed up, and our python.zip, which a snapshot does not hold.
+    this.memory = null;
     this.results = new Map(); // cached task results: key -> record, as Prefect's storage
-    this.current = null; // the job in progress, page-wide
+    this.current = null; // the handle of the Run or check in progress, page-wide
     this.failures = 0; // spares in a row that could not start
     this.spare = this.spawn();
   }
 
-  // -- workers ----------------------------------------------------------------------
+  // -- workers (each a WorkerSlot; this host is the owner that hears their news) ------
 
   spawn() {
-    const channel = new MessageChannel();
-    // A blob: worker inherits the page's CSP; the module it imports is our worker.js.
-    const source = `import ${JSON.stringify(this.urls.workerUrl)};`;
-    const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
-    const worker = new Worker(url, { type: "module", name: "python" });
-    URL.revokeObjectURL(url);
-    const slot = { worker, port: channel.port1, cold: !this.snapshot, ready: false, dead: false, busy: false, job: null };
-    slot.readyPromise = new Promise((resolve, reject) => {
-      slot.resolveReady = resolve;
-      slot.rejectReady = reject;
-    });
-    slot.readyPromise.catch(() => {});
-    slot.port.onmessage = (event) => {
-      if (!slot.ready) this.watchBoot(slot);
-      if (event.data?.type === "done") slot.busy = false;
-      if (slot.dead) slot.worker.terminate(); // a stopped worker said its last word
-      else this.onMessage(slot, event.data);
-    };
-    this.watchBoot(slot);
-    worker.onerror = (event) => {
-      event.preventDefault?.();
-      this.onFatal(slot, event.message || "the Python worker stopped unexpectedly");
-    };
-    const init = { port: channel.port2, pyodideUrl: this.urls.pyodideUrl, integrity: this.urls.integrity };
-    if (globalThis.crossOriginIsolated) init.interruptBuffer = slot.interrupt = new Uint8Array(new SharedArrayBuffer(1));
-    const transfer = [channel.port2];
-    if (this.snapshot) {
-      init.snapshot = this.snapshot.slice();
-      init.python = this.python.slice();
-      transfer.push(init.snapshot.buffer, init.python.buffer);
-    } else {
-      init.pythonUrl = this.urls.pythonUrl;
-    }
-    worker.postMessage(init, transfer);
-    return slot;
-  }
-
-  watchBoot(slot) {
-    clearTimeout(slot.stall);
-    slot.stall = setTimeout(() => {
-      if (!slot.ready) this.onFatal(slot, `Python stopped loading: nothing happened for ${BOOT_STALL_MS / 1000} s`);
-    }, BOOT_STALL_MS);
+    return new WorkerSlot(this.urls, this.memory, this);
   }
 
   /** Keep one spare worker ready or on its way (once the snapshot exists). */
   replenish() {
-    if (!this.spare && this.snapshot) this.spare = this.spawn();
+    if (!this.spare && this.memory) this.spare = this.spawn();
   }
 
   /** A worker that was taken but never used is still fresh: keep the readier of it and the spare. */
   keep(slot) {
-    if (this.spare?.ready) return this.retire(slot);
-    if (this.spare) this.retire(this.spare);
+    if (this.spare?.ready) return slot.retire();
+    this.spare?.retire();
     this.spare = slot;
+    return undefined;
   }
 
-  retire(slot) {
-    clearTimeout(slot.stall);
-    slot.dead = true;
-    slot.job = null;
-    if (slot.busy && slot.interrupt) {
-      slot.interrupt[0] = 2; // SIGINT: Python stops at its next bytecode, and says "done"
-      setTimeout(() => slot.worker.terminate(), INTERRUPT_GRACE_MS);
-      return;
-    }
-    slot.worker.terminate();
-    slot.port.close();
-  }
-
-  onMessage(slot, msg) {
-    if (slot.dead || !msg || typeof msg !== "object") return;
-    switch (msg.type) {
-      case "progress":
-        // Only the first boot reports progress, and only until Python is ready.
-        if (!slot.ready && !this.snapshot && this.status.state === "loading") {
-          this.notify({ state: "loading", step: String(msg.step), loaded: Number(msg.loaded) || 0, total: Number(msg.total) || 0 });
-        }
-        return;
-      case "snapshot":
-        // Sent by the first worker right after "ready", before it runs anything else.
-        if (slot.cold && !this.snapshot && msg.snapshot instanceof Uint8Array && msg.python instanceof Uint8Array) {
-          this.snapshot = msg.snapshot;
-          this.python = msg.python;
-          if (this.current) this.replenish(); // a Run took the first worker already: start the next one
-        }
-        return;
-      case "ready":
-        if (slot.ready) return;
-        slot.ready = true;
-        clearTimeout(slot.stall);
-        this.failures = 0;
-        slot.resolveReady();
-        performance.mark(this.status.state === "ready" ? "python-spare-ready" : "python-ready");
-        if (this.status.state !== "ready") {
-          this.notify({ state: "ready", step: `Python ${msg.python} (Pyodide ${msg.version}) is ready`, loaded: this.status.total, total: this.status.total });
-        }
-        return;
-      case "fatal":
-        this.onFatal(slot, String(msg.message));
-        return;
-      case "messages":
-        if (slot.job) slot.job.onMessages(msg.json);
-        return;
-      case "done":
-        if (slot.job) slot.job.finish(msg.outcome);
-        return;
-      default:
+  onProgress(slot, msg) {
+    // Only the first boot reports progress, and only until Python is ready.
+    if (!slot.ready && !this.memory && this.status.state === "loading") {
+      this.notify({ state: "loading", step: msg.step, loaded: msg.loaded, total: msg.total });
     }
   }
 
-  onFatal(slot, message) {
-    if (slot.dead) return;
-    const job = slot.job;
-    this.retire(slot);
-    slot.rejectReady(new Error(message));
-    job?.finish(JSON.stringify(failure(message)));
-    if (slot !== this.spare) return;
+  onSnapshot(slot, msg) {
+    // Sent by the first worker right after "ready", before it runs anything else.
+    if (!slot.cold || this.memory) return;
+    this.memory = { snapshot: msg.snapshot, python: msg.python };
+    if (this.current) this.replenish(); // a Run took the first worker already: start the next one
+  }
+
+  onReady(slot, msg) {
+    this.failures = 0;
+    performance.mark(this.status.state === "ready" ? "python-spare-ready" : "python-ready");
+    if (this.status.state !== "ready") {
+      this.notify({ state: "ready", step: `Python ${msg.python} (Pyodide ${msg.version}) is ready`, loaded: this.status.total, total: this.status.total });
+    }
+  }
+
+  onFailed(slot, message) {
+    if (slot !== this.spare) return; // a Run's worker: its Call has the error as its outcome
     this.spare = null;
     this.failures += 1;
-    if (!this.snapshot || this.failures >= 3) this.notify({ state: "failed", step: `Python could not start: ${message}` });
+    if (!this.memory || this.failures >= 3) this.notify({ state: "failed", step: `Python could not start: ${message}` });
     else this.replenish();
   }
 
@@ -178,7 +110,7 @@ export class PythonHost {
     return this.status.state === "ready";
   }
 
-  // -- jobs -------------------------------------------------------------------------
+  // -- calls ------------------------------------------------------------------------
 
   /** The spare worker, once ready; the next spare starts booting at once. */
   async take() {
@@ -187,34 +119,33 @@ export class PythonHost {
     if (!slot) throw new Error(this.status.step);
     this.spare = null;
     this.replenish();
-    await slot.readyPromise;
+    await slot.whenReady;
     return slot;
   }
 
-  /** One message to a fresh worker, answered by its "done": {done, cancel()}. */
-  job(message, onMessages = () => {}) {
-    const job = { cancelled: false, slot: null };
-    job.done = new Promise((resolve) => {
-      job.resolve = resolve;
-    });
+  /** One request to a fresh worker, answered by its "done": a Call. */
+  call(request, onMessages = () => {}) {
+    let slot = null;
+    let cancelled = false;
+    let resolve;
+    const done = new Promise((r) => (resolve = r));
     const finish = (outcome) => {
-      if (job.slot) this.retire(job.slot);
-      job.slot = null;
-      job.resolve(outcome);
+      slot?.retire();
+      slot = null;
+      resolve(outcome);
     };
-    this.take().then((slot) => {
-      if (job.cancelled) return this.keep(slot);
-      job.slot = slot;
-      slot.job = { onMessages, finish: (json) => finish(parse(json)) };
-      slot.busy = true;
-      slot.port.postMessage(message);
-    }, (err) => finish(failure(String((err && err.message) || err))));
-    job.cancel = () => {
-      if (job.cancelled) return;
-      job.cancelled = true;
-      finish({ ok: false, stopped: true, error: null });
+    this.take().then((taken) => {
+      if (cancelled) return this.keep(taken);
+      slot = taken;
+      slot.send(request, { onMessages, onDone: finish });
+      return undefined;
+    }, (err) => finish(errorOutcome("WorkerError", String((err && err.message) || err))));
+    const cancel = () => {
+      if (cancelled) return;
+      cancelled = true;
+      finish(stoppedOutcome());
     };
-    return job;
+    return { done, cancel };
   }
 
   /**
@@ -225,12 +156,11 @@ export class PythonHost {
   run({ code, filename }, onMessages) {
     const handle = this.begin();
     const options = { mode: "fast", results: Object.fromEntries(this.results) };
-    handle.job = this.job({ type: "run", code, filename, options }, (json) => {
-      const messages = parseList(json);
+    handle.call = this.call(toWorker.run(code, filename, options), (messages) => {
       for (const m of messages) if (m.type === "result" && typeof m.key === "string") this.results.set(m.key, m.record);
       onMessages(messages);
     });
-    handle.done = handle.job.done.finally(() => this.release(handle));
+    handle.done = handle.call.done.finally(() => this.release(handle));
     return handle;
   }
 
@@ -242,11 +172,11 @@ export class PythonHost {
   check({ code, filename, check, starter }, onMessages) {
     const handle = this.begin();
     handle.done = (async () => {
-      handle.job = this.job({ type: "run", code, filename, options: { mode: "fast", report: true, results: {} } }, (json) => onMessages(parseList(json)));
-      const outcome = await handle.job.done;
+      handle.call = this.call(toWorker.run(code, filename, { mode: "fast", report: true, results: {} }), onMessages);
+      const outcome = await handle.call.done;
       if (outcome.stopped || !outcome.report) return outcome;
-      handle.job = this.job({ type: "judge", check, starter, report: JSON.stringify({ ...outcome.report, source: code }) });
-      const verdict = await handle.job.done;
+      handle.call = this.call(toWorker.judge(check, JSON.stringify({ ...outcome.report, source: code }), starter));
+      const verdict = await handle.call.done;
       if (verdict.stopped) return { ...outcome, stopped: true };
       return { ...outcome, passed: verdict.passed === true, message: String(verdict.message ?? "") };
     })().finally(() => this.release(handle));
@@ -254,7 +184,7 @@ export class PythonHost {
   }
 
   begin() {
-    const handle = { job: null, stopped: false };
+    const handle = { call: null, stopped: false };
     this.setCurrent(handle);
     return handle;
   }
@@ -266,7 +196,7 @@ export class PythonHost {
   /** Stop at once: the worker is terminated, and the spare serves the next Run. */
   stop(handle) {
     handle.stopped = true;
-    handle.job?.cancel();
+    handle.call?.cancel();
   }
 
   setCurrent(handle) {
@@ -278,23 +208,4 @@ export class PythonHost {
     this.results.clear();
     this.notify({ ...this.status });
   }
-}
-
-function parse(json) {
-  try {
-    const value = JSON.parse(json);
-    if (value && typeof value === "object") return value;
-  } catch {
-    /* below */
-  }
-  return failure("a malformed message from Python");
-}
-
-function parseList(json) {
-  const value = parse(json);
-  return Array.isArray(value) ? value.filter((m) => m && typeof m === "object") : [];
-}
-
-function failure(message) {
-  return { ok: false, error: { type: "WorkerError", message, line: null, traceback: message, summary: message } };
 }

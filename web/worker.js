@@ -7,12 +7,10 @@
 // goes nowhere. Once Python is up, the network APIs are removed (the page's CSP, which
 // this blob-URL worker inherits, blocks other origins in any case).
 //
-// page -> worker, once:  {port, pyodideUrl, pythonUrl | python, snapshot?, interruptBuffer?, integrity}
-// page -> worker (port): {type: "run", code, filename, options} | {type: "judge", check, report, starter}
-// worker -> page (port): {type: "progress", step, loaded, total}  {type: "snapshot", snapshot, python}
-//                        {type: "ready", version, python}  {type: "fatal", message}
-//                        {type: "messages", json}  {type: "done", outcome}
+// The messages both ways are defined in protocol.js: init, then one run or judge in;
+// progress, snapshot, ready or fatal while booting, then messages and done out.
 import { DownloadMeter } from "./download-meter.js";
+import { errorOutcome, isMessage, toPage } from "./protocol.js";
 
 const NETWORK = ["fetch", "XMLHttpRequest", "WebSocket", "WebSocketStream", "EventSource", "WebTransport",
   "importScripts", "Worker", "SharedWorker", "FontFace", "fonts", "caches", "BroadcastChannel", "indexedDB"];
@@ -20,10 +18,15 @@ const TO_THE_PAGE = ["postMessage", "close"]; // a worker's own way out: made to
 
 self.onmessage = ({ data: init }) => {
   self.onmessage = null;
+  if (!isMessage(init, ["init"])) {
+    // Tell the page if it gave us a way to; otherwise its boot watch reports the stall.
+    if (typeof init?.port?.postMessage === "function") init.port.postMessage(toPage.fatal("a malformed init message"));
+    return;
+  }
   const send = (message, transfer = []) => init.port.postMessage(message, transfer);
   boot(init, send).then(
     (runner) => { init.port.onmessage = ({ data }) => serve(runner, data, send); },
-    (err) => send({ type: "fatal", message: String((err && err.message) || err) }),
+    (err) => send(toPage.fatal(String((err && err.message) || err))),
   );
 };
 
@@ -35,7 +38,7 @@ async function boot({ pyodideUrl, pythonUrl, python, snapshot, interruptBuffer, 
     if (!response.ok) throw new Error(`could not load ${pythonUrl}: HTTP ${response.status}`);
     return meter.count(response).arrayBuffer();
   });
-  const unwatch = meter ? meter.watch(integrity, (message) => send({ type: "fatal", message })) : () => {};
+  const unwatch = meter ? meter.watch(integrity, (message) => send(toPage.fatal(message))) : () => {};
   let pyodide;
   try {
     const { loadPyodide } = await import(pyodideUrl + "pyodide.mjs");
@@ -56,7 +59,7 @@ async function boot({ pyodideUrl, pythonUrl, python, snapshot, interruptBuffer, 
   // warm-up (which leaves nothing behind) makes its Run as quick as the first worker's.
   if (!cold) runner.warm_up();
   lockDown();
-  send({ type: "ready", version: pyodide.version, python: pyodide.runPython("import sys; sys.version.split()[0]") });
+  send(toPage.ready(pyodide.version, pyodide.runPython("import sys; sys.version.split()[0]")));
   if (cold) {
     // Before any Run (messages wait in the port meanwhile): warm the code paths a lesson
     // takes, then hand the page this memory, which every later worker starts from.
@@ -65,7 +68,7 @@ async function boot({ pyodideUrl, pythonUrl, python, snapshot, interruptBuffer, 
     performance.mark("warmed-up");
     const made = pyodide.makeMemorySnapshot();
     performance.mark("snapshot-made");
-    send({ type: "snapshot", snapshot: made, python: zip.slice() }, [made.buffer]);
+    send(toPage.snapshot(made, zip.slice()), [made.buffer]);
   }
   return runner;
 }
@@ -88,12 +91,15 @@ function lockDown() {
 function serve(runner, msg, send) {
   let outcome;
   try {
+    if (!isMessage(msg, ["run", "judge"])) throw new Error(`a malformed request: ${JSON.stringify(msg?.type)}`);
     outcome = msg.type === "judge"
       ? runner.check_json(msg.check, msg.report, msg.starter)
-      : runner.run_json(msg.code, msg.filename, (json) => send({ type: "messages", json }), JSON.stringify(msg.options));
+      : runner.run_json(msg.code, msg.filename, (json) => send(toPage.messages(json)), JSON.stringify(msg.options));
   } catch (err) {
-    // Our own Python failed: the learner's errors come back as data in the outcome.
-    outcome = JSON.stringify({ ok: false, error: { type: "InternalError", message: String((err && err.message) || err), line: null } });
+    // Our own Python (or the page) failed: the learner's errors come back as data in the outcome.
+    // Here the message is Pyodide's whole Python traceback: the status shows its last line.
+    const text = String((err && err.message) || err);
+    outcome = JSON.stringify(errorOutcome("InternalError", text, { summary: `InternalError: ${text.trim().split("\n").pop()}` }));
   }
-  send({ type: "done", outcome });
+  send(toPage.done(outcome));
 }

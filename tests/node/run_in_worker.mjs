@@ -2,8 +2,9 @@
 // Usage: node run_in_worker.mjs PYTHON_ZIP FILE.py [FILE.py ...]
 //
 // Node has no Web Workers, so the worker module runs in this process with `self` as its
-// global scope, and the page's side is played here: the init message with a private
-// MessagePort, then one "run" message per file, in deterministic mode. The first boot is
+// global scope, and the page's side is played here with the page's own messages
+// (web/protocol.js): the init message with a private MessagePort, then one "run" message
+// per file, in deterministic mode. Every message the worker sends must be well-formed. The first boot is
 // the page's first worker (Pyodide, our zip, the warm-up, the memory snapshot); at the
 // end a second worker starts from that snapshot, as every later worker of the page
 // does, and runs the first file again.
@@ -14,6 +15,7 @@
 import { readFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { MessageChannel } from "node:worker_threads";
+import { isMessage, readBatch, readOutcome, toPage, toWorker } from "../../web/protocol.js";
 
 const here = new URL(".", import.meta.url);
 const workerUrl = new URL("../../web/worker.js", here).href;
@@ -26,22 +28,23 @@ globalThis.self = globalThis; // the worker's global scope
 async function startWorker(init, instance) {
   await import(`${workerUrl}?instance=${instance}`);
   const channel = new MessageChannel();
-  let job = null;
+  let request = null; // the Run in progress: its messages so far, and how it ends
   const events = {};
   const on = (type) => new Promise((res) => (events[type] = res));
   const ready = on("ready");
   const snapshot = init.snapshot ? null : on("snapshot");
   channel.port1.on("message", (msg) => {
+    if (!isMessage(msg, toPage)) throw new Error(`a malformed message from the worker: ${JSON.stringify(msg?.type)}`);
     if (msg.type === "fatal") throw new Error(msg.message);
-    if (msg.type === "messages") job.messages.push(...JSON.parse(msg.json));
-    else if (msg.type === "done") job.done(JSON.parse(msg.outcome));
+    if (msg.type === "messages") request.messages.push(...readBatch(msg.json));
+    else if (msg.type === "done") request.done(readOutcome(msg.outcome));
     else events[msg.type]?.(msg);
   });
-  self.onmessage({ data: { ...init, port: channel.port2 } });
+  self.onmessage({ data: toWorker.init({ ...init, port: channel.port2 }) });
   const run = (code, filename) =>
     new Promise((done) => {
-      job = { messages: [], done: (outcome) => done({ outcome, messages: job.messages }) };
-      channel.port1.postMessage({ type: "run", code, filename, options: { mode: "deterministic" } });
+      request = { messages: [], done: (outcome) => done({ outcome, messages: request.messages }) };
+      channel.port1.postMessage(toWorker.run(code, filename, { mode: "deterministic" }));
     });
   const close = () => channel.port1.close();
   return { ready: await ready, snapshot: snapshot && (await snapshot), run, close };
