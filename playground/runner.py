@@ -188,6 +188,9 @@ def run(
 
 
 def _describe(exc: BaseException, filename: str, line: int | None) -> dict[str, Any]:
+    """The learner's error as the page reads it. The page builds its own errors (a worker that
+    failed, a stalled boot) with web/protocol.js's `errorOutcome`: the keys here are its
+    ERROR_KEYS, in order (tests/node/test_protocol.py holds them equal)."""
     if isinstance(exc, SyntaxError):
         text = "".join(traceback.format_exception_only(type(exc), exc)).rstrip("\n")
     else:
