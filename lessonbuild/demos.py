@@ -42,16 +42,21 @@ def find_demos(demo_dir: Path) -> list[Demo]:
     return [Demo(p) for p in sorted(demo_dir.glob("*.py")) if not p.name.endswith(".check.py")]
 
 
-def run_in_terminal(demo: Demo, project_root: Path) -> str:
-    """What ``python NAME.py`` prints in a terminal, in deterministic mode."""
+def terminal_env(project_root: Path) -> dict[str, str]:
+    """The environment a demo runs in (the one place it is written): deterministic, with `project_root`'s sim_prefect."""
     env = {**os.environ, **DEMO_ENV}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(project_root), env.get("PYTHONPATH", "")]))
     for var in ("FORCE_COLOR", "SIM_PREFECT_SEED", "PREFECT_LOGGING_LEVEL"):
         env.pop(var, None)
+    return env
+
+
+def run_in_terminal(demo: Demo, project_root: Path) -> str:
+    """What ``python NAME.py`` prints in a terminal, in deterministic mode."""
     proc = subprocess.run(
         [sys.executable, demo.name],
         cwd=demo.path.parent,
-        env=env,
+        env=terminal_env(project_root),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         timeout=TIMEOUT_S,

@@ -30,6 +30,8 @@ FIRST_PARTY = {"sim_prefect", "playground", "lessonbuild", "tests", "bench", "__
 NOT_DEPENDENCIES = {
     "prefect": "playground/warm_up.py imports prefect, which sim_prefect serves in the page (aliases.py)",
     "pydantic": "sim_prefect/validation.py validates a learner's pydantic model, which exists only if pydantic does",
+    "pyodide": "Pyodide's own module, there in the page's worker (and nowhere else)",
+    "js": "Pyodide's bridge to JavaScript, there in the page's worker (and nowhere else)",
 }
 
 

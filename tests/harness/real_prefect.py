@@ -4,7 +4,8 @@ Real Prefect starts a temporary server in every process (seconds each). Tests
 instead start one ``prefect server start`` per session (`PrefectServer`) and
 point every real run at it with ``PREFECT_API_URL``. A dedicated server makes
 Prefect log ``View at <url>`` per flow run; ``PREFECT_UI_URL=""`` switches that
-off, so the output looks like the temporary server's.
+off, so the output looks like the temporary server's. The lesson's own commands
+keep those links (``prefect_env(..., view_at_links=True)``): the pages show them.
 
 With no network here, Prefect's telemetry would log "Failed to send telemetry";
 `QUIET` turns every form of it off.
@@ -23,6 +24,7 @@ import time
 import urllib.request
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any
 
 # What `make test` installs (pyproject's pin is held equal to it), and what the golden
 # transcripts were captured with.
@@ -34,8 +36,9 @@ QUIET = {
     "DO_NOT_TRACK": "1",
     "PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY": "false",
     "PREFECT_TELEMETRY_ENABLE_RESOURCE_METRICS": "false",
-    "PREFECT_UI_URL": "",
 }
+# No "View at <url>" line per flow run on a dedicated server.
+NO_VIEW_AT_LINKS = {"PREFECT_UI_URL": ""}
 
 
 def installed_version() -> str | None:
@@ -72,9 +75,15 @@ def clean_env() -> dict[str, str]:
     return env
 
 
-def prefect_env(home: Path, **extra: str) -> dict[str, str]:
-    """Real Prefect on its own home with the temporary server (no PREFECT_API_URL), quiet."""
+def prefect_env(home: Path, *, view_at_links: bool = False, **extra: str) -> dict[str, str]:
+    """Real Prefect on its own home, quiet: the temporary server unless `extra` sets PREFECT_API_URL.
+
+    `view_at_links` keeps the "View at <url>" line a dedicated server makes Prefect log
+    for each flow run (the harness blanks it; the lesson's commands show it).
+    """
     env = {**clean_env(), **QUIET, "PREFECT_HOME": str(home), "PYTHONIOENCODING": "utf-8"}
+    if not view_at_links:
+        env.update(NO_VIEW_AT_LINKS)
     # The temporary server's start-up limit is 20 s; a busy CI machine can need more.
     env["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "120"
     env.update(extra)
@@ -94,6 +103,25 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def wait_healthy(api_url: str, proc: subprocess.Popen[Any], timeout: float = 120.0, log: Path | None = None) -> None:
+    """Wait until the Prefect server at `api_url` answers ``/health`` (asked directly, not through a
+    proxy); RuntimeError if its process `proc` ends first, or after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    no_proxy = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            tail = f"; see {log}:\n{log.read_text(errors='replace')[-2000:]}" if log else ""
+            raise RuntimeError(f"prefect server exited early (status {proc.returncode}){tail}")
+        try:
+            with no_proxy.open(f"{api_url}/health", timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.25)
+    raise RuntimeError(f"prefect server not healthy after {timeout:.0f} s" + (f"; see {log}" if log else ""))
 
 
 class PrefectServer:
@@ -120,19 +148,8 @@ class PrefectServer:
             )
 
     def wait_healthy(self, timeout: float = 120.0) -> None:
-        deadline = time.monotonic() + timeout
-        no_proxy = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-        while time.monotonic() < deadline:
-            if self._proc is not None and self._proc.poll() is not None:
-                raise RuntimeError(f"prefect server exited early; see {self.log}:\n{self.log.read_text()[-2000:]}")
-            try:
-                with no_proxy.open(f"{self.url}/health", timeout=1) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.25)
-        raise RuntimeError(f"prefect server not healthy after {timeout:.0f} s; see {self.log}")
+        assert self._proc is not None, "start() first"
+        wait_healthy(self.url, self._proc, timeout, self.log)
 
     def stop(self) -> None:
         if self._proc is not None and self._proc.poll() is None:
@@ -145,4 +162,14 @@ class PrefectServer:
         shutil.rmtree(self.home, ignore_errors=True)
 
 
-__all__ = ["PREFECT_VERSION", "PrefectServer", "QUIET", "clean_env", "free_port", "prefect_cli", "prefect_env", "skip_reason"]
+__all__ = [
+    "PREFECT_VERSION",
+    "PrefectServer",
+    "QUIET",
+    "clean_env",
+    "free_port",
+    "prefect_cli",
+    "prefect_env",
+    "skip_reason",
+    "wait_healthy",
+]

@@ -1,111 +1,155 @@
 """Reading the lesson pages, and running real Prefect, for the lesson's tests.
 
+The pages are read by lessonbuild itself, as the build reads them: its
+markdown-it parser with the directive plugin (which refuses a bare Python
+block or an unknown directive, with the file and line) and its front-matter
+reader. A page's fences come with their directive, argument and options; its
+links and heading anchors are the ones the build checks.
+
 Nothing here reads ../shared: the pages, the demo files and the installed
 Prefect are the only sources.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import os
+import functools
 import re
 import shlex
 import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import yaml
-from tests.harness.real_prefect import prefect_cli
+from lessonbuild.directives import Directive
+from lessonbuild.frontmatter import read_front_matter
+from lessonbuild.markdown import make_markdown, new_env
+from lessonbuild.pages import Link
+from tests.harness.real_prefect import prefect_cli, prefect_env
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSON_DIR = ROOT / "lesson"
 DEMO_DIR = ROOT / "demo"
 
-PREFECT_VERSION = "3.9.1"  # what `make test` installs
-DIRECTIVES = ("runnable", "exercise", "prefect-code", "file")
-PYTHON_LANGS = {"python", "py", "python3", "pycon"}
 SHELL_LANGS = {"bash", "sh", "shell", "console", "zsh"}
 
 
 # -- pages ------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class Fence:
-    info: str
-    body: str
-    line: int  # 1-based line of the opening fence
+    """A fenced block as the build parsed it: a directive (``{runnable} x.py``) or a plain fence."""
 
-    @property
-    def lang(self) -> str:
-        return self.info.split()[0] if self.info.split() else ""
+    line: int  # 1-based line of the opening fence
+    body: str  # a plain fence's code; a directive's option lines
+    lang: str = ""  # a plain fence's language ("" for a directive)
+    parsed: Directive | None = None
 
     @property
     def directive(self) -> str | None:
-        match = re.match(r"^\{([a-z-]+)\}", self.info)
-        return match[1] if match else None
+        return self.parsed.name if self.parsed else None
 
     @property
     def argument(self) -> str:
-        parts = self.info.split()
-        return parts[1] if len(parts) > 1 else ""
+        return self.parsed.argument if self.parsed else ""
 
     def options(self, key: str) -> list[str]:
-        return [m[1].strip() for m in re.finditer(rf"^:{re.escape(key)}:(.*)$", self.body, re.M)]
+        return list(self.parsed.options.get(key, [])) if self.parsed else []
 
 
 @dataclass
 class Page:
     path: Path
-    meta: dict
-    body: str
+    meta: dict[str, Any]
+    body: str  # the whole file
     fences: list[Fence] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)  # every link and image, as written and with its line
+    anchors: set[str] = field(default_factory=set)  # the ids of its ## and ### headings
+    code_spans: list[tuple[int, str]] = field(default_factory=list)  # (line, text) of each `inline code`
 
     @property
     def name(self) -> str:
         return self.path.name
 
 
-_FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
+@functools.cache
+def _parser() -> MarkdownIt:
+    return make_markdown(render=lambda directive, env: "")  # parsing only: blocks are never rendered here
 
 
-def read_fences(text: str) -> list[Fence]:
-    """CommonMark fenced code blocks: their info string, body and line."""
-    fences: list[Fence] = []
-    lines = text.splitlines()
-    i = 0
-    while i < len(lines):
-        match = _FENCE_OPEN.match(lines[i])
-        if not match or (match[2][0] == "`" and "`" in match[3]):
-            i += 1
-            continue
-        marker, info, start = match[2], match[3].strip(), i
-        body: list[str] = []
-        i += 1
-        while i < len(lines):
-            close = re.match(r"^ {0,3}(`{3,}|~{3,})\s*$", lines[i])
-            if close and close[1][0] == marker[0] and len(close[1]) >= len(marker):
-                break
-            body.append(lines[i])
-            i += 1
-        fences.append(Fence(info, "\n".join(body), start + 1))
-        i += 1
-    return fences
+def parse_page(text: str, path: Path) -> Page:
+    """A lesson's text read as the build reads it; BuildError (file:line) where the build would fail."""
+    rel = path.relative_to(ROOT).as_posix()
+    env = new_env(rel)
+    tokens = _parser().parse(text, env)
+    front = read_front_matter(tokens, text, rel)
+    page = Page(path, front.meta, text, links=list(env["links"]), anchors={item["id"] for item in env["toc"]})
+    for token in tokens:
+        line = token.map[0] + 1 if token.map else 0
+        if token.type == "directive":
+            page.fences.append(Fence(line, token.content, parsed=token.meta["directive"]))
+        elif token.type == "fence":
+            page.fences.append(Fence(line, token.content, lang=token.info.split()[0] if token.info.strip() else ""))
+        elif token.type == "inline":
+            for child in token.children or []:
+                if child.type in ("softbreak", "hardbreak"):
+                    line += 1
+                elif child.type == "code_inline":
+                    page.code_spans.append((line, child.content))
+    return page
 
 
 def read_page(path: Path) -> Page:
-    text = path.read_text(encoding="utf-8")
-    if not text.startswith("---\n"):
-        raise AssertionError(f"{path.name}: no YAML front matter")
-    end = text.index("\n---\n", 4)
-    meta = yaml.safe_load(text[4:end])
-    return Page(path, meta, text, read_fences(text))
+    return parse_page(path.read_text(encoding="utf-8"), path)
 
 
 def lesson_pages() -> list[Page]:
     return [read_page(p) for p in sorted(LESSON_DIR.glob("*.md"))]
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """An ``{exercise}`` block of a page: its starter, check and solution files in demo/, and its hints."""
+
+    page: str
+    line: int
+    starter: str
+    check: str
+    solution: str
+    hints: tuple[str, ...]
+
+
+def exercises(pages: list[Page]) -> list[Exercise]:
+    """Every exercise of the course, in page order."""
+    return [
+        Exercise(page.name, fence.line, fence.argument, fence.options("check")[0], fence.options("solution")[0], tuple(fence.options("hint")))
+        for page in pages
+        for fence in page.fences
+        if fence.directive == "exercise"
+    ]
+
+
+# -- demo/real/ copies of demos ------------------------------------------------------------------
+
+SIM_IMPORT = re.compile(r"^from sim_prefect(?P<module>(?:\.\w+)*) import (?P<names>.*)$", re.M)
+
+
+def as_real_prefect(source: str) -> str:
+    """A sim_prefect demo as real-Prefect code: the only lines that may differ between the two.
+
+    ``from sim_prefect[.x] import ...`` becomes ``from prefect[.x] import ...`` without
+    `print_state_log` (the simulator's own table), and the ``print_state_log()`` call goes.
+    """
+
+    def imports(match: re.Match[str]) -> str:
+        names = [n for n in (n.strip() for n in match["names"].split(",")) if n != "print_state_log"]
+        return f"from prefect{match['module']} import {', '.join(names)}"
+
+    return SIM_IMPORT.sub(imports, source).replace("    print_state_log()\n", "")
 
 
 # -- the prefect commands a page shows ------------------------------------------------------
@@ -149,36 +193,11 @@ def prefect_commands(pages: list[Page]) -> list[tuple[str, int, str]]:
 # -- real Prefect ----------------------------------------------------------------------------
 
 
-def real_prefect_skip_reason() -> str | None:
-    """Why the real-Prefect tests cannot run here, or None when they can."""
-    if importlib.util.find_spec("prefect") is None:
-        return (
-            f"real Prefect is not installed for {sys.executable}; `make test` installs "
-            f"prefect=={PREFECT_VERSION} (with fastapi==0.150.0 and requests)"
-        )
-    return None
-
-
-def prefect_env(home: Path, **extra: str) -> dict[str, str]:
-    """An environment for real Prefect: its own home, no telemetry, the temporary server.
-
-    Not tests/harness's `prefect_env`: that one blanks PREFECT_UI_URL, and the lesson's
-    commands must print the "View at" links the page shows."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env.update(
-        PREFECT_HOME=str(home),
-        PREFECT_SERVER_ANALYTICS_ENABLED="false",
-        DO_NOT_TRACK="1",
-        PYTHONUNBUFFERED="1",
-        PYTHONIOENCODING="utf-8",
-        COLUMNS="200",  # help panels wide enough that no option name wraps
-        NO_COLOR="1",
-        # The temporary server's start-up limit is 20 s; a busy CI machine can need more.
-        PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="120",
-    )
-    env.pop("FORCE_COLOR", None)
-    env.update(extra)
-    return env
+def prefect_shell_env(home: Path, **extra: str) -> dict[str, str]:
+    """Real Prefect as a learner's shell runs the pages' commands: the harness's environment
+    with the "View at" links the pages show, help panels wide enough that no option name
+    wraps, and no colours."""
+    return prefect_env(home, view_at_links=True, COLUMNS="200", NO_COLOR="1", **extra)
 
 
 @dataclass

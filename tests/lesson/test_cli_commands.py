@@ -10,13 +10,14 @@ listed in KNOWN_WRONG, and must indeed be rejected.
 
 from __future__ import annotations
 
-import re
 import shlex
 
 import pytest
-from tests.lesson.lesson_helpers import HelpCache, lesson_pages, prefect_commands, prefect_env, real_prefect_skip_reason
 
-SKIP = real_prefect_skip_reason()
+from tests.harness.real_prefect import skip_reason
+from tests.lesson.lesson_helpers import HelpCache, check_command, lesson_pages, prefect_commands, prefect_shell_env
+
+SKIP = skip_reason()
 pytestmark = [pytest.mark.real, pytest.mark.skipif(SKIP is not None, reason=SKIP or "")]
 
 PAGES = lesson_pages()
@@ -25,18 +26,7 @@ KNOWN_WRONG = {"prefect flow-run create"}
 
 
 def _inline_commands() -> list[tuple[str, int, str]]:
-    found = []
-    for page in PAGES:
-        in_fence = False
-        for number, line in enumerate(page.body.splitlines(), start=1):
-            if re.match(r"^ {0,3}(```|~~~)", line):
-                in_fence = not in_fence
-                continue
-            if in_fence:
-                continue
-            for span in re.findall(r"`(prefect [^`]+)`", line):
-                found.append((page.name, number, span))
-    return found
+    return [(page.name, line, span) for page in PAGES for line, span in page.code_spans if span.startswith("prefect ")]
 
 
 FENCED = prefect_commands(PAGES)
@@ -45,7 +35,7 @@ INLINE = _inline_commands()
 
 @pytest.fixture(scope="module")
 def helps(tmp_path_factory: pytest.TempPathFactory) -> HelpCache:
-    cache = HelpCache(prefect_env(tmp_path_factory.mktemp("prefect-home-cli")))
+    cache = HelpCache(prefect_shell_env(tmp_path_factory.mktemp("prefect-home-cli")))
     # Fetch every prefix of every command's leading words at once: the helps
     # take about a second each, and most are needed.
     paths = set()
@@ -70,15 +60,11 @@ def test_the_pages_show_prefect_commands() -> None:
 
 @pytest.mark.parametrize(("page", "line", "command"), FENCED, ids=[f"{p}:{n}" for p, n, _ in FENCED])
 def test_fenced_command_exists_with_its_options(page: str, line: int, command: str, helps: HelpCache) -> None:
-    from tests.lesson.lesson_helpers import check_command
-
     assert check_command(command, helps) == [], f"{page}:{line}: {command}"
 
 
 @pytest.mark.parametrize(("page", "line", "command"), INLINE, ids=[f"{p}:{n}" for p, n, _ in INLINE])
 def test_inline_command_exists_with_its_options(page: str, line: int, command: str, helps: HelpCache) -> None:
-    from tests.lesson.lesson_helpers import check_command
-
     problems = check_command(command, helps)
     if command in KNOWN_WRONG:
         assert problems, f"{page}:{line}: '{command}' is shown as wrong, but real Prefect accepts it"
@@ -88,8 +74,6 @@ def test_inline_command_exists_with_its_options(page: str, line: int, command: s
 
 def test_the_checker_rejects_what_real_prefect_rejects(helps: HelpCache) -> None:
     """The checker is not a rubber stamp: it catches the brief's wrong command, and bad options."""
-    from tests.lesson.lesson_helpers import check_command
-
     assert check_command("prefect flow-run create example-pipeline --param url=x", helps)
     assert check_command("prefect deployment run 'example-pipeline/demo' --parameter url=x", helps)
     assert check_command("prefect deployments run 'example-pipeline/demo' -p url=x --watch", helps) == []

@@ -1,19 +1,24 @@
 """The lesson pages, read as Markdown: front matter, fences, the files they name, links.
 
-The build checks much of this too; these tests say it in the lesson's terms
+The pages are read by lessonbuild's own reader (tests/lesson/lesson_helpers.py),
+so the build checks much of this too; these tests say it in the lesson's terms
 and run without building the site.
 """
 
 from __future__ import annotations
 
 import ast
-import os
+import difflib
 import re
 import subprocess
 import sys
 
 import pytest
-from tests.lesson.lesson_helpers import DEMO_DIR, DIRECTIVES, LESSON_DIR, PYTHON_LANGS, ROOT, Page, lesson_pages, read_fences
+
+from lessonbuild.demos import Demo, run_in_terminal, terminal_env
+from lessonbuild.directives import DIRECTIVES, PYTHON_LANGS
+from lessonbuild.errors import BuildError
+from tests.lesson.lesson_helpers import DEMO_DIR, LESSON_DIR, ROOT, Page, as_real_prefect, lesson_pages, parse_page
 
 PAGES = lesson_pages()
 EXPECTED_PAGES = [
@@ -48,16 +53,24 @@ def test_front_matter_has_title_order_summary_and_objectives(page: Page) -> None
 
 @pytest.mark.parametrize("page", PAGES, ids=_ids(PAGES))
 def test_every_python_block_is_runnable_exercise_or_prefect_code(page: Page) -> None:
-    bare = [f"line {f.line}: ```{f.info}" for f in page.fences if f.lang.lower() in PYTHON_LANGS]
+    bare = [f"line {f.line}: ```{f.lang}" for f in page.fences if f.lang.lower() in PYTHON_LANGS]
     assert not bare, f"{page.name}: a Python block must be {{runnable}}, {{exercise}} or {{prefect-code}}: {bare}"
-    unknown = [f"line {f.line}: {f.info}" for f in page.fences if f.lang.startswith("{") and f.directive not in DIRECTIVES]
-    assert not unknown, f"{page.name}: unknown directives {unknown}"
+    directives = [f.directive for f in page.fences if f.directive]
+    assert directives and set(directives) <= set(DIRECTIVES), f"{page.name}: {directives}"
 
 
-def test_the_fence_reader_finds_a_bare_python_block() -> None:
-    """The scan above is only as good as the fence reader: show it a bad page."""
-    fences = read_fences("Text\n\n```python\nprint(1)\n```\n\n~~~~{runnable} a.py\n~~~~\n")
-    assert [(f.lang, f.line) for f in fences] == [("python", 3), ("{runnable}", 7)]
+def test_the_reader_is_the_builds_and_refuses_a_bare_python_block() -> None:
+    """The checks above are only as good as the reader: show it a good page and a bad one."""
+    front = "---\ntitle: T\norder: 1\n---\n"
+    page = parse_page(front + "Text with `prefect version`\n\n~~~~{runnable} a.py\n:title: A\n~~~~\n\n```bash\nls\n```\n", LESSON_DIR / "x.md")
+    assert page.meta == {"title": "T", "order": 1}
+    assert [(f.directive or f.lang, f.argument, f.line) for f in page.fences] == [("runnable", "a.py", 7), ("bash", "", 11)]
+    assert page.fences[0].options("title") == ["A"]
+    assert page.code_spans == [(5, "prefect version")]
+    with pytest.raises(BuildError, match=r"^lesson/x.md:7: a bare ```python block is not tested"):
+        parse_page(front + "Text\n\n```python\nprint(1)\n```\n", LESSON_DIR / "x.md")
+    with pytest.raises(BuildError, match=r"^lesson/x.md:5: unknown directive '\{runable\}'"):
+        parse_page(front + "```{runable} a.py\n```\n", LESSON_DIR / "x.md")
 
 
 def _directive_files(page: Page) -> list[tuple[int, str, str]]:
@@ -111,9 +124,8 @@ def test_sim_demo_is_self_contained_and_ends_with_the_state_log(name: str) -> No
 
 @pytest.mark.parametrize("name", _sim_demos())
 def test_sim_demo_runs_quickly_in_deterministic_mode(name: str) -> None:
-    env = {**os.environ, "SIM_PREFECT_MODE": "deterministic", "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(ROOT)}
     proc = subprocess.run(
-        [sys.executable, name], cwd=DEMO_DIR, env=env, capture_output=True, text=True, timeout=20, check=False
+        [sys.executable, name], cwd=DEMO_DIR, env=terminal_env(ROOT), capture_output=True, text=True, timeout=20, check=False
     )
     assert proc.returncode == 0, f"demo/{name} failed:\n{proc.stdout}\n{proc.stderr}"
     assert "State log (" in proc.stdout, f"demo/{name} printed no state log"
@@ -138,30 +150,20 @@ def test_prefect_code_is_run_on_real_prefect_by_a_test(name: str) -> None:
 
 @pytest.mark.parametrize("page", PAGES, ids=_ids(PAGES))
 def test_links_between_pages_point_at_existing_pages_and_headings(page: Page) -> None:
-    text = page.body
-    for match in re.finditer(r"\]\(([^)\s]+)\)", text):
-        target = match[1]
+    anchors = {p.name: p.anchors for p in PAGES}
+    for link in page.links:
+        target = link.written
         if "://" in target or target.startswith("mailto:"):
             continue
         file, _, anchor = target.partition("#")
-        other = LESSON_DIR / file if file else page.path
-        assert other.suffix == ".md" and other.is_file(), f"{page.name}: link to {target} points at no lesson page"
+        where = f"{page.name}:{link.line}: link to {target}"
+        if file and not file.endswith(".md"):
+            assert (LESSON_DIR / file).is_file(), f"{where}: no such file beside the lessons"
+            continue
+        other = file or page.name
+        assert other in anchors, f"{where} points at no lesson page"
         if anchor:
-            headings = re.findall(r"^#{2,3} (.+)$", other.read_text(encoding="utf-8"), re.M)
-            slugs = {_slug(h) for h in headings}
-            assert anchor in slugs, f"{page.name}: no heading '#{anchor}' in {other.name} (has {sorted(slugs)})"
-
-
-def _slug(heading: str) -> str:
-    """The anchor the build gives a heading (mdit-py-plugins' anchors plugin)."""
-    try:
-        from mdit_py_plugins.anchors.index import slugify
-    except ImportError:  # the same rule, for a Python without the build's packages
-
-        def slugify(title: str) -> str:
-            return re.sub(r"[^\w\u4e00-\u9fff\- ]", "", title.lower().replace(" ", "-"))
-
-    return slugify(heading.replace("`", ""))
+            assert anchor in anchors[other], f"{where}: no heading '#{anchor}' in {other} (has {sorted(anchors[other])})"
 
 
 # -- the brief's known factual errors must not come back -------------------------------
@@ -250,11 +252,7 @@ QUOTED = {
 
 
 def _run_demo(name: str) -> str:
-    env = {**os.environ, "SIM_PREFECT_MODE": "deterministic", "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run(
-        [sys.executable, name], cwd=DEMO_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=20, check=False
-    )
-    return proc.stdout
+    return run_in_terminal(Demo(DEMO_DIR / name), ROOT)
 
 
 @pytest.mark.parametrize(("page", "demo"), list(QUOTED), ids=[f"{p}-{d}" for p, d in QUOTED])
@@ -273,13 +271,24 @@ def test_concurrency_durations_are_as_page_2_says() -> None:
     assert [round(float(t)) for t in rows] == [6, 2, 2], output
 
 
-@pytest.mark.parametrize("name", ["cache_inputs.py", "notify_hooks.py"])
-def test_a_real_prefect_version_differs_from_its_demo_only_in_the_imports(name: str) -> None:
-    """Pages 4 and 5 show the same example twice: in the page, and for real Prefect. Keep them in step."""
-    demo = (DEMO_DIR / name).read_text(encoding="utf-8").splitlines()
-    real = (DEMO_DIR / "real" / name).read_text(encoding="utf-8").splitlines()
-    import difflib
+# demo/real/ files named like a demo but written as another program, and why.
+NOT_COPIES = {"concurrency.py": "real threads and sleeps, where the demo's busy sources retry on sim_prefect's clock"}
+REAL_COPIES = sorted(
+    p.name for p in (DEMO_DIR / "real").glob("*.py") if (DEMO_DIR / p.name).is_file() and p.name not in NOT_COPIES
+)
 
-    changed = [line for line in difflib.ndiff(demo, real) if line[:2] in ("- ", "+ ")]
-    allowed = re.compile(r"^[-+] (from (sim_)?prefect(\.[\w.]+)? import .*|    print_state_log\(\)|\"\"\".*\"\"\")$")
-    assert all(allowed.match(line) for line in changed), changed
+
+def test_the_real_copies_are_found() -> None:
+    assert {"cache_inputs.py", "notify_hooks.py"} <= set(REAL_COPIES)
+    assert all((DEMO_DIR / "real" / name).is_file() and (DEMO_DIR / name).is_file() for name in NOT_COPIES)
+
+
+@pytest.mark.parametrize("name", REAL_COPIES)
+def test_a_real_prefect_copy_is_its_demo_with_prefects_imports(name: str) -> None:
+    """Pages 4 and 5 show the same example twice: in the page, and for real Prefect. The real copy
+    is the demo with only the lines `as_real_prefect` changes (the imports, print_state_log())."""
+    demo = (DEMO_DIR / name).read_text(encoding="utf-8")
+    real = (DEMO_DIR / "real" / name).read_text(encoding="utf-8")
+    made = as_real_prefect(demo)
+    assert made != demo
+    assert real == made, "".join(difflib.unified_diff(made.splitlines(True), real.splitlines(True), "as_real_prefect(demo)", f"demo/real/{name}"))

@@ -28,25 +28,16 @@ import sys
 import textwrap
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from tests.harness.real_prefect import free_port
-from tests.lesson.lesson_helpers import (
-    DEMO_DIR,
-    LESSON_DIR,
-    SHELL_LANGS,
-    prefect_cli,
-    prefect_env,
-    read_page,
-    real_prefect_skip_reason,
-    shell_commands,
-)
 
-SKIP = real_prefect_skip_reason()
+from tests.harness.real_prefect import free_port, prefect_cli, skip_reason, wait_healthy
+from tests.lesson.lesson_helpers import DEMO_DIR, LESSON_DIR, SHELL_LANGS, as_real_prefect, prefect_shell_env, read_page, shell_commands
+
+SKIP = skip_reason()
 pytestmark = [pytest.mark.real, pytest.mark.skipif(SKIP is not None, reason=SKIP or "")]
 
 REAL_DIR = DEMO_DIR / "real"
@@ -87,10 +78,10 @@ class FlakySource:
 
 
 DRIVER = textwrap.dedent(
-    f"""
+    """
     import runpy, sys
     sys.stdout.reconfigure(line_buffering=True)  # keep prints in order with Prefect's stderr lines
-    real_dir, demo_dir, url = sys.argv[1:4]  # run from real_dir, so `python -c` can import pipeline_requests
+    real_dir, lab_file, url = sys.argv[1:4]  # run from real_dir, so `python -c` can import pipeline_requests
 
     print("=== pipeline_requests")
     from pipeline_requests import pipeline
@@ -100,9 +91,7 @@ DRIVER = textwrap.dedent(
     runpy.run_path(real_dir + "/concurrency.py", run_name="__main__")
 
     print("=== lab_pipeline")
-    source = open(demo_dir + "/lab_pipeline.py", encoding="utf-8").read()
-    source = source.replace({SIM_IMPORT!r}, {REAL_IMPORT!r}).replace("    print_state_log()\\n", "")
-    exec(compile(source, "lab_pipeline.py", "exec"), {{"__name__": "__main__"}})
+    runpy.run_path(lab_file, run_name="__main__")
 
     print("=== end")
     """
@@ -184,7 +173,7 @@ def _run_deployment(home: Path) -> Deployment:
     source = FlakySource()
     port = free_port()
     api_url = f"http://127.0.0.1:{port}/api"
-    env = prefect_env(home, PREFECT_RUNNER_POLL_FREQUENCY="2")
+    env = prefect_shell_env(home, PREFECT_RUNNER_POLL_FREQUENCY="2")
     server_cmd = _page_command(["prefect", "server", "start"])
     server = subprocess.Popen(
         [*prefect_cli(), *server_cmd[1:], "--host", "127.0.0.1", "--port", str(port)],
@@ -197,18 +186,7 @@ def _run_deployment(home: Path) -> Deployment:
     lines: list[str] = []
     pump = None
     try:
-        deadline = time.monotonic() + 120
-        no_proxy = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-        while True:
-            try:
-                with no_proxy.open(f"{api_url}/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            assert server.poll() is None, "prefect server start exited"
-            assert time.monotonic() < deadline, "the Prefect server did not become healthy"
-            time.sleep(0.5)
+        wait_healthy(api_url, server)
         config_cmd = _page_command(["prefect", "config", "set"])
         setting = [f"PREFECT_API_URL={api_url}" if w.startswith("PREFECT_API_URL=") else w for w in config_cmd[1:]]
         subprocess.run([*prefect_cli(), *setting], env=env, capture_output=True, timeout=120, check=True)
@@ -241,11 +219,13 @@ def _run_deployment(home: Path) -> Deployment:
 
 def _run_driver(home: Path) -> Outcome:
     source = FlakySource()
+    lab = home / "lab_pipeline.py"  # the lab's flow with only its import changed, as page 3 says
+    lab.write_text(as_real_prefect((DEMO_DIR / "lab_pipeline.py").read_text(encoding="utf-8")), encoding="utf-8")
     try:
         proc = subprocess.run(
-            [sys.executable, "-c", DRIVER, str(REAL_DIR), str(DEMO_DIR), source.url],
+            [sys.executable, "-c", DRIVER, str(REAL_DIR), str(lab), source.url],
             cwd=REAL_DIR,
-            env=prefect_env(home),
+            env=prefect_shell_env(home),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -350,6 +330,7 @@ def test_direct_calls_are_sequential_and_submit_and_map_are_concurrent(driver: O
 def test_lab_flow_runs_on_real_prefect_with_only_the_import_changed(driver: Outcome) -> None:
     source = (DEMO_DIR / "lab_pipeline.py").read_text(encoding="utf-8")
     assert SIM_IMPORT in source, "page 3 tells learners which import line to change; keep them in step"
+    assert REAL_IMPORT in as_real_prefect(source)
     out = driver.section("lab_pipeline")
     assert re.search(
         r"Task run 'extract-[0-9a-f]{3}' - Task run failed with exception: "

@@ -1,0 +1,338 @@
+"""Every exercise of the course, through the playground runner the page uses.
+
+The exercises are found on the lesson pages (their ``{exercise}`` blocks).
+`playground.runner.run_check(code, check_code, starter=..., filename=...)` runs
+the learner's code on sim_prefect, then judges its records with the exercise's
+check, on an empty cache as the page's Check does; it returns `.passed` and
+`.message`. For each exercise: the page wires its files together, the reference
+solution passes, the starter fails, and each near miss or cheat in its table
+passes or fails with a message that names the mistake.
+
+A near miss is made from the starter or the solution by text replacements (each
+must change the text), or by printing the expected log (the cheat a learner may
+try: the check must judge runs, not printed text).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from playground.runner import run_check
+from tests.lesson.lesson_helpers import DEMO_DIR, Exercise, exercises, lesson_pages
+
+EXERCISES = {exercise.starter: exercise for exercise in exercises(lesson_pages())}
+
+
+@dataclass(frozen=True)
+class Files:
+    """An exercise's files in demo/."""
+
+    starter: str
+    solution: str
+    check: str
+    expected_log: str  # what the solution prints
+
+    @classmethod
+    def of(cls, exercise: Exercise) -> Files:
+        def read(name: str) -> str:
+            return (DEMO_DIR / name).read_text(encoding="utf-8")
+
+        log = exercise.solution.removesuffix(".py") + ".expected.log"
+        return cls(read(exercise.starter), read(exercise.solution), read(exercise.check), read(log))
+
+
+Make = Callable[[Files], str]
+
+
+def replaced(*pairs: tuple[str, str], base: str = "starter") -> Make:
+    """The starter (or the solution) with each `old` replaced by `new`; each must be there."""
+
+    def make(files: Files) -> str:
+        code = getattr(files, base)
+        for old, new in pairs:
+            assert old in code, f"{old!r} is not in the {base}"
+            code = code.replace(old, new)
+        return code
+
+    return make
+
+
+def printing_the_log(before_main_only: bool = False) -> Make:
+    """The cheat: print the solution's expected log and a verdict, with the starter's code before or after it."""
+
+    def make(files: Files) -> str:
+        printed = f"print({files.expected_log!r})\nprint('Well done')\n"
+        if before_main_only:  # the flow is never called
+            return printed + files.starter.split("if __name__")[0]
+        return files.starter + "\n" + printed
+
+    return make
+
+
+@dataclass(frozen=True)
+class NearMiss:
+    name: str
+    make: Make
+    passes: bool
+    says: tuple[str, ...] = ()  # fragments of the check's message
+
+
+@dataclass(frozen=True)
+class Table:
+    """What one exercise must do: where it is, how many hints, what its checks say."""
+
+    page: str
+    hints: int  # at least this many, graduated
+    solution_says: tuple[str, ...]
+    starter_says: tuple[str, ...]
+    near_misses: tuple[NearMiss, ...]
+    solution_is: Make | None = field(default=None)  # the solution, made from the starter: they differ only so
+
+
+def _with_task(decorator: str, imports: str = "") -> Make:
+    """geocode with another decorator on its task, and any imports it needs."""
+    line = "from sim_prefect import flow, print_state_log, task\n"
+    return replaced(("@task\ndef geocode", f"{decorator}\ndef geocode"), (line, line + imports))
+
+
+TABLES: dict[str, Table] = {
+    "flaky_source.py": Table(
+        page="02-prefect-in-practice.md",
+        hints=2,
+        solution_says=("Well done",),
+        starter_says=("retries",),
+        solution_is=replaced(
+            ('"""Exercise: make this flow survive a flaky source.', '"""Solution: the flaky source, survived with retries.'),
+            ("@task\ndef fetch_readings", "@task(retries=2, retry_delay_seconds=1)\ndef fetch_readings"),
+        ),
+        near_misses=(
+            NearMiss(
+                "one-retry-is-not-enough",
+                replaced(("@task\ndef fetch_readings", "@task(retries=1)\ndef fetch_readings")),
+                passes=False,
+                says=("retried 'fetch_readings-", "1 time,"),
+            ),
+            NearMiss(
+                "retries-without-a-delay",
+                replaced(("@task\ndef fetch_readings", "@task(retries=3)\ndef fetch_readings")),
+                passes=True,
+                says=("Retrying -> Retrying -> Completed",),  # no AwaitingRetry without a delay
+            ),
+            NearMiss(
+                "a-reliable-source",
+                replaced(("if requests_seen <= 2:", "if False:")),
+                passes=False,
+                says=("flaky_get has changed",),
+            ),
+            NearMiss(
+                "catching-the-error",
+                replaced(
+                    (
+                        "    readings = fetch_readings(url)\n",
+                        "    try:\n        readings = fetch_readings(url)\n    except ConnectionError:\n        readings = [0.0]\n",
+                    )
+                ),
+                passes=False,
+                says=("no retry fired",),
+            ),
+            NearMiss(
+                "retrying-the-whole-flow",
+                replaced(("@flow(log_prints=True)", "@flow(log_prints=True, retries=2)")),
+                passes=True,
+                says=("whole flow",),
+            ),
+            NearMiss(
+                "never-calls-the-flow",
+                replaced(("    sensor_report(return_state=True)", "    pass")),
+                passes=False,
+                says=("No flow ran",),
+            ),
+            NearMiss(
+                "a-kinder-source-and-one-retry",
+                replaced(
+                    ("if requests_seen <= 2:", "if requests_seen <= 1:"),
+                    ("@task\ndef fetch_readings", "@task(retries=1)\ndef fetch_readings"),
+                ),
+                passes=False,
+                says=("flaky_get has changed",),
+            ),
+            NearMiss("printing-the-expected-log", printing_the_log(before_main_only=True), passes=False, says=("No flow ran",)),
+        ),
+    ),
+    "geocode.py": Table(
+        page="04-caching-and-results.md",
+        hints=3,  # where, what, how
+        solution_says=("3 calls billed for 6 stops",),
+        starter_says=("nothing came from the cache",),
+        solution_is=_with_task("@task(cache_policy=INPUTS)", "from sim_prefect.cache_policies import INPUTS\n"),
+        near_misses=(
+            NearMiss(
+                "task-input-hash",
+                _with_task("@task(cache_key_fn=task_input_hash)", "from sim_prefect.tasks import task_input_hash\n"),
+                passes=True,
+            ),
+            NearMiss(
+                "a-constant-key",
+                _with_task("@task(cache_key_fn=lambda context, parameters: 'geocode')"),
+                passes=False,
+                says=("leaves out the place",),
+            ),
+            NearMiss(
+                "the-task-source-only",
+                _with_task("@task(cache_policy=TASK_SOURCE)", "from sim_prefect.cache_policies import TASK_SOURCE\n"),
+                passes=False,
+                says=("leaves out the place",),
+            ),
+            NearMiss(
+                "the-default-policy",  # it caches within a flow run only
+                _with_task("@task(persist_result=True)"),
+                passes=False,
+                says=("RUN_ID", "5 geocode runs"),
+            ),
+            NearMiss(
+                "skipping-repeated-stops",
+                replaced(("route = [geocode(stop) for stop in stops]", "route = [geocode(stop) for stop in dict.fromkeys(stops)]")),
+                passes=False,
+                says=("Keep calling geocode for every stop",),
+            ),
+            NearMiss(
+                "the-solution-with-a-service-that-bills-nothing",
+                replaced(("    billed.append(place)\n", ""), base="solution"),
+                passes=False,
+                says=("geocoding_service has changed",),
+            ),
+            NearMiss("printing-the-expected-log", printing_the_log(), passes=False, says=("nothing came from the cache",)),
+        ),
+    ),
+    "invoices.py": Table(
+        page="05-when-runs-fail.md",
+        hints=3,
+        solution_says=(),
+        starter_says=("retried 3 time(s) although the invoice does not exist",),
+        near_misses=(
+            NearMiss(
+                "an-isinstance-condition",
+                replaced(
+                    (
+                        "@task(retries=3, retry_delay_seconds=2)\n",
+                        "def retry_unless_missing(task, task_run, state):\n"
+                        "    return not isinstance(state.result(raise_on_failure=False), LookupError)\n\n\n"
+                        "@task(retries=3, retry_delay_seconds=2, retry_condition_fn=retry_unless_missing)\n",
+                    )
+                ),
+                passes=True,
+            ),
+            NearMiss(
+                "no-retries-at-all",
+                replaced(("@task(retries=3, retry_delay_seconds=2)\n", "@task\n")),
+                passes=False,
+                says=("busy API was not given a second chance",),
+            ),
+            NearMiss(
+                "a-condition-that-never-retries",
+                replaced(
+                    (
+                        "@task(retries=3, retry_delay_seconds=2)\n",
+                        "@task(retries=3, retry_delay_seconds=2, retry_condition_fn=lambda t, r, s: False)\n",
+                    )
+                ),
+                passes=False,
+                says=("not given a second chance",),
+            ),
+            NearMiss(
+                "hiding-the-missing-invoice",
+                replaced(
+                    (
+                        "    return billing_api(number)\n",
+                        "    try:\n        return billing_api(number)\n    except LookupError:\n        return {'number': number, 'total': 0}\n",
+                    )
+                ),
+                passes=False,
+                says=("must still fail",),
+            ),
+            NearMiss(
+                "not-asking-for-invoice-3",
+                replaced(("invoice_totals([1, 2, 3])", "invoice_totals([1, 2])")),
+                passes=False,
+                says=("Invoice 3 must still be asked for",),
+            ),
+            NearMiss(
+                "a-changed-billing-api",
+                replaced(("    if number == 3:\n", "    if number == 99:\n")),
+                passes=False,
+                says=("billing_api has changed",),
+            ),
+            NearMiss("printing-the-expected-log", printing_the_log(), passes=False, says=("retried 3 time(s)",)),
+        ),
+    ),
+}
+
+
+def _check(exercise: Exercise, files: Files, code: str) -> Any:
+    return run_check(code, files.check, starter=files.starter, filename=exercise.starter)
+
+
+def _near_misses() -> list[Any]:
+    return [
+        pytest.param(name, miss, id=f"{name.removesuffix('.py')}-{miss.name}")
+        for name, table in TABLES.items()
+        for miss in table.near_misses
+    ]
+
+
+def test_every_exercise_on_the_pages_has_a_table_and_every_table_an_exercise() -> None:
+    assert sorted(EXERCISES) == sorted(TABLES)
+    assert len(EXERCISES) >= 3
+
+
+@pytest.mark.parametrize("name", sorted(TABLES))
+def test_the_page_wires_the_exercises_files_together(name: str) -> None:
+    exercise, table = EXERCISES[name], TABLES[name]
+    assert exercise.page == table.page
+    assert [e.starter for e in EXERCISES.values() if e.page == table.page] == [name], "one exercise per page"
+    stem = name.removesuffix(".py")
+    assert (exercise.check, exercise.solution) == (f"{stem}.check.py", f"{stem}.solution.py")
+    assert all((DEMO_DIR / file).is_file() for file in (exercise.starter, exercise.check, exercise.solution))
+    assert len(exercise.hints) >= table.hints
+
+
+@pytest.mark.parametrize("name", sorted(TABLES))
+def test_the_reference_solution_passes(name: str) -> None:
+    exercise, files = EXERCISES[name], Files.of(EXERCISES[name])
+    result = _check(exercise, files, files.solution)
+    assert result.passed, result.message
+    for fragment in TABLES[name].solution_says:
+        assert fragment in result.message
+
+
+@pytest.mark.parametrize("name", sorted(TABLES))
+def test_the_starter_fails_and_says_what_to_change(name: str) -> None:
+    exercise, files = EXERCISES[name], Files.of(EXERCISES[name])
+    result = _check(exercise, files, files.starter)
+    assert not result.passed, result.message
+    assert TABLES[name].starter_says, "say what the message must name"
+    for fragment in TABLES[name].starter_says:
+        assert fragment in result.message
+
+
+@pytest.mark.parametrize("name", sorted(n for n, t in TABLES.items() if t.solution_is is not None))
+def test_the_solution_differs_from_the_starter_only_as_the_table_says(name: str) -> None:
+    files = Files.of(EXERCISES[name])
+    make = TABLES[name].solution_is
+    assert make is not None
+    assert make(files) == files.solution
+
+
+@pytest.mark.parametrize(("name", "miss"), _near_misses())
+def test_a_near_miss_passes_or_fails_as_the_table_says(name: str, miss: NearMiss) -> None:
+    exercise, files = EXERCISES[name], Files.of(EXERCISES[name])
+    code = miss.make(files)
+    assert code not in (files.starter, files.solution)
+    result = _check(exercise, files, code)
+    assert result.passed is miss.passes, result.message
+    for fragment in miss.says:
+        assert fragment in result.message
