@@ -28,6 +28,7 @@ from typing import IO, Callable
 
 from . import artifacts, cache_policies, futures, runtime, states, tasks
 from .aliases import install_as_prefect
+from . import learner_clock
 from .asyncutils import install_clock_loops
 from .annotations import allow_failure, quote, unmapped
 from .current_run import tags
@@ -55,6 +56,8 @@ from .unsupported import (
 
 # asyncio.run(my_flow()) makes its loop before the first flow starts a session: on the clock.
 install_clock_loops()
+# A run's time.sleep waits on the session's scheduler, so that waits overlap as in Prefect's threads.
+learner_clock.install()
 
 __version__ = "0.1.0"
 PREFECT_VERSION = "3.9.1"  # the Prefect release our conformance suite checks against

@@ -13,14 +13,15 @@ clock it was given. Three clocks, one small interface (after time-machine's
   fixed instant and moves only when the engine says so: by the waits, and by a
   fixed small cost for each engine step, so log timestamps look plausible.
 
-A learner's own `time.sleep()` is *not* intercepted (nothing is patched): under
-`SystemClock` and `FastForwardClock` it really waits and the timestamps show it;
-under `VirtualClock` it really waits but simulated time does not move.
+A learner's own `time.sleep()` inside a run waits on the session's clock too,
+as a retry delay does (learner_clock.py).
 """
 
 from __future__ import annotations
 
 import time
+from time import sleep as _real_sleep  # taken before sim_prefect puts the learner's time in (learner_clock.py)
+from time import time as _real_time
 from typing import Protocol
 
 # The fixed start of deterministic runs: 2026-01-01 09:00:00 in local time, so
@@ -48,11 +49,11 @@ class SystemClock:
     """Real time, real waits."""
 
     def now(self) -> float:
-        return time.time()
+        return _real_time()
 
     def sleep(self, seconds: float) -> None:
         if seconds > 0:
-            time.sleep(seconds)
+            _real_sleep(seconds)
 
     def charge(self, seconds: float) -> None:
         pass
@@ -65,7 +66,7 @@ class FastForwardClock:
         self.offset = 0.0
 
     def now(self) -> float:
-        return time.time() + self.offset
+        return _real_time() + self.offset
 
     def sleep(self, seconds: float) -> None:
         if seconds > 0:

@@ -27,6 +27,7 @@ from typing import Any, Literal
 from . import _msgs, current_run, names
 from .annotations import NotSet
 from .events import RunCreated, StateChanged
+from .futures import jobs_of
 from .loggers import emit_log
 from .scheduler import CALL, Outcome, Sleep, Step, WaitFor
 from .session import STEP_COST, Session
@@ -57,6 +58,9 @@ class Run:
     parameters: dict[str, Any]
     # A flow run's caller gets the result of a state its function returned; a task run's gets the state.
     unwraps_returned_states = False
+    # In Prefect, a submitted task run (and all it calls) runs in a worker thread, where a timeout
+    # cannot interrupt a wait; anything else runs on the main thread (timeouts.py).
+    on_worker_thread = False
     _on_done: list[Callable[[], None]] | None = None  # see `when_done`
 
     def _begin(
@@ -206,7 +210,7 @@ async def drive_async(steps: Steps, call: Callable[[], Awaitable[Outcome]], sess
         elif isinstance(request, Sleep):
             await asyncio.sleep(request.seconds)
         elif isinstance(request, WaitFor):  # upstream futures: waiting blocks the loop, as in Prefect
-            session.scheduler.run_until(lambda: all(item.done() for item in request.items))
+            session.scheduler.run_until(lambda: all(item.done() for item in request.items), inline=jobs_of(request.items))
 
 
 __all__ = ["Run", "ReturnType", "drive", "drive_async"]

@@ -92,6 +92,7 @@ class FlowRun(Run):
         self.parameters = parameters
         self.tags = set(current_run.current_tags())
         self.parent = ctx.run if ctx else None
+        self.on_worker_thread = self.parent is not None and self.parent.on_worker_thread
         self.flow_run = self
         self.log_prints = bool(flow.log_prints)
         self.children: list[TaskRun] = []
@@ -117,7 +118,7 @@ class FlowRun(Run):
         """One attempt: call the flow's function in the run's context, within its timeout."""
         leave = self.enter()
         try:
-            with Timeout(self.flow.timeout_seconds, FlowRunTimeoutError, self.session.clock):
+            with Timeout(self.flow.timeout_seconds, FlowRunTimeoutError, self.session.clock, not self.on_worker_thread):
                 return Outcome(self.flow.fn(*self._args, **self._kwargs))
         except BaseException as exc:  # the steps decide what it means
             return Outcome(error=exc)
@@ -225,7 +226,7 @@ class FlowRun(Run):
         self.log(self._finished_level(), _msgs.FINISHED_IN_STATE.format(state=self.state))
 
     def run(self, return_type: ReturnType) -> Any:
-        drive(self.steps(), self.call, self.session.clock.sleep)
+        drive(self.steps(), self.call, self.session.scheduler.sleep)
         return self.state if return_type == "state" else self.result()
 
     async def run_async(self, return_type: ReturnType) -> Any:
@@ -254,7 +255,7 @@ class FlowRun(Run):
             return first_pending == len(children)
 
         if not all_done():
-            self.session.scheduler.run_until(all_done)
+            self.session.scheduler.run_until(all_done, inline=[c.job_ for c in children if c.job_ is not None])
 
     # -- handlers, after Prefect's FlowRunEngine ---------------------------------------------
     def handle_success(self, value: Any) -> None:

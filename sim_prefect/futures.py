@@ -20,6 +20,7 @@ from .annotations import BaseAnnotation, allow_failure, opaque, quote
 from .states import State
 
 if TYPE_CHECKING:
+    from .scheduler import Job
     from .task_engine import TaskRun
 
 R = TypeVar("R")
@@ -53,7 +54,7 @@ class PrefectFuture(Generic[R]):
 
     def wait(self, timeout: float | None = None) -> None:
         """Wait until the run is done, or `timeout` seconds have passed (no error either way)."""
-        self._run.session.scheduler.run_until(self._run.done, _deadline(self._run, timeout))
+        self._run.session.scheduler.run_until(self._run.done, _deadline(self._run, timeout), jobs_of([self]))
 
     def result(self, timeout: float | None = None, raise_on_failure: bool = True) -> R:
         self.wait(timeout)
@@ -74,6 +75,11 @@ def _deadline(run: Any, timeout: float | None) -> float | None:
     return None if timeout is None else run.session.now() + timeout
 
 
+def jobs_of(futures: Iterable[Any]) -> list[Job]:
+    """The scheduler's jobs behind these futures: what a wait for all of them may run on its own stack."""
+    return [job for f in futures if isinstance(f, PrefectFuture) and (job := f._run.job_) is not None]
+
+
 class PrefectFutureList(list):  # type: ignore[type-arg]
     """What `Task.map()` returns: a list of futures that can be waited on together."""
 
@@ -87,8 +93,15 @@ class PrefectFutureList(list):  # type: ignore[type-arg]
         places: dict[int, list[int]] = {}
         for i, future in enumerate(self):
             places.setdefault(id(future), []).append(i)
+        if timeout is None:
+            # Every result is needed: wait for all (cheaper than a wake-up per run), then take
+            # them in the order they finished, so that the first failure to happen is raised.
+            wait(self)
+            finished: Iterable[PrefectFuture[Any]] = sorted(_unique(self), key=lambda f: f.state.timestamp)
+        else:
+            finished = as_completed(list(self), timeout=timeout)
         try:
-            for future in as_completed(list(self), timeout=timeout):
+            for future in finished:
                 value = future.result(raise_on_failure=raise_on_failure)
                 for i in places[id(future)]:
                     results[i] = value
@@ -117,7 +130,7 @@ def wait(futures: Iterable[PrefectFuture[R]], timeout: float | None = None) -> D
     if pending:
         run = pending[0]._run
         deadline = _deadline(run, timeout)
-        run.session.scheduler.run_until(lambda: all(f.done() for f in pending), deadline)
+        run.session.scheduler.run_until(lambda: all(f.done() for f in pending), deadline, jobs_of(pending))
     return DoneAndNotDoneFutures({f for f in unique if f.done()}, {f for f in unique if not f.done()})
 
 

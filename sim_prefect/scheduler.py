@@ -1,30 +1,34 @@
-"""A tiny deterministic scheduler: concurrency without threads.
+"""A deterministic scheduler: Prefect's thread pool, one step at a time on the session's clock.
 
-Pyodide has no threads, and tests want the same output every time, so submitted
-task runs are not threads here. Each task run is a generator of *steps*: it
-asks for the learner's function to be called (`CALL`, answered with an
-`Outcome`), and then either ends or asks to wait, for a retry delay (`Sleep`)
-or for other runs (`WaitFor`).
-The scheduler runs whichever step is due first on the clock, like a single
-CPU with cooperative multitasking:
+Each task run is a generator of *steps*: it asks for the learner's function
+to be called (`CALL`, answered with an `Outcome`), and then either ends or
+asks to wait, for a retry delay (`Sleep`) or for other runs (`WaitFor`). The
+scheduler runs whichever step is due first on the clock, like a single CPU:
 
 - waits overlap: two submitted tasks that each wait 10 s finish after 10 s;
 - work does not: steps run one at a time, in due-time order, ties in the order
-  they were scheduled (so the output is deterministic).
+  they were scheduled, so the output is the same every time.
 
-A blocked caller (a flow body calling `future.result()`, or a direct task call)
-drives the scheduler with `run_until(...)` until what it needs is done.
+The learner's code also waits *inside* a step: ``time.sleep``, a future's
+``result()``, a concurrency slot. Prefect's threads overlap those waits, and
+so does the scheduler, with lanes (lanes.py): the waiting step's stack is
+parked, and a *dispatcher* lane runs what is due meanwhile, until the clock
+reaches the wake time or the condition holds. Exactly one lane runs at a
+time, so nothing races. A caller that waits (`run_until`) runs the steps it
+needs finished on its own stack, and parks for anything else, so a step that
+waits inside never holds up a caller that could go on sooner.
 """
 
 from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from .clock import Clock
+from .lanes import Lane, Lanes, NoLanes
 
 
 @dataclass(frozen=True)
@@ -130,19 +134,39 @@ class Deadlock(RuntimeError):
     """Nothing can run, yet something is still being waited for."""
 
 
+@dataclass(eq=False, slots=True)
+class Blocked:
+    """A lane parked until `condition()` holds or the clock reaches `deadline`."""
+
+    lane: Lane
+    condition: Callable[[], bool]
+    deadline: float | None
+    error: BaseException | None = None  # raised in the lane when it is resumed (a deadlock)
+
+
 class Scheduler:
-    def __init__(self, clock: Clock) -> None:
+    """Runs job steps and parked lanes in due-time order, one at a time (see the module's docstring)."""
+
+    def __init__(self, clock: Clock, lanes: Lanes | None = None) -> None:
         self.clock = clock
-        self._due: list[tuple[float, int, Job]] = []
+        self.lanes: Lanes = lanes if lanes is not None else NoLanes()
+        # Due items: a job's next step, or a parked lane's deadline. Ties go in the order they came.
+        self._due: list[tuple[float, int, Job | Blocked]] = []
         self._waiting: list[tuple[tuple[Waitable, ...], Job]] = []
+        self._blocked: list[Blocked] = []  # lanes parked on a condition, the latest last
         self._seq = itertools.count()
+        self._current: Lane | None = None  # the lane holding the baton (None: the first caller, not yet a lane)
+        self._dispatcher: Lane | None = None  # the lane that runs due steps while the others wait
+        self._idle: list[Lane] = []  # lanes with nothing to do, kept for the next dispatcher
+        self._closing = False
+        self._in_step = 0  # steps under way on the caller's stack (only counted without lanes)
 
     def spawn(self, job: Job, delay: float = 0.0) -> None:
         heapq.heappush(self._due, (self.clock.now() + delay, next(self._seq), job))
 
     @property
     def idle(self) -> bool:
-        return not self._due and not self._waiting
+        return not self._due and not self._waiting and not self._blocked
 
     def _wake_waiters(self) -> None:
         still: list[tuple[tuple[Waitable, ...], Job]] = []
@@ -157,8 +181,9 @@ class Scheduler:
         """`job` will take no more turns (its run is being crashed)."""
         job.cancelled = True
 
-    def run_one(self) -> None:
-        due, _, job = heapq.heappop(self._due)
+    # -- one step of one job ----------------------------------------------------------------
+    def _take_turn(self, due: float, job: Job) -> None:
+        """Advance `job` by one step, here, once its worker is free and its time has come."""
         if job.cancelled:
             return
         limit = job.limit
@@ -171,7 +196,11 @@ class Scheduler:
         wait = due - self.clock.now()
         if wait > 0:
             self.clock.sleep(wait)
-        request = job.advance()
+        self._in_step += 1
+        try:
+            request = job.advance()
+        finally:
+            self._in_step -= 1
         if isinstance(request, Sleep):
             self.spawn(job, request.seconds)
         elif isinstance(request, WaitFor):
@@ -182,6 +211,12 @@ class Scheduler:
                 self.spawn(limit.queue.pop(0))
         self._wake_waiters()
 
+    def run_one(self) -> None:
+        due, _, item = heapq.heappop(self._due)
+        if isinstance(item, Job):
+            self._take_turn(due, item)
+
+    # -- waiting ------------------------------------------------------------------------------
     def run_now(self, job: Job, done: Callable[[], bool]) -> None:
         """Run `job` in the caller's place until `done()`: a direct call.
 
@@ -197,21 +232,138 @@ class Scheduler:
                 self.spawn(job, request.seconds)
             elif isinstance(request, WaitFor):
                 self._waiting.append((request.items, job))
-        self.run_until(done)
+        self.run_until(done, inline=(job,))
 
-    def run_until(self, condition: Callable[[], bool], deadline: float | None = None) -> bool:
-        """Run due steps until `condition()` holds; False if the clock reaches `deadline` first.
+    def sleep(self, seconds: float) -> None:
+        """The caller waits `seconds` on the clock while due steps of others run (a learner's time.sleep).
 
-        With a deadline, a step due later than it is left for later, and the
-        clock moves on to the deadline, as a wait with a timeout would.
+        Without lanes, a step cannot stop in the middle: a wait inside one moves
+        the clock on, and the others run after it.
         """
+        if not self.lanes.available and self._in_step:
+            self.clock.sleep(seconds)
+            return
+        self.run_until(_never, self.clock.now() + max(0.0, seconds))
+
+    def run_until(
+        self, condition: Callable[[], bool], deadline: float | None = None, inline: Iterable[Job] = ()
+    ) -> bool:
+        """Wait until `condition()` holds; False if the clock reaches `deadline` first.
+
+        Meanwhile due steps run in order. The caller runs a step on its own
+        stack only if it is one of `inline`, jobs that `condition` needs
+        finished anyway (or if there are no other lanes): a step that waits
+        inside the learner's code must not hold up a caller that could go on
+        sooner. Any other step runs on the dispatcher's lane while this one is
+        parked. With a deadline, the clock moves on to it, as a wait with a
+        timeout would.
+        """
+        own = frozenset(inline) if deadline is None else frozenset()
+        alone = not self.lanes.available
         while not condition():
             if not self._due:
                 self._wake_waiters()
-            if deadline is not None and (not self._due or self._due[0][0] > deadline):
+            due = self._head()
+            if deadline is not None and (due is None or due[0] > deadline):
                 self.clock.sleep(deadline - self.clock.now())
                 return condition()
-            if not self._due:
-                raise Deadlock("sim_prefect: waiting for runs that can never start")
-            self.run_one()
+            if due is None:
+                if alone or not self._blocked:
+                    raise Deadlock("sim_prefect: waiting for runs that can never start")
+            elif alone or (isinstance(due[2], Job) and due[2] in own):
+                self.run_one()
+                continue
+            self._park(Blocked(self._lane(), condition, deadline))
+            return condition()
         return True
+
+    def _head(self) -> tuple[float, int, Job | Blocked] | None:
+        """The next due item, past the deadlines of lanes that were resumed already."""
+        due = self._due
+        while due and isinstance(due[0][2], Blocked) and due[0][2] not in self._blocked:
+            heapq.heappop(due)
+        return due[0] if due else None
+
+    # -- the baton ----------------------------------------------------------------------------
+    def _lane(self) -> Lane:
+        """The lane that holds the baton (the first caller becomes a lane when it first parks)."""
+        if self._current is None:
+            self._current = self.lanes.main()
+        return self._current
+
+    def _switch(self, to: Lane) -> None:
+        """Hand the baton to `to`, and park until it comes back."""
+        me = self._lane()
+        self._current = to
+        to.grant()
+        me.wait()
+        self._current = me
+
+    def _park(self, blocked: Blocked) -> None:
+        """Park the caller until the dispatcher finds `blocked` satisfied; raise its error, if any."""
+        self._blocked.append(blocked)
+        if blocked.deadline is not None:
+            heapq.heappush(self._due, (blocked.deadline, next(self._seq), blocked))
+        if self._dispatcher is None or self._dispatcher is blocked.lane:
+            # The dispatcher itself waits (inside a step it was running): another takes over.
+            self._dispatcher = self._idle.pop() if self._idle else self.lanes.spawn(self._dispatch)
+        self._switch(self._dispatcher)
+        if blocked.error is not None:
+            raise blocked.error
+
+    def _resume(self, blocked: Blocked) -> None:
+        self._blocked.remove(blocked)
+        self._switch(blocked.lane)
+
+    def _dispatch(self, me: Lane) -> None:
+        """A dispatcher lane's life: run due steps, and resume parked lanes when their time comes."""
+        self._current = me
+        while not self._closing:
+            if self._dispatcher is not me:
+                # A step I was running waited and another lane took over; it is done now: give
+                # the baton back to the dispatcher, and wait to be needed again.
+                self._idle.append(me)
+                self._switch(self._dispatcher)  # type: ignore[arg-type]
+                continue
+            ready = self._first_ready()
+            if ready is not None:
+                self._resume(ready)
+                continue
+            if not self._due:
+                self._wake_waiters()
+            if not self._due:
+                stuck = self._blocked[-1]  # nothing will ever happen: the latest waiter says so
+                stuck.error = Deadlock("sim_prefect: waiting for runs that can never start")
+                self._resume(stuck)
+                continue
+            due, _, item = heapq.heappop(self._due)
+            if isinstance(item, Job):
+                self._take_turn(due, item)
+            elif item in self._blocked:  # a parked lane's deadline has come
+                wait = due - self.clock.now()
+                if wait > 0:
+                    self.clock.sleep(wait)
+                self._resume(item)
+
+    def _first_ready(self) -> Blocked | None:
+        """The latest parked lane that may go on: interrupted by a signal, or its condition holds."""
+        for blocked in reversed(self._blocked):
+            if getattr(blocked.lane, "interrupted", None) is not None or blocked.condition():
+                return blocked
+        return None
+
+    def close(self) -> None:
+        """The session is over: idle lanes and the dispatcher end (threads return).
+
+        A lane parked in the middle of a step stays parked: its run never ends,
+        as a process's threads stop when it exits.
+        """
+        self._closing = True
+        done = [*self._idle, *([self._dispatcher] if self._dispatcher not in (None, self._current) else [])]
+        self._idle, self._dispatcher = [], None
+        for lane in done:
+            lane.grant()  # type: ignore[union-attr]
+
+
+def _never() -> bool:
+    return False

@@ -29,7 +29,7 @@ from typing import Callable, Literal
 from .clock import Clock, FastForwardClock, SystemClock, VirtualClock
 from .events import Event, EventBus, LogEmitted, StateLog
 from .formatting import format_record, style_runs, to_ansi
-from . import prefect_settings, tracebacks
+from . import lanes, prefect_settings, tracebacks
 from .results import DirectoryStore, MemoryStore, ResultStore, default_folder
 from .scheduler import Scheduler
 
@@ -64,7 +64,7 @@ class Session:
     now: Callable[[], float] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.scheduler = Scheduler(self.clock)
+        self.scheduler = Scheduler(self.clock, lanes.for_this_runtime())
         self.bus.subscribe(self.state_log)
         self.emit = self.bus.emit
         self.now = self.clock.now
@@ -180,6 +180,8 @@ def configure(
     output must not depend on where Python is installed.
     """
     global _session, _colours_for
+    if _session is not None:
+        _session.scheduler.close()
     _colours_for = None  # the environment may have changed: decide colours again
     if mode is None:
         env_mode = os.environ.get("SIM_PREFECT_MODE", "real")

@@ -86,6 +86,7 @@ class TaskRun(Run):
         self.tags = task.tags | current_run.current_tags()
         self.wait_for = wait_for
         self.submitted = submitted
+        self.on_worker_thread = submitted or (self.caller is not None and self.caller.on_worker_thread)
         if task.log_prints is not None:
             self.log_prints = task.log_prints
         else:
@@ -120,7 +121,7 @@ class TaskRun(Run):
         try:
             if timeout is None:
                 return Outcome(fn(*self._args, **self._kwargs))
-            with Timeout(timeout, TaskRunTimeoutError, self.session.clock):
+            with Timeout(timeout, TaskRunTimeoutError, self.session.clock, not self.on_worker_thread):
                 return Outcome(fn(*self._args, **self._kwargs))
         except BaseException as exc:  # the steps decide what it means
             return Outcome(error=exc)

@@ -1,21 +1,26 @@
-"""`timeout_seconds`: stop a run that takes too long, as Prefect does.
+"""`timeout_seconds`: stop a run that takes too long, as Prefect does, thread by thread.
 
-Prefect interrupts a synchronous run on the main thread with an alarm signal
-(``prefect/_internal/concurrency/cancellation.py``): when the time is up, the
-signal handler raises ``CancelledError`` inside the running code, and the
-timeout scope turns it into ``TaskRunTimeoutError`` / ``FlowRunTimeoutError``
-("Scope timed out after 1.0 second(s)."), raised while handling the first one,
-so a traceback shows both.
+Prefect interrupts a synchronous run in two ways
+(``prefect/_internal/concurrency/cancellation.py``):
 
-`Timeout` does the same where it can (CPython, main thread, ``signal.setitimer``).
-Where it cannot (Pyodide has no alarm signals, or a thread other than the main
-one), it measures instead: the code runs to its end, and if it took too long the
-same TimeoutError is raised afterwards, without the CancelledError before it
-(a deviation listed in PORT.yaml).
+- **on the main thread** (a flow, or a task called directly) with an alarm
+  signal: the handler raises ``CancelledError`` inside the running code, even in
+  the middle of ``time.sleep``;
+- **in a worker thread** (``.submit()``, ``.map()``) by sending the thread an
+  exception, which Python raises at its next bytecode: a busy loop stops at the
+  deadline, but a blocking call such as ``time.sleep(3)`` runs to its end first.
 
-The wait is real time. Under the virtual clock, a timeout that fires moves
-simulated time on by exactly the timeout, so deterministic output stays
-deterministic.
+Either way the timeout scope turns the ``CancelledError`` into
+``TaskRunTimeoutError`` / ``FlowRunTimeoutError`` ("Scope timed out after 1.0
+second(s)."), raised while handling it, so a traceback shows both.
+
+Here `Timeout` does the same on the session's clock. A main-thread scope
+(`interrupting`) sets the deadline that the learner's ``time.sleep`` honours
+(learner_clock.py); with the real clock on CPython's main thread the alarm
+signal itself does it. Every scope stops a busy loop at its next line once the
+deadline has passed, with a trace function, as the thread's exception would.
+If the code ends after the deadline without being stopped, the timeout is
+raised then.
 """
 
 from __future__ import annotations
@@ -24,17 +29,29 @@ import asyncio
 import signal
 import sys
 import threading
-import time
-from types import TracebackType
+from contextvars import ContextVar
+from types import FrameType, TracebackType
+from typing import Any
 
 from . import _msgs
-from .clock import Clock, VirtualClock
+from .clock import Clock, SystemClock, VirtualClock
 from .exceptions import CancelledError
 from .session import session
 
+# The nearest deadline of the main-thread scopes around the running code (clock time).
+_interrupting: ContextVar[float | None] = ContextVar("sim_prefect_timeout_deadline", default=None)
+# In deterministic mode each traced line costs this much simulated time, so a busy loop meets its deadline.
+LINE_COST = 1e-6
+_OWN_CODE = __file__.rsplit("/", 1)[0]
+
+
+def interrupting_deadline() -> float | None:
+    """The deadline at which the learner's ``time.sleep`` is interrupted here, if any."""
+    return _interrupting.get()
+
 
 def alarms_available() -> bool:
-    """Can a running call be interrupted here (alarm signal, main thread)?"""
+    """Can a running call be interrupted here by an alarm signal (CPython's main thread)?"""
     return (
         hasattr(signal, "setitimer")
         and hasattr(signal, "SIGALRM")
@@ -44,21 +61,28 @@ def alarms_available() -> bool:
 
 
 class Timeout:
-    """``with Timeout(seconds, TaskRunTimeoutError, clock): ...``; no limit when seconds is None.
+    """``with Timeout(seconds, TaskRunTimeoutError, clock, interrupting=...): ...``; no limit when seconds is None.
 
-    A plain class, not a generator context manager: its frames are sim_prefect's
-    own and stay out of the learner's tracebacks.
+    `interrupting`: the run is on Prefect's main thread (a flow, a direct task
+    call), where a wait is interrupted at the deadline; otherwise it is in a
+    worker thread, where only the next line is. A plain class, not a generator
+    context manager: its frames are sim_prefect's own and stay out of the
+    learner's tracebacks.
     """
 
-    def __init__(self, seconds: float | None, error: type[TimeoutError], clock: Clock) -> None:
+    def __init__(self, seconds: float | None, error: type[TimeoutError], clock: Clock, interrupting: bool = True) -> None:
         self.seconds = seconds
         self.error = error
         self.clock = clock
+        self.interrupting = interrupting
+        self.deadline = 0.0
         self._alarm = False
         self._started = 0.0
         self._previous_handler: object = None
         self._previous_timer: tuple[float, float] = (0.0, 0.0)
         self._outer_first = False
+        self._token: Any = None
+        self._watch: _Watch | None = None
 
     def _on_alarm(self, signum: int, frame: object) -> None:
         raise CancelledError()
@@ -66,8 +90,9 @@ class Timeout:
     def __enter__(self) -> Timeout:
         if self.seconds is None:
             return self
-        self._started = time.perf_counter()
-        self._alarm = alarms_available()
+        self._started = self.clock.now()
+        self.deadline = self._started + self.seconds
+        self._alarm = self.interrupting and isinstance(self.clock, SystemClock) and alarms_available()
         if self._alarm:
             self._previous_handler = signal.signal(signal.SIGALRM, self._on_alarm)
             # One timer per process: an outer scope that ends sooner keeps its deadline.
@@ -75,6 +100,12 @@ class Timeout:
             self._outer_first = 0 < outer < self.seconds
             limit = outer if self._outer_first else self.seconds
             self._previous_timer = signal.setitimer(signal.ITIMER_REAL, limit)
+            return self
+        if self.interrupting:
+            outer_deadline = _interrupting.get()
+            self._token = _interrupting.set(self.deadline if outer_deadline is None else min(outer_deadline, self.deadline))
+        self._watch = _Watch(self.deadline, self.clock)
+        self._watch.start()
         return self
 
     def _restore(self, outer_fired: bool) -> None:
@@ -82,7 +113,7 @@ class Timeout:
         signal.signal(signal.SIGALRM, self._previous_handler)  # type: ignore[arg-type]
         remaining, interval = self._previous_timer
         if remaining > 0 and not outer_fired:  # an outer scope's timer: give it back what is left
-            elapsed = time.perf_counter() - self._started
+            elapsed = self.clock.now() - self._started
             signal.setitimer(signal.ITIMER_REAL, max(remaining - elapsed, 1e-6), interval)
 
     def __exit__(
@@ -93,19 +124,70 @@ class Timeout:
     ) -> None:
         if self.seconds is None:
             return
+        cancelled = isinstance(exc, CancelledError)
         if self._alarm:
-            cancelled = isinstance(exc, CancelledError)
             self._restore(outer_fired=cancelled and self._outer_first)
             if cancelled and not self._outer_first:
                 self._timed_out()
             return  # the outer scope's deadline: its CancelledError goes on up to it
-        if exc is None and time.perf_counter() - self._started > self.seconds:
-            self._timed_out()
+        assert self._watch is not None
+        self._watch.stop()
+        if self._token is not None:
+            _interrupting.reset(self._token)
+        now = self.clock.now()
+        # A CancelledError before this scope's deadline was an outer scope's: it goes on up to it.
+        if (cancelled and now >= self.deadline - 1e-9) or (exc is None and now > self.deadline):
+            self._timed_out()  # (ran to its end past the deadline: a blocking call in a worker thread)
 
     def _timed_out(self) -> None:
-        if isinstance(self.clock, VirtualClock):
-            self.clock.sleep(self.seconds or 0.0)
         raise self.error(_msgs.SCOPE_TIMED_OUT.format(timeout=self.seconds))
+
+
+class _Watch:
+    """Stops the learner's code at its next line once the deadline has passed (a trace function).
+
+    Python's trace functions belong to a thread, and the code being watched
+    may park and let other runs go on (lanes.py): the watch acts only in the
+    context it was started in, and leaves the rest untouched.
+    """
+
+    def __init__(self, deadline: float, clock: Clock) -> None:
+        self.own_deadline = deadline
+        self.deadline = deadline  # the nearest of this one's and the scopes around it
+        self.clock = clock
+        self.charge = isinstance(clock, VirtualClock)
+        self.previous: Any = None
+        self.context: Any = None
+
+    def start(self) -> None:
+        from . import current_run
+
+        self.context = current_run.current()
+        self.previous = sys.gettrace()
+        outer = getattr(self.previous, "__self__", None)
+        if isinstance(outer, _Watch):  # a scope inside another: the sooner deadline stops the code
+            self.deadline = min(self.deadline, outer.deadline)
+        sys.settrace(self._call)
+
+    def stop(self) -> None:
+        if sys.gettrace() == self._call:
+            sys.settrace(self.previous)
+
+    def _call(self, frame: FrameType, event: str, arg: Any) -> Any:
+        if frame.f_code.co_filename.startswith(_OWN_CODE):
+            return None  # sim_prefect's own frames are not the learner's lines
+        return self._line
+
+    def _line(self, frame: FrameType, event: str, arg: Any) -> Any:
+        if event == "line":
+            from . import current_run
+
+            if current_run.current() is self.context:
+                if self.charge:
+                    self.clock.charge(LINE_COST)
+                if self.clock.now() >= self.deadline:
+                    raise CancelledError()
+        return self._line
 
 
 class AsyncTimeout:
@@ -153,4 +235,4 @@ class AsyncTimeout:
                 raise self.error(_msgs.SCOPE_TIMED_OUT.format(timeout=self.seconds))  # noqa: B904 - chained as Prefect's
 
 
-__all__ = ["AsyncTimeout", "Timeout", "alarms_available"]
+__all__ = ["AsyncTimeout", "Timeout", "alarms_available", "interrupting_deadline"]

@@ -7,6 +7,7 @@ import time
 import pytest
 
 import sim_prefect
+from sim_prefect.clock import SystemClock
 from sim_prefect.events import select_runs
 from sim_prefect import flow, task
 from sim_prefect.exceptions import CancelledRun
@@ -156,13 +157,59 @@ def test_timeout_without_alarm_is_detected_when_the_call_returns(sim, monkeypatc
     assert sim.messages()[-1] == "Finished in state TimedOut('Flow run exceeded timeout of 0.05 second(s)', type=FAILED)"
 
 
-def test_timeout_scope_moves_the_virtual_clock_by_the_timeout(sim) -> None:
-    session = sim_prefect.session()
-    before = session.now()
-    with pytest.raises(TaskRunTimeoutError):
-        with Timeout(0.01, TaskRunTimeoutError, session.clock):
-            time.sleep(0.05)
-    assert abs(session.now() - before - 0.01) < 1e-6  # float seconds since 1970: ~1e-7 resolution
+def _took(run) -> float:
+    return (run.states[-1].timestamp - run.states[1].timestamp).total_seconds()  # Running -> final
+
+
+def test_a_direct_call_s_timeout_interrupts_its_sleep_at_the_deadline(sim) -> None:
+    """Prefect's main thread: the alarm signal stops time.sleep(3) after 1 s."""
+
+    @task(timeout_seconds=1)
+    def sleepy() -> None:
+        time.sleep(3)
+
+    @flow
+    def f() -> None:
+        sleepy(return_state=True)
+
+    f()
+    (run,) = select_runs(sim_prefect.state_log(), "task")
+    assert run.state_names[-1] == "TimedOut" and abs(_took(run) - 1.0) < 0.01
+    assert not any("worker thread" in m for m in sim.messages())
+
+
+def test_a_submitted_run_s_timeout_waits_for_its_sleep_to_end(sim) -> None:
+    """Prefect's worker thread: a blocking call runs to its end, then the run is TimedOut, with a warning."""
+
+    @task(timeout_seconds=1)
+    def sleepy() -> None:
+        time.sleep(3)
+
+    @flow
+    def f() -> None:
+        sleepy.submit().wait()
+
+    f()
+    (run,) = select_runs(sim_prefect.state_log(), "task")
+    assert run.state_names[-1] == "TimedOut" and abs(_took(run) - 3.0) < 0.01
+    assert any("Timeouts in worker threads cannot interrupt blocking operations" in m for m in sim.messages())
+
+
+def test_a_submitted_run_s_busy_loop_stops_at_the_deadline(sim) -> None:
+    """In a worker thread Prefect raises at the next bytecode: a busy Python loop stops at 1 s."""
+
+    @task(timeout_seconds=1)
+    def busy() -> None:
+        while True:
+            pass
+
+    @flow
+    def f() -> None:
+        busy.submit().wait()
+
+    f()
+    (run,) = select_runs(sim_prefect.state_log(), "task")
+    assert run.state_names[-1] == "TimedOut" and 1.0 <= _took(run) < 1.01
 
 
 def test_timeout_restores_an_outer_alarm(sim) -> None:
@@ -170,10 +217,10 @@ def test_timeout_restores_an_outer_alarm(sim) -> None:
         pytest.skip("needs an alarm signal")
     import signal
 
-    session = sim_prefect.session()
+    clock = SystemClock()  # the alarm serves real time on the main thread
     with pytest.raises(FlowRunTimeoutError):
-        with Timeout(0.3, FlowRunTimeoutError, session.clock):
-            with Timeout(5, TaskRunTimeoutError, session.clock):
+        with Timeout(0.3, FlowRunTimeoutError, clock):
+            with Timeout(5, TaskRunTimeoutError, clock):
                 pass
             remaining, _ = signal.getitimer(signal.ITIMER_REAL)
             assert 0 < remaining <= 0.3
