@@ -18,7 +18,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim_prefect.events import RunRecord, select_runs
+from sim_prefect.store import RunRecord, select_runs
 
 @dataclass
 class Attempt:

@@ -39,7 +39,8 @@ from typing import Any
 
 import sim_prefect
 from sim_prefect.aliases import prefect_alias
-from sim_prefect.events import ArtifactCreated, ArtifactUpdated, Event, LogEmitted, RunRecord
+from sim_prefect.events import ArtifactCreated, ArtifactUpdated, Event, LogEmitted
+from sim_prefect.store import RunRecord
 from sim_prefect.formatting import format_record, highlight
 from sim_prefect.results import MemoryStore
 from sim_prefect.session import Mode
@@ -183,7 +184,7 @@ def run(
     if error is not None:
         output.text("stderr", error["traceback"] + "\n")
     output.flush()
-    log = session.state_log
+    log = session.store
     return RunResult(error is None, output.shown, error, log.runs, list(log.artifacts), code)
 
 

@@ -32,7 +32,8 @@ from . import learner_clock
 from .asyncutils import install_clock_loops
 from .annotations import allow_failure, quote, unmapped
 from .current_run import tags
-from .events import Event, RunRecord
+from .events import Event
+from .store import RunRecord
 from .exceptions import MissingContextError
 from .flows import Flow, flow
 from .formatting import format_state_log
@@ -65,7 +66,7 @@ PREFECT_VERSION = "3.9.1"  # the Prefect release our conformance suite checks ag
 
 def state_log() -> list[RunRecord]:
     """Every run so far in this session, in creation order, with all its states."""
-    return session().state_log.runs
+    return session().store.runs
 
 
 def print_state_log(file: IO[str] | None = None) -> None:

@@ -81,8 +81,13 @@ class Run:
         self.end_time: datetime | None = None
         s.clock.charge(STEP_COST)
         self.created = datetime.fromtimestamp(s.now(), UTC)
-        s.emit(RunCreated(self.id, self.kind, name, owner, parent_id, s.now(), self.flow_run_id, tracks))
+        event = RunCreated(self.id, self.kind, name, owner, parent_id, s.now(), self.flow_run_id, tracks)
+        self._describe(event)
+        s.emit(event)
         self.set_state(PENDING)
+
+    def _describe(self, event: RunCreated) -> None:
+        """Fill in what the server records of this kind of run (parameters, tags, inputs)."""
 
     def set_state(self, state: State) -> State:
         s = self.session

@@ -10,15 +10,12 @@ The engine never writes text. It emits these events:
 Sinks subscribe to the stream: the terminal sink formats `LogEmitted` into
 Prefect's lines on stderr; the page's sink posts every event, as JSON, from the
 worker to the page, which draws the output and the state timeline; the
-`StateLog` below keeps each run's history for `print_state_log()` and for
-exercise checks.
+session's store (store.py) keeps the records, as Prefect's server does.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
 from dataclasses import dataclass, field
-from collections.abc import Iterable
 from typing import Any, Callable, Literal, Union
 
 from .states import State
@@ -41,6 +38,11 @@ class RunCreated:
     timestamp: float
     flow_run_id: str | None = None  # a task run's flow run (None outside any flow)
     tracks: str | None = None  # "subflow": the task run Prefect adds for a subflow call
+    parameters: dict[str, Any] = field(default_factory=dict)  # a flow run's, as JSON (store.jsonable)
+    tags: tuple[str, ...] = ()
+    task_inputs: dict[str, list[str]] = field(default_factory=dict)  # a task run's upstream runs, by parameter
+    deployment_id: str | None = None
+    expected_start: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -53,6 +55,10 @@ class RunCreated:
             "flow_run_id": self.flow_run_id,
             "tracks": self.tracks,
             "timestamp": self.timestamp,
+            "parameters": self.parameters,
+            "tags": list(self.tags),
+            "task_inputs": self.task_inputs,
+            "deployment_id": self.deployment_id,
         }
 
 
@@ -89,6 +95,10 @@ class LogEmitted:
             "traceback": self.traceback,
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LogEmitted:
+        return cls(**{k: v for k, v in data.items() if k != "event"})
+
 
 @dataclass(slots=True)
 class ArtifactCreated:
@@ -109,6 +119,10 @@ class ArtifactCreated:
             "description": self.description, "data": self.data, "task_run_id": self.task_run_id,
             "flow_run_id": self.flow_run_id, "timestamp": self.timestamp,
         }  # fmt: skip
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ArtifactCreated:
+        return cls(**{k: v for k, v in data.items() if k != "event"})
 
 
 @dataclass(slots=True)
@@ -150,96 +164,3 @@ class EventBus:
     def emit(self, event: Event) -> None:
         for fn in self._subscribers:
             fn(event)
-
-
-# -- the state log --------------------------------------------------------------
-
-
-@dataclass
-class RunRecord:
-    """Everything recorded about one run: who it is and every state it had."""
-
-    run_id: str
-    kind: RunKind
-    name: str
-    owner: str
-    parent_id: str | None
-    flow_run_id: str | None = None
-    tracks: str | None = None
-    states: list[State] = field(default_factory=list)
-
-    @property
-    def state(self) -> State | None:
-        return self.states[-1] if self.states else None
-
-    @property
-    def state_names(self) -> list[str]:
-        return [s.name for s in self.states]
-
-    @property
-    def run_count(self) -> int:
-        """Attempts made: one per Running or Retrying state, as Prefect counts."""
-        return sum(1 for s in self.states if s.is_running())
-
-    @property
-    def started(self) -> _dt.datetime | None:
-        return self.states[0].timestamp if self.states else None
-
-    @property
-    def ended(self) -> _dt.datetime | None:
-        last = self.state
-        return last.timestamp if last is not None and last.is_final() else None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "run_id": self.run_id,
-            "kind": self.kind,
-            "name": self.name,
-            "owner": self.owner,
-            "parent_id": self.parent_id,
-            "flow_run_id": self.flow_run_id,
-            "tracks": self.tracks,
-            "states": [s.to_dict() for s in self.states],
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> RunRecord:
-        """A record as `to_dict` wrote it: what an exercise's check and the page read on the other side."""
-        return cls(
-            data["run_id"], data["kind"], data["name"], data["owner"], data.get("parent_id"),
-            data.get("flow_run_id"), data.get("tracks"), [State.from_dict(s) for s in data["states"]],
-        )  # fmt: skip
-
-
-def select_runs(runs: Iterable[RunRecord], kind: RunKind | None = None, owner: str | None = None) -> list[RunRecord]:
-    """The runs of one kind (``"flow"``, ``"task"``), and of one flow or task by name, in order."""
-    return [r for r in runs if (kind is None or r.kind == kind) and (owner is None or r.owner == owner)]
-
-
-class StateLog:
-    """Every run's ordered transitions, in the order the runs were created."""
-
-    def __init__(self) -> None:
-        self._runs: dict[str, RunRecord] = {}
-        self.artifacts: list[ArtifactCreated] = []
-
-    def __call__(self, event: Event) -> None:
-        # `type(...) is` rather than isinstance: this runs for every event.
-        if type(event) is StateChanged:
-            record = self._runs.get(event.run_id)
-            if record is not None:
-                record.states.append(event.state)
-        elif type(event) is RunCreated:
-            self._runs[event.run_id] = RunRecord(
-                event.run_id, event.kind, event.name, event.owner, event.parent_id,
-                event.flow_run_id, event.tracks,
-            )  # fmt: skip
-        elif type(event) is ArtifactCreated:
-            self.artifacts.append(event)
-
-    @property
-    def runs(self) -> list[RunRecord]:
-        return list(self._runs.values())
-
-    def get(self, run_id: str) -> RunRecord:
-        return self._runs[run_id]

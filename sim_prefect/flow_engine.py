@@ -18,13 +18,15 @@ from typing import TYPE_CHECKING, Any
 
 from . import _msgs, current_run, names
 from .client.schemas.objects import FlowRun as FlowRunRecord
+from .events import RunCreated
 from .engine import COMPLETED, RUNNING, SCHEDULED, ReturnType, Run, Steps, drive, drive_async
-from .futures import resolve_futures_to_states
+from .futures import all_done, resolve_futures_to_states
 from .hooks import call_hooks, select_hooks
 from .loggers import emit_logger_log, setup_logging
 from .scheduler import CALL, Limit, Outcome, Sleep
 from .task_engine import crash_unstarted
 from .session import Session, session
+from .store import jsonable
 from .states import (
     TERMINAL_STATES,
     AwaitingRetry,
@@ -107,6 +109,10 @@ class FlowRun(Run):
 
     def _default_name(self, s: Session) -> str:
         return names.flow_run_name(s.rng)
+
+    def _describe(self, event: RunCreated) -> None:
+        event.parameters = jsonable(self.parameters)
+        event.tags = tuple(sorted(self.tags))
 
     def set_state(self, state: State) -> State:
         state = super().set_state(state)
@@ -244,18 +250,9 @@ class FlowRun(Run):
             for child in children:
                 if child.submitted and not child.steps_begun and not child.done():
                     crash_unstarted(child)
-        first_pending = 0
-
-        def all_done() -> bool:
-            # Children finish roughly in order: move past the done ones once, so
-            # each check is O(1) on average rather than a scan of every child.
-            nonlocal first_pending
-            while first_pending < len(children) and children[first_pending].done():
-                first_pending += 1
-            return first_pending == len(children)
-
-        if not all_done():
-            self.session.scheduler.run_until(all_done, inline=[c.job_ for c in children if c.job_ is not None])
+        done = all_done(children)
+        if not done():
+            self.session.scheduler.run_until(done, inline=[c.job_ for c in children if c.job_ is not None])
 
     # -- handlers, after Prefect's FlowRunEngine ---------------------------------------------
     def handle_success(self, value: Any) -> None:

@@ -17,7 +17,8 @@ import time
 from collections.abc import Iterable
 
 from . import _msgs
-from .events import LogEmitted, RunRecord
+from .events import LogEmitted
+from .store import RunRecord
 
 
 def format_time(timestamp: float) -> str:

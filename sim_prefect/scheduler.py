@@ -359,10 +359,12 @@ class Scheduler:
         as a process's threads stop when it exits.
         """
         self._closing = True
-        done = [*self._idle, *([self._dispatcher] if self._dispatcher not in (None, self._current) else [])]
+        done = list(self._idle)
+        if self._dispatcher is not None and self._dispatcher is not self._current:
+            done.append(self._dispatcher)
         self._idle, self._dispatcher = [], None
         for lane in done:
-            lane.grant()  # type: ignore[union-attr]
+            lane.grant()
 
 
 def _never() -> bool:

@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from typing import Callable, Literal
 
 from .clock import Clock, FastForwardClock, SystemClock, VirtualClock
-from .events import Event, EventBus, LogEmitted, StateLog
+from .events import Event, EventBus, LogEmitted
+from .store import Store
 from .formatting import format_record, style_runs, to_ansi
 from . import lanes, prefect_settings, tracebacks
 from .results import DirectoryStore, MemoryStore, ResultStore, default_folder
@@ -48,7 +49,7 @@ class Session:
     rng: random.Random
     level: int = logging.INFO
     bus: EventBus = field(default_factory=EventBus)
-    state_log: StateLog = field(default_factory=StateLog)
+    store: Store = field(default_factory=Store)  # what Prefect's server would keep
     scheduler: Scheduler = field(init=False)
     # Python's "once per location" memory for the warnings we raise: a new session
     # is like a new process.
@@ -65,7 +66,7 @@ class Session:
 
     def __post_init__(self) -> None:
         self.scheduler = Scheduler(self.clock, lanes.for_this_runtime())
-        self.bus.subscribe(self.state_log)
+        self.bus.subscribe(self.store)
         self.emit = self.bus.emit
         self.now = self.clock.now
 

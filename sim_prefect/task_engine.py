@@ -22,6 +22,7 @@ from . import prefect_settings
 from .cache_policies import DEFAULT, CachePolicy, default_key
 from .client.schemas.objects import TaskRun as TaskRunRecord
 from .context import TaskRunContext
+from .events import RunCreated
 from .exceptions import ConfigurationError, SerializationError, UpstreamTaskError
 from .futures import PrefectFuture, collect_upstream, has_annotations, resolve_inputs
 from .hooks import call_hooks, select_hooks
@@ -91,12 +92,27 @@ class TaskRun(Run):
             self.log_prints = task.log_prints
         else:
             self.log_prints = bool(self.flow_run is not None and self.flow_run.log_prints)
+        # What this run waits for before it starts: the futures and states in its inputs (Prefect's
+        # task_inputs), found once here. Plain values hold nothing to look inside.
+        self.plain = all(type(v) in _PLAIN_VALUES for v in parameters.values())
+        self.upstream: list[tuple[Any, bool]] = [] if self.plain else collect_upstream(parameters, [])
+        if wait_for:
+            self.upstream = collect_upstream(wait_for, self.upstream)
         self.retries = 0
         self.steps_begun = False
         self.job_: Job | None = None
         self._begin(s, task.name, task.task_run_name, ctx.run.id if ctx else None)
         if self.flow_run is not None and submitted:  # what the flow waits for at its end
             self.flow_run.children.append(self)
+
+    def _describe(self, event: RunCreated) -> None:
+        event.tags = tuple(sorted(self.tags))
+        inputs: dict[str, list[str]] = {}
+        for name, value in self.parameters.items():
+            inputs[name] = [] if self.plain else _run_ids(collect_upstream(value, []))
+        if self.wait_for:
+            inputs["wait_for"] = _run_ids(collect_upstream(self.wait_for, []))
+        event.task_inputs = inputs
 
     def _default_name(self, s: Session) -> str:
         if self.flow_run is None:
@@ -177,10 +193,7 @@ class TaskRun(Run):
 
     def steps(self) -> Steps:
         self.steps_begun = True
-        plain = all(type(v) in _PLAIN_VALUES for v in self.parameters.values())  # nothing to look inside
-        upstream = [] if plain else collect_upstream(self.parameters, [])
-        if self.wait_for:
-            upstream = collect_upstream(self.wait_for, upstream)
+        plain, upstream = self.plain, self.upstream
         if upstream:
             futures = tuple(u for u, _ in upstream if isinstance(u, PrefectFuture))
             if any(not f.done() for f in futures):
@@ -379,6 +392,12 @@ class Cache:
             self.run.log(logging.WARNING, _msgs.SERIALIZE_WARNING.format(key=self.key, error=exc))
             # Prefect's server records the rollback, while the run itself stays Completed.
             self.run.record_state(Completed(name="RolledBack", message=_msgs.ROLLED_BACK))
+
+
+def _run_ids(found: list[tuple[Any, bool]]) -> list[str]:
+    """The runs behind the futures and states found in an input (a state of no run gives none)."""
+    ids = [item.task_run_id if isinstance(item, PrefectFuture) else item.run_id for item, _ in found]
+    return [i for i in ids if i]
 
 
 def _failure_allowed(state: State) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import sim_prefect
-from sim_prefect.events import select_runs
+from sim_prefect.store import select_runs
 from sim_prefect import flow, task
 from sim_prefect.clock import VirtualClock
 from sim_prefect.futures import PrefectConcurrentFuture, PrefectFutureList, wait

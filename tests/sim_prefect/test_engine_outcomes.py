@@ -8,7 +8,7 @@ import pytest
 
 import sim_prefect
 from sim_prefect.clock import SystemClock
-from sim_prefect.events import select_runs
+from sim_prefect.store import select_runs
 from sim_prefect import flow, task
 from sim_prefect.exceptions import CancelledRun
 from sim_prefect.flow_engine import FlowRunTimeoutError

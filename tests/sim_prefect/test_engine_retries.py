@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import sim_prefect
-from sim_prefect.events import select_runs
+from sim_prefect.store import select_runs
 from sim_prefect import flow, task
 from sim_prefect.retries import clamped_poisson_interval, retry_delay
 from sim_prefect.states import Failed

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import sim_prefect
-from sim_prefect.events import select_runs
+from sim_prefect.store import select_runs
 from sim_prefect import flow, task
 from sim_prefect.aliases import NOT_IMITATED_MODULES
 from sim_prefect.exceptions import NotImitatedError
