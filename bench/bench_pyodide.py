@@ -24,7 +24,7 @@ CODE = """
 import json, time
 import sim_prefect
 from sim_prefect import flow, task
-from sim_prefect.events import LogEmitted
+from sim_prefect.run_events import LogEmitted
 from sim_prefect.formatting import format_record
 
 def timed(build, repeats):

@@ -20,7 +20,7 @@ import json
 import re
 from typing import Any
 
-from sim_prefect.events import ArtifactCreated, ArtifactUpdated
+from sim_prefect.run_events import ArtifactCreated, ArtifactUpdated
 
 View = dict[str, Any]
 Inline = list[list[Any]]  # [text, mark, href]: mark is "", "strong", "em", "code" or "a"

@@ -39,7 +39,7 @@ from typing import Any
 
 import sim_prefect
 from sim_prefect.aliases import prefect_alias
-from sim_prefect.events import ArtifactCreated, ArtifactUpdated, Event, LogEmitted
+from sim_prefect.run_events import ArtifactCreated, ArtifactUpdated, Event, LogEmitted
 from sim_prefect.store import RunRecord
 from sim_prefect.formatting import format_record, highlight
 from sim_prefect.results import MemoryStore

@@ -32,7 +32,7 @@ from . import learner_clock
 from .asyncutils import install_clock_loops
 from .annotations import allow_failure, quote, unmapped
 from .current_run import tags
-from .events import Event
+from .run_events import Event
 from .store import RunRecord
 from .exceptions import MissingContextError
 from .flows import Flow, flow

@@ -1,10 +1,11 @@
 """Let code written for Prefect import sim_prefect unchanged: ``import prefect`` -> sim_prefect.
 
-`install_as_prefect()` registers sim_prefect and its submodules in
-``sys.modules`` under Prefect's module names, so ``from prefect import flow``,
-``from prefect.futures import wait`` or ``from prefect.runtime import task_run``
-find the simulator. Only the modules listed in `PREFECT_MODULES` exist; any other
-``prefect.*`` import fails with ModuleNotFoundError, as a missing feature should.
+`install_as_prefect()` puts an import hook in front of Python's, so
+``from prefect import flow``, ``from prefect.futures import wait`` or
+``from prefect.runtime import task_run`` find the simulator's module, each when
+it is first imported. Only the modules listed in `PREFECT_MODULES` exist; any
+other ``prefect.*`` import fails with ModuleNotFoundError, as a missing feature
+should.
 
 Used by the conformance suite (which runs the same scripts on both), and by
 any page that wants a learner's ``import prefect`` to work.
@@ -73,14 +74,21 @@ NOT_IMITATED_MODULES = {
 }
 
 
-class _PrefectModules(importlib.abc.MetaPathFinder):
-    """Stops ``import prefect.anything_else`` from finding sim_prefect's own modules, and says why."""
+class _PrefectModules(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Serves ``import prefect.X`` with the sim_prefect module that stands in for it, when it is first imported.
+
+    Nothing is imported ahead: a Run that never imports ``prefect.deployments``
+    never loads the server-side modules (the page's first Run stays quick). Any
+    other ``prefect.*`` import fails, saying why.
+    """
 
     def find_spec(
         self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
     ) -> importlib.machinery.ModuleSpec | None:
-        if not fullname.startswith("prefect.") or fullname in PREFECT_MODULES:
+        if fullname != "prefect" and not fullname.startswith("prefect."):
             return None
+        if fullname in PREFECT_MODULES:
+            return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
         feature = next(
             (f for m, f in NOT_IMITATED_MODULES.items() if fullname == m or fullname.startswith(m + ".")), None
         )
@@ -88,26 +96,31 @@ class _PrefectModules(importlib.abc.MetaPathFinder):
             raise ModuleNotFoundError(f"No module named {fullname!r}: {_msgs.NOT_IN_SIM}", name=fullname)
         raise ModuleNotFoundError(_msgs.NOT_IMITATED.format(feature=feature, detail=fullname), name=fullname)
 
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType:
+        return importlib.import_module(PREFECT_MODULES[spec.name])
+
+    def exec_module(self, module: ModuleType) -> None:
+        """The stand-in is imported already (`create_module`)."""
+
 
 _finder = _PrefectModules()
 
 
-def install_as_prefect() -> dict[str, ModuleType]:
-    """Make ``import prefect`` (and the modules above) import sim_prefect.
+def _is_prefects(name: str) -> bool:
+    return name == "prefect" or name.startswith("prefect.")
+
+
+def install_as_prefect() -> ModuleType:
+    """Make ``import prefect`` (and the modules above) import sim_prefect; returns ``prefect``.
 
     Refuses if the real Prefect is already imported: the two must not mix.
     """
     real = sys.modules.get("prefect")
     if real is not None and not real.__name__.startswith("sim_prefect"):
         raise RuntimeError("the real prefect is already imported; install the alias before importing it")
-    installed = {}
-    for alias, target in PREFECT_MODULES.items():
-        module = importlib.import_module(target)
-        sys.modules[alias] = module
-        installed[alias] = module
     if _finder not in sys.meta_path:
         sys.meta_path.insert(0, _finder)
-    return installed
+    return importlib.import_module("prefect")
 
 
 @contextlib.contextmanager
@@ -117,10 +130,9 @@ def prefect_alias() -> Iterator[None]:
     For code that runs in a process that may also hold the real Prefect (the
     test suite runs the page's runner in-process).
     """
-    names = [*PREFECT_MODULES, *(n for n in sys.modules if n == "prefect" or n.startswith("prefect."))]
-    saved = {name: sys.modules.get(name) for name in names}
-    for name in names:
-        sys.modules.pop(name, None)
+    saved = {name: module for name, module in sys.modules.items() if _is_prefects(name)}
+    for name in saved:
+        del sys.modules[name]
     added = _finder not in sys.meta_path
     try:
         install_as_prefect()
@@ -128,11 +140,9 @@ def prefect_alias() -> Iterator[None]:
     finally:
         if added and _finder in sys.meta_path:
             sys.meta_path.remove(_finder)
-        for name, module in saved.items():
-            if module is None:
-                sys.modules.pop(name, None)
-            else:
-                sys.modules[name] = module
+        for name in [n for n in sys.modules if _is_prefects(n)]:
+            del sys.modules[name]
+        sys.modules.update(saved)
 
 
 __all__ = ["NOT_IMITATED_MODULES", "PREFECT_MODULES", "install_as_prefect", "prefect_alias"]

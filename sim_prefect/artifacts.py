@@ -18,7 +18,7 @@ from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import _msgs, current_run
-from .events import ArtifactCreated, ArtifactUpdated
+from .run_events import ArtifactCreated, ArtifactUpdated
 from .loggers import emit_logger_log
 from .session import session
 

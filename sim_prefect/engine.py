@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 from . import _msgs, current_run, names
 from .annotations import NotSet
-from .events import RunCreated, StateChanged
+from .run_events import RunCreated, StateChanged
 from .futures import jobs_of
 from .loggers import emit_log
 from .scheduler import CALL, Outcome, Sleep, Step, WaitFor

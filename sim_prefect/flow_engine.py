@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import _msgs, current_run, names
 from .client.schemas.objects import FlowRun as FlowRunRecord
-from .events import RunCreated
+from .run_events import RunCreated
 from .engine import COMPLETED, RUNNING, SCHEDULED, ReturnType, Run, Steps, drive, drive_async
 from .futures import all_done, resolve_futures_to_states
 from .hooks import call_hooks, select_hooks

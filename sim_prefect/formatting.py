@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterable
 
 from . import _msgs
-from .events import LogEmitted
+from .run_events import LogEmitted
 from .store import RunRecord
 
 

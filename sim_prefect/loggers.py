@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from . import _msgs, current_run
-from .events import LogEmitted
+from .run_events import LogEmitted
 from .exceptions import MissingContextError
 from .session import STEP_COST, session
 from .tracebacks import format_exception

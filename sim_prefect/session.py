@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Literal
 
 from .clock import Clock, FastForwardClock, SystemClock, VirtualClock
-from .events import Event, EventBus, LogEmitted
+from .run_events import Event, EventBus, LogEmitted
 from .store import Store
 from .formatting import format_record, style_runs, to_ansi
 from . import lanes, prefect_settings, tracebacks

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
-from .events import ArtifactCreated, ArtifactUpdated, Event, LogEmitted, RunCreated, StateChanged
+from .run_events import ArtifactCreated, ArtifactUpdated, Event, LogEmitted, RunCreated, StateChanged
 from .states import State
 
 RunKind = Literal["flow", "task"]

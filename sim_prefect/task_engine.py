@@ -22,7 +22,7 @@ from . import prefect_settings
 from .cache_policies import DEFAULT, CachePolicy, default_key
 from .client.schemas.objects import TaskRun as TaskRunRecord
 from .context import TaskRunContext
-from .events import RunCreated
+from .run_events import RunCreated
 from .exceptions import ConfigurationError, SerializationError, UpstreamTaskError
 from .futures import PrefectFuture, collect_upstream, has_annotations, resolve_inputs
 from .hooks import call_hooks, select_hooks

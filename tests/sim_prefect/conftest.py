@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 import sim_prefect
-from sim_prefect.events import Event, LogEmitted
+from sim_prefect.run_events import Event, LogEmitted
 from sim_prefect.formatting import format_record
 
 

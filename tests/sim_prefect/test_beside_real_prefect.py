@@ -24,7 +24,7 @@ SCRIPT = """
 import json, sys
 import sim_prefect
 from sim_prefect import flow, get_run_logger, task
-from sim_prefect.events import LogEmitted
+from sim_prefect.run_events import LogEmitted
 
 @flow
 def warm_up():  # sim_prefect sets up its logging first...

@@ -11,7 +11,7 @@ import pytest
 
 import sim_prefect
 from sim_prefect import flow, get_run_logger, task
-from sim_prefect.events import LogEmitted
+from sim_prefect.run_events import LogEmitted
 from sim_prefect.formatting import format_record, format_time, highlight, style_runs, to_ansi
 from sim_prefect.session import colour_system, terminal_sink
 

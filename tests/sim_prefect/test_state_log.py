@@ -7,7 +7,7 @@ import re
 
 import sim_prefect
 from sim_prefect import flow, task
-from sim_prefect.events import LogEmitted, RunCreated, StateChanged
+from sim_prefect.run_events import LogEmitted, RunCreated, StateChanged
 
 
 def _pipeline() -> None:
