@@ -23,8 +23,9 @@ and on sim_prefect and compares what they print and the runs' state histories.
 
 from __future__ import annotations
 
+import importlib
 import sys
-from typing import IO, Callable
+from typing import IO, Any, Callable
 
 from . import artifacts, cache_policies, futures, runtime, states, tasks
 from .aliases import install_as_prefect
@@ -48,12 +49,25 @@ from .unsupported import (
     aserve,
     asuspend_flow_run,
     deploy,
-    get_client,
     pause_flow_run,
     resume_flow_run,
     serve,
     suspend_flow_run,
 )
+
+# Prefect's top-level names for its server-side features, each loaded from its module when
+# first used (PEP 562), so that a Run that never uses them never loads them.
+LAZY_NAMES = {
+    "get_client": "sim_prefect.client.orchestration",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = LAZY_NAMES.get(name)
+    if module is None:
+        raise AttributeError(f"module 'prefect' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
 
 # asyncio.run(my_flow()) makes its loop before the first flow starts a session: on the clock.
 install_clock_loops()

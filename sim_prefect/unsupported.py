@@ -23,7 +23,6 @@ def _unavailable(name: str, feature: str) -> Callable[..., NoReturn]:
 
 
 _SERVER = "a Prefect server"
-get_client = _unavailable("get_client", "the API client")
 serve = _unavailable("serve", "deployments, which need " + _SERVER)
 aserve = _unavailable("aserve", "deployments, which need " + _SERVER)
 deploy = _unavailable("deploy", "deployments, which need " + _SERVER)
@@ -37,5 +36,5 @@ Transaction = _unavailable("Transaction", "transactions")
 
 __all__ = [
     "Transaction", "apause_flow_run", "aresume_flow_run", "aserve", "asuspend_flow_run", "deploy",
-    "get_client", "pause_flow_run", "resume_flow_run", "serve", "suspend_flow_run",
+    "pause_flow_run", "resume_flow_run", "serve", "suspend_flow_run",
 ]  # fmt: skip

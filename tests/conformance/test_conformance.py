@@ -146,6 +146,13 @@ SCENARIOS = [
     Scenario("cache_inputs", demo=True, runs=2),
     Scenario("async_concurrency", demo=True, concurrent=True),
     Scenario("partial_failures", demo=True, concurrent=True),
+    # -- Prefect's server in the session: each area adds its scenarios under its own line --
+    # area: overlapping waits
+    # area: the client and events
+    # area: variables and blocks
+    # area: transactions and concurrency limits
+    # area: deployments, schedules, serving and pausing
+    # area: testing flows
 ]
 BY_NAME = {s.golden_name: s for s in SCENARIOS}
 

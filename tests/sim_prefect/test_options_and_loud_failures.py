@@ -14,7 +14,7 @@ import pytest
 
 import sim_prefect
 from sim_prefect.store import select_runs
-from sim_prefect import flow, task
+from sim_prefect import flow, task, unsupported
 from sim_prefect.aliases import NOT_IMITATED_MODULES
 from sim_prefect.exceptions import NotImitatedError
 from sim_prefect.flows import FLOW_OPTIONS
@@ -112,9 +112,7 @@ def test_an_unknown_prefect_module_does_not_reach_sim_prefects_own() -> None:
     assert "No module named 'prefect.engine'" in out
 
 
-@pytest.mark.parametrize(
-    "name", ["get_client", "serve", "deploy", "pause_flow_run", "suspend_flow_run", "resume_flow_run", "Transaction"]
-)
+@pytest.mark.parametrize("name", unsupported.__all__)
 def test_top_level_names_import_but_fail_when_used(name: str) -> None:
     with pytest.raises(NotImitatedError, match="PORT.yaml"):
         getattr(sim_prefect, name)()
