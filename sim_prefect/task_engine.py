@@ -13,11 +13,12 @@ import asyncio
 import inspect
 import logging
 from datetime import timedelta
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any
 
 from . import _msgs, current_run, names
 from .engine import COMPLETED, RUNNING, SCHEDULED, ReturnType, Run, Steps, drive_async
-from .asyncutils import AsyncCall
+from .asyncutils import AsyncCall, run_coro_as_sync
 from . import prefect_settings
 from .cache_policies import DEFAULT, CachePolicy, default_key
 from .client.schemas.objects import TaskRun as TaskRunRecord
@@ -273,9 +274,13 @@ class TaskRun(Run):
             else Failed(data=exc_or_state, message=_msgs.TASK_UNEXPECTED_EXCEPTION.format(exc=exc_or_state))
         )
         try:
-            if inspect.isfunction(condition):
-                return bool(condition(self.task, self, state))
-            return not condition  # no condition: retry; a non-function object: Prefect does not retry
+            if not callable(condition):
+                return not condition  # no condition: retry
+            # Any callable, as Prefect calls it (a partial, an object with __call__); an async one is awaited.
+            should_retry = condition(self.task, TaskRunRecord.of(self), state)
+            if inspect.isawaitable(should_retry):
+                should_retry = run_coro_as_sync(_awaited(should_retry))
+            return bool(should_retry)
         except Exception as exc:
             self.log(
                 logging.ERROR,
@@ -392,6 +397,10 @@ class Cache:
             self.run.log(logging.WARNING, _msgs.SERIALIZE_WARNING.format(key=self.key, error=exc))
             # Prefect's server records the rollback, while the run itself stays Completed.
             self.run.record_state(Completed(name="RolledBack", message=_msgs.ROLLED_BACK))
+
+
+async def _awaited(awaitable: Awaitable[Any]) -> Any:
+    return await awaitable
 
 
 def _run_ids(found: list[tuple[Any, bool]]) -> list[str]:

@@ -154,6 +154,7 @@ SCENARIOS = [
     # -- Prefect's server in the session: each area adds its scenarios under its own line --
     # area: overlapping waits
     Scenario("overlapping_waits", concurrent=True, measured=(r"(?<=took )\d+\.\ds",)),
+    Scenario("retry_condition_callables"),
     # area: the client and events
     # area: variables and blocks
     # area: transactions and concurrency limits
