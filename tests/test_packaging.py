@@ -7,7 +7,7 @@
   (not only something another package happens to bring in).
 - The Prefect release the suite checks against is written once, as
   ``sim_prefect.PREFECT_VERSION``: pyproject's pin and every "Prefect X.Y.Z" in the
-  READMEs, the lessons and PORT.yaml are held equal to it.
+  READMEs, the lessons, the scenarios' comments and PORT.yaml are held equal to it.
 """
 
 from __future__ import annotations
@@ -128,7 +128,13 @@ def test_pyproject_pins_prefect_at_sim_prefects_version() -> None:
 
 
 def test_every_mention_of_prefects_release_is_prefect_version() -> None:
-    files = [ROOT / "README.md", ROOT / "tests" / "conformance" / "README.md", *sorted((ROOT / "lesson").glob("*.md"))]
+    files = [
+        ROOT / "README.md",
+        ROOT / "tests" / "conformance" / "README.md",
+        *sorted((ROOT / "lesson").glob("*.md")),
+        *sorted((ROOT / "tests" / "conformance" / "scenarios").glob("*.py")),  # comments on what a release does
+        *sorted((ROOT / "tests" / "lesson" / "claims").glob("*.py")),
+    ]
     mentions = {
         f"{path.relative_to(ROOT)}: {match[0]}": match[1]
         for path in files

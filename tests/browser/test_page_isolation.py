@@ -10,13 +10,13 @@ and on a cross-origin isolated one.
 from __future__ import annotations
 
 import http.server
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.browser.page_helpers import EXERCISE, SNIPPET, output_text, run, run_code, set_code, status_text
+from tests.harness.browser import LoopbackServer, Quiet
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.browser
@@ -135,14 +135,14 @@ def test_editing_flaky_get_does_not_pass_even_with_a_retry(on_both_hosts) -> Non
 # -- 5. no request off the page's origin ---------------------------------------------------------
 
 
-class OtherOrigin:
+class OtherOrigin(LoopbackServer):
     """A server on another port of 127.0.0.1 (another origin, reachable): it records every request."""
 
     def __init__(self) -> None:
         self.requests: list[str] = []
         seen = self.requests
 
-        class Handler(http.server.BaseHTTPRequestHandler):
+        class Handler(Quiet, http.server.BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802
                 seen.append(self.path)
                 self.send_response(200)
@@ -153,16 +153,7 @@ class OtherOrigin:
 
             do_POST = do_GET  # noqa: N815
 
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__(Handler)
 
 
 @pytest.fixture()

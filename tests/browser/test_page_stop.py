@@ -111,17 +111,27 @@ def test_a_run_started_while_the_spare_boots_waits_for_it(pipeline) -> None:
         assert output_text(page) == "quick\n"
 
 
-def test_an_output_flood_is_capped_and_the_page_stays_responsive(pipeline) -> None:
-    page = pipeline.page
-    set_code(page, SNIPPET, FLOOD)
+def _flood_until_capped(page, code: str) -> None:  # type: ignore[no-untyped-def]
+    """Run `code` (which prints without end) until the output cap shows its notice."""
+    set_code(page, SNIPPET, code)
     arm_finished(page)
     page.click(f"{SNIPPET} [data-run]")
     page.wait_for_function(f"() => document.querySelector(\"{SNIPPET} [data-output]\").textContent.includes('Output stopped')", timeout=30_000)
-    delays = sorted(page.evaluate(FRAME_DELAY) for _ in range(5))
-    assert delays[2] < 100, delays
+
+
+def _stop(page) -> str:  # type: ignore[no-untyped-def]
+    """Click Stop, wait for the Run to end, and return what the output shows."""
     page.click(f"{SNIPPET} [data-stop]")
     wait_finished(page)
-    shown = output_text(page)
+    return output_text(page)
+
+
+def test_an_output_flood_is_capped_and_the_page_stays_responsive(pipeline) -> None:
+    page = pipeline.page
+    _flood_until_capped(page, FLOOD)
+    delays = sorted(page.evaluate(FRAME_DELAY) for _ in range(5))
+    assert delays[2] < 100, delays
+    shown = _stop(page)
     lines = shown.splitlines()
     assert "[Output stopped after 2,000 lines; the rest of the run continued without showing its output.]" in lines
     numbers = [int(m[1]) for line in lines if (m := re.fullmatch(r"line (\d+)", line))]
@@ -131,13 +141,8 @@ def test_an_output_flood_is_capped_and_the_page_stays_responsive(pipeline) -> No
 
 def test_a_flood_without_newlines_is_capped_too(pipeline) -> None:
     page = pipeline.page
-    set_code(page, SNIPPET, FLOOD_NO_NEWLINE)
-    arm_finished(page)
-    page.click(f"{SNIPPET} [data-run]")
-    page.wait_for_function(f"() => document.querySelector(\"{SNIPPET} [data-output]\").textContent.includes('Output stopped')", timeout=30_000)
-    page.click(f"{SNIPPET} [data-stop]")
-    wait_finished(page)
-    shown = output_text(page)
+    _flood_until_capped(page, FLOOD_NO_NEWLINE)
+    shown = _stop(page)
     assert shown.count("Output stopped after 100,000 characters") == 1
     assert 100_000 <= len(shown) < 100_300
 

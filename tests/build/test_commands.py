@@ -9,15 +9,16 @@ import http.client
 import json
 import re
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import watchfiles
-from tests.build.fixture_course import Course
 
 from lessonbuild import pyodide
 from lessonbuild.headers import meta_policy
 from lessonbuild.serve import DevServer, watched
+from tests.build.fixture_course import Course
 
 # -- --check and --update-expected ------------------------------------------------------
 
@@ -155,41 +156,39 @@ def get(url: str, path: str) -> tuple[int, dict[str, str], str]:
     return response.status, dict(response.getheaders()), body
 
 
-def test_serve_rebuilds_on_save_and_tells_the_page_to_reload(course: Course) -> None:
+@pytest.fixture()
+def served(course: Course) -> Iterator[tuple[DevServer, Events]]:
+    """The course built and served as ``--serve`` does, and its /__reload stream."""
     builder = course.builder()
     builder.build()
     server = DevServer(course.site, builder.build, course.project.watched(), port=0, log=lambda line: None).start()
     events = Events(server.url)
-    try:
-        saved = time.perf_counter()
-        course.edit("lesson/01-first.md", "The log is above.", "The log is right above.")
-        assert events.next() == ["data: reload"]
-        assert time.perf_counter() - saved < 5
-        status, headers, body = get(server.url, "/01-first.html")
-        assert status == 200 and "The log is right above." in body
-        assert "'wasm-unsafe-eval'" in headers["Content-Security-Policy"]
-        assert headers["Server-Timing"] == 'livereload;desc="/__reload"'
-    finally:
-        events.close()
-        server.close()
+    yield server, events
+    events.close()
+    server.close()
 
 
-def test_serve_reports_a_broken_save_and_keeps_serving_the_last_good_site(course: Course) -> None:
-    builder = course.builder()
-    builder.build()
-    server = DevServer(course.site, builder.build, course.project.watched(), port=0, log=lambda line: None).start()
-    events = Events(server.url)
-    try:
-        course.edit("lesson/01-first.md", ":title: Hello", ":titel: Hello")
-        assert events.next() == [
-            "event: build-error",
-            "data: lesson/01-first.md:12: unknown option ':titel:' for '{runnable}' (did you mean 'title'?)",
-        ]
-        status, _, body = get(server.url, "/01-first.html")
-        assert status == 200 and "Hello" in body
-    finally:
-        events.close()
-        server.close()
+def test_serve_rebuilds_on_save_and_tells_the_page_to_reload(course: Course, served: tuple[DevServer, Events]) -> None:
+    server, events = served
+    saved = time.perf_counter()
+    course.edit("lesson/01-first.md", "The log is above.", "The log is right above.")
+    assert events.next() == ["data: reload"]
+    assert time.perf_counter() - saved < 5
+    status, headers, body = get(server.url, "/01-first.html")
+    assert status == 200 and "The log is right above." in body
+    assert "'wasm-unsafe-eval'" in headers["Content-Security-Policy"]
+    assert headers["Server-Timing"] == 'livereload;desc="/__reload"'
+
+
+def test_serve_reports_a_broken_save_and_keeps_serving_the_last_good_site(course: Course, served: tuple[DevServer, Events]) -> None:
+    server, events = served
+    course.edit("lesson/01-first.md", ":title: Hello", ":titel: Hello")
+    assert events.next() == [
+        "event: build-error",
+        "data: lesson/01-first.md:12: unknown option ':titel:' for '{runnable}' (did you mean 'title'?)",
+    ]
+    status, _, body = get(server.url, "/01-first.html")
+    assert status == 200 and "Hello" in body
 
 
 def test_serve_watches_lessons_but_not_editors_scratch_files(tmp_path: Path) -> None:

@@ -7,15 +7,14 @@ from blob: URLs, inherit both. Any ``securitypolicyviolation`` fails.
 
 from __future__ import annotations
 
-import http.server
-import threading
 from collections.abc import Iterator
 
 import pytest
-from tests.build.fixture_course import Course
 
 from lessonbuild.headers import header_policy
 from lessonbuild.serve import Reloads, make_handler
+from tests.build.fixture_course import Course
+from tests.harness.browser import LoopbackServer
 
 pytestmark = pytest.mark.browser
 SNIPPET = "[data-snippet$='--hello']"
@@ -32,12 +31,9 @@ def served(course: Course) -> Iterator[str]:
     """The built fixture course behind the dev server's own handler (its headers are the production ones)."""
     course.build()
     headers = {"Content-Security-Policy": header_policy()}
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), make_handler(course.site, headers, Reloads()))
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    server = LoopbackServer(make_handler(course.site, headers, Reloads()))
+    yield server.url
+    server.close()
 
 
 def test_a_lesson_loads_and_runs_without_a_csp_violation(page, served: str) -> None:  # type: ignore[no-untyped-def]

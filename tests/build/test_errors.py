@@ -7,9 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from tests.build.fixture_course import Course
 
 from lessonbuild import pyodide
+from tests.build.fixture_course import Course
 
 
 def snapshot(site: Path) -> dict[str, str]:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from tests.build.fixture_course import Course
 
 from lessonbuild import recipe
 from lessonbuild.cache import BuildCache
+from tests.build.fixture_course import Course
 
 
 def fresh_build(course: Course) -> recipe.Site:

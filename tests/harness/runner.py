@@ -17,7 +17,7 @@ lesson's demo files, written against ``from sim_prefect import ...``.
   (`sim_prefect.install_as_prefect()`), then runs the same script; the state
   histories come from `sim_prefect.state_log()`.
 
-Either way the script runs as ``__main__`` with its own folder on ``sys.path``,
+Either way the script runs as ``__main__`` with its own folder first on the import path,
 and an exception that escapes it is printed as Python would print it for the
 script alone (the runner's and runpy's own frames are left out), exit status 1.
 
@@ -194,9 +194,9 @@ def run_script(script: str, args: list[str]) -> int:
     """Run `script` as ``__main__``; return the exit status Python would give."""
     path = os.path.abspath(script)
     sys.argv = [path, *args]
-    # The one legitimate sys.path insert: it imitates `python script.py`, which puts the
-    # script's own folder first on sys.path, so that a script can import a module beside it
-    # as it would at home (runpy.run_path does not do this by itself).
+    # The one legitimate insert on the import path: it imitates `python script.py`, which
+    # puts the script's own folder first, so that a script can import a module beside it as
+    # it would at home (runpy.run_path does not do this by itself).
     sys.path.insert(0, os.path.dirname(path))
     try:
         runpy.run_path(path, run_name="__main__")

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from tests.harness.backends import NEXT_RUN, Backend, Script
 
 HERE = Path(__file__).resolve().parent

@@ -16,6 +16,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from tests.lesson.lesson_helpers import DEMO_DIR
 
 LAB = DEMO_DIR / "lab"

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.harness.browser import LoopbackServer, Quiet
 from tests.harness.real_prefect import free_port, prefect_cli, skip_reason, wait_healthy
 from tests.lesson.lesson_helpers import DEMO_DIR, LESSON_DIR, SHELL_LANGS, as_real_prefect, prefect_shell_env, read_page, shell_commands
 
@@ -47,14 +48,14 @@ REAL_IMPORT = "from prefect import flow, get_run_logger, task"
 TIMEOUT_S = 240
 
 
-class FlakySource:
+class FlakySource(LoopbackServer):
     """An HTTP source on 127.0.0.1 that answers 503 to its first request, then serves data.json."""
 
     def __init__(self) -> None:
         self.requests: list[int] = []
         source = self
 
-        class Handler(http.server.BaseHTTPRequestHandler):
+        class Handler(Quiet, http.server.BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 - http.server's name
                 status = 503 if not source.requests else 200
                 source.requests.append(status)
@@ -65,16 +66,7 @@ class FlakySource:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/data.json"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__(Handler, "/data.json")
 
 
 DRIVER = textwrap.dedent(
