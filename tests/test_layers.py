@@ -1,0 +1,30 @@
+"""sim_prefect's layers hold (import-linter's contract in pyproject.toml), and every module is in one."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import grimp
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_layers_contract_holds() -> None:
+    lint = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
+    assert lint is not None, "import-linter is not installed: `make test` installs the test extra"
+    done = subprocess.run([lint, "--config", str(ROOT / "pyproject.toml")], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Contracts: 1 kept, 0 broken." in done.stdout
+
+
+def test_every_module_of_sim_prefect_has_a_layer() -> None:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    placed = {m.strip() for contract in config["contracts"] for layer in contract["layers"] for m in layer.split(":")}
+    graph = grimp.build_graph("sim_prefect", exclude_type_checking_imports=True)
+    packages_only = {"sim_prefect", "sim_prefect.client", "sim_prefect.client.schemas", "sim_prefect.utilities"}
+    unplaced = sorted(m for m in graph.modules - packages_only if not any(m == p or m.startswith(p + ".") for p in placed))
+    assert not unplaced, f"modules in no layer of pyproject.toml's import-linter contract: {unplaced}"
