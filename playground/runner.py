@@ -26,11 +26,11 @@ from __future__ import annotations
 
 import asyncio
 import builtins
+import contextlib
 import json
 import linecache
 import os
 import sys
-import time
 import traceback
 import types
 from collections.abc import Callable
@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sim_prefect
+from sim_prefect import learner_clock
 from sim_prefect.aliases import prefect_alias
 from sim_prefect.run_events import ArtifactCreated, ArtifactUpdated, Event, LogEmitted
 from sim_prefect.store import RunRecord
@@ -151,20 +152,21 @@ def run(
     main = types.ModuleType("__main__")
     main.__file__ = filename
     main.__builtins__ = builtins  # type: ignore[attr-defined]
-    saved = sys.stdout, sys.stderr, builtins.input, time.sleep, sys.modules.get("__main__")
+    saved = sys.stdout, sys.stderr, builtins.input, sys.modules.get("__main__")
     saved_builtins = dict(builtins.__dict__)  # the code may patch them; the next Run must not see it
     sys.stdout, sys.stderr = _Stream("stdout", output), _Stream("stderr", output)
     builtins.input = _no_input
-    if mode != "real":
-        time.sleep = session.clock.sleep  # type: ignore[assignment]  # as a retry delay: skipped, shown
     sys.modules["__main__"] = main
     failure: BaseException | None = None
     # Pyodide runs the page's own event loop in this thread; at home `python main.py` has none,
     # and asyncio.run() must be able to start one.
     outer_loop = asyncio.events._get_running_loop()
     asyncio.events._set_running_loop(None)
+    # Off the real clock, time.sleep anywhere in the code waits on the session's clock, as retry
+    # delays do: skipped, while the timestamps and time.time() show it (learner_clock.py).
+    clock = learner_clock.patched_everywhere() if mode != "real" else contextlib.nullcontext()
     try:
-        with prefect_alias():
+        with prefect_alias(), clock:
             exec(compile(code, filename, "exec"), main.__dict__)
     except BaseException as exc:  # the learner's error is data, not our crash
         failure = exc
@@ -173,9 +175,9 @@ def run(
         asyncio.events._set_running_loop(outer_loop)
         builtins.__dict__.clear()
         builtins.__dict__.update(saved_builtins)
-        sys.stdout, sys.stderr, builtins.input, time.sleep = saved[:4]
-        if saved[4] is not None:
-            sys.modules["__main__"] = saved[4]
+        sys.stdout, sys.stderr, builtins.input = saved[:3]
+        if saved[3] is not None:
+            sys.modules["__main__"] = saved[3]
     error: dict[str, Any] | None = None
     if isinstance(failure, SyntaxError):
         error = _describe(failure, filename, failure.lineno)
