@@ -41,7 +41,7 @@ import sim_prefect
 from sim_prefect import learner_clock
 from sim_prefect.aliases import prefect_alias
 from sim_prefect.run_events import ArtifactCreated, ArtifactUpdated, Event, LogEmitted
-from sim_prefect.store import RunRecord
+from sim_prefect.store import RunRecord, Store
 from sim_prefect.formatting import format_record, highlight
 from sim_prefect.results import MemoryStore
 from sim_prefect.session import Mode
@@ -69,9 +69,10 @@ class RunResult:
     ok: bool
     output: str
     error: dict[str, Any] | None = None
-    runs: list[RunRecord] = field(default_factory=list)
+    runs: list[RunRecord] = field(default_factory=list)  # the runs this Run made
     artifacts: list[ArtifactCreated] = field(default_factory=list)
     source: str = ""
+    store: Store | None = None  # the session's server afterwards: what it knew before, and this Run's records
 
     def to_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, "error": self.error}
@@ -135,6 +136,7 @@ def run(
     post: Callable[[str], None] | None = None,
     mode: Mode = "deterministic",
     results: dict[str, str] | None = None,
+    store: dict[str, Any] | None = None,
     max_lines: int = MAX_LINES,
 ) -> RunResult:
     """Run `code` as ``__main__`` on a fresh sim_prefect session.
@@ -144,10 +146,14 @@ def run(
     posted as a ``result`` message.
     """
     output = Output(post, max_lines=max_lines)
-    store = MemoryStore(results, on_save=lambda key, record: output.message({"type": "result", "key": key, "record": record}))
+    records = MemoryStore(results, on_save=lambda key, record: output.message({"type": "result", "key": key, "record": record}))
     # The page's Python lives in a zip whose paths mean nothing to a learner: their frames only.
-    session = sim_prefect.configure(mode, terminal=False, results=store, library_frames=False)
+    session = sim_prefect.configure(
+        mode, terminal=False, results=records, library_frames=False, store=Store.from_dict(store) if store else None
+    )
     session.bus.subscribe(_event_message(output))
+    known = session.store
+    runs_before, artifacts_before = len(known.runs), len(known.artifacts)
     linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
     main = types.ModuleType("__main__")
     main.__file__ = filename
@@ -186,8 +192,8 @@ def run(
     if error is not None:
         output.text("stderr", error["traceback"] + "\n")
     output.flush()
-    log = session.store
-    return RunResult(error is None, output.shown, error, log.runs, list(log.artifacts), code)
+    runs, made = known.runs[runs_before:], known.artifacts[artifacts_before:]
+    return RunResult(error is None, output.shown, error, runs, made, code, known)
 
 
 def _describe(exc: BaseException, filename: str, line: int | None) -> dict[str, Any]:
@@ -252,13 +258,19 @@ def warm_up() -> None:
 
 def run_json(code: str, filename: str, post: Callable[[str], None], options_json: str = "{}") -> str:
     """One Run for the page. Options: ``mode``, ``results`` (records kept from earlier Runs),
-    ``report`` (include the Run's records, for a check)."""
+    ``store`` (what the session's server knew after the last Run), ``report`` (include the Run's
+    records, for a check). The outcome carries the store afterwards, for the page to keep."""
     options = json.loads(options_json)
-    result = run(code, filename=filename, post=post, mode=options.get("mode", "fast"), results=options.get("results"))
+    result = run(
+        code, filename=filename, post=post, mode=options.get("mode", "fast"), results=options.get("results"),
+        store=options.get("store"),
+    )  # fmt: skip
     outcome = result.to_dict()
     if options.get("report"):
         outcome["report"] = result.report()
-    return json.dumps(outcome)
+    if result.store is not None:
+        outcome["store"] = result.store.to_dict()
+    return json.dumps(outcome, default=repr)
 
 
 check_json = checks.judge_json

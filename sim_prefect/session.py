@@ -169,10 +169,13 @@ def configure(
     start: float | None = None,
     terminal: bool = True,
     results: ResultStore | None = None,
+    store: Store | None = None,
     library_frames: bool | None = None,
 ) -> Session:
     """Start a fresh session: new clock, names, state log and scheduler.
 
+    `store` is what the session's server knows already (the page hands over what earlier
+    Runs left, as Prefect's database outlives a process); by default it starts empty.
     `results` is where persisted task results are kept: by default in memory
     in deterministic mode (the same output every time) and in a folder
     otherwise, so that a second run of a script reuses the first one's results.
@@ -207,6 +210,7 @@ def configure(
         rng=random.Random(seed),
         level=_level_from_env(),
         results=results or (MemoryStore() if mode == "deterministic" else DirectoryStore(default_folder())),
+        store=store or Store(),
     )
     if terminal:
         _session.bus.subscribe(terminal_sink)

@@ -236,7 +236,6 @@ class Store:
         self.blocks: dict[str, BlockDocument] = {}  # by "slug/name"
         self.limits: dict[str, ConcurrencyLimit] = {}  # by name
         self.events: list[EventRecord] = []  # emitted events; runs' state events are made when read
-        self.seen_from_disk = 0  # runs that came from an earlier process (from_dict)
 
     # -- the event stream -----------------------------------------------------------------
     def __call__(self, event: Event) -> None:
@@ -312,7 +311,6 @@ class Store:
         for raw in data.get("runs", []):
             record = RunRecord.from_dict(raw)
             store._runs[record.run_id] = record
-        store.seen_from_disk = len(store._runs)
         for raw in data.get("logs", []):
             store.logs.append(LogEmitted.from_dict(raw))
         for raw in data.get("artifacts", []):

@@ -230,3 +230,15 @@ def test_code_that_breaks_imports_still_gets_its_error_described() -> None:
     assert result.error["type"] == "ValueError" and result.error["line"] == 3
     assert "ValueError: after patching" in result.output
     assert json.loads(run_json("print('next')", "main.py", lambda _: None))["ok"] is True
+
+
+def test_the_session_s_server_outlives_a_run_when_the_page_hands_it_over() -> None:
+    """As Prefect's database outlives `python script.py`, the page keeps the store and hands it to the next Run."""
+    code = "from prefect import flow\n@flow\ndef hello():\n    return 1\nhello()\n"
+    first = run(code, mode="fast")
+    assert first.store is not None and [r.owner for r in first.runs] == ["hello"]
+    kept = json.loads(json.dumps(first.store.to_dict()))  # the page keeps it as JSON
+    second = run(code, mode="fast", store=kept)
+    assert [r.owner for r in second.runs] == ["hello"]  # this Run's own runs only
+    assert second.store is not None and [r.owner for r in second.store.runs if r.kind == "flow"] == ["hello", "hello"]
+    assert second.store.runs[0].state_names == first.runs[0].state_names == ["Pending", "Running", "Completed"]
