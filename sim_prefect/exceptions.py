@@ -77,6 +77,31 @@ class MappingLengthMismatch(PrefectException):
     """`Task.map` got iterables of different lengths."""
 
 
+class ObjectNotFound(PrefectException):
+    """The server has no such object (a 404). Its text is its help message: 'None' when there is none, as in Prefect."""
+
+    def __init__(self, http_exc: BaseException | None = None, help_message: str | None = None) -> None:
+        self.http_exc = http_exc
+        self.help_message = help_message
+        super().__init__(help_message)
+
+
+class ObjectAlreadyExists(PrefectException):
+    """The server has an object by that name already (a 409); its text is empty, as in Prefect."""
+
+    def __init__(self, http_exc: BaseException | None = None) -> None:
+        self.http_exc = http_exc
+        super().__init__()
+
+
+class PrefectHTTPStatusError(PrefectException):
+    """The server refused a request (Prefect's subclass of httpx's HTTPStatusError), with its status and detail."""
+
+    def __init__(self, message: str, status_code: int = 0) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+
+
 class NotImitatedError(NotImplementedError):
     """A Prefect feature that sim_prefect does not imitate (see PORT.yaml): it fails loudly, never silently."""
 
@@ -98,6 +123,7 @@ _PREFECT_MODULES = {
         PrefectException, MissingContextError, FailedRun, CancelledRun, CrashedRun, PausedRun,
         UnfinishedRun, MissingResult, UpstreamTaskError, ParameterBindError, ParameterTypeError,
         MappingMissingIterable, MappingLengthMismatch, HashError, SerializationError, ConfigurationError,
+        ObjectNotFound, ObjectAlreadyExists, PrefectHTTPStatusError,
     ),
     "prefect._internal.concurrency.cancellation": (CancelledError,),
 }  # fmt: skip
@@ -117,10 +143,13 @@ __all__ = [
     "MappingMissingIterable",
     "MissingContextError",
     "MissingResult",
+    "ObjectAlreadyExists",
+    "ObjectNotFound",
     "ParameterBindError",
     "ParameterTypeError",
     "PausedRun",
     "PrefectException",
+    "PrefectHTTPStatusError",
     "UnfinishedRun",
     "UpstreamTaskError",
 ]
