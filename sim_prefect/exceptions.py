@@ -9,6 +9,7 @@ in Prefect: task_engine.py and flow_engine.py.
 from __future__ import annotations
 
 import asyncio
+import os
 
 from . import _msgs
 
@@ -94,12 +95,35 @@ class ObjectAlreadyExists(PrefectException):
         super().__init__()
 
 
+_REASONS = {404: "Not Found", 409: "Conflict", 422: "Unprocessable Entity", 423: "Locked"}
+
+
 class PrefectHTTPStatusError(PrefectException):
     """The server refused a request (Prefect's subclass of httpx's HTTPStatusError), with its status and detail."""
 
-    def __init__(self, message: str, status_code: int = 0) -> None:
+    def __init__(self, message: str, status_code: int = 0, detail: str = "") -> None:
         super().__init__(message)
         self.status_code = status_code
+        self.detail = detail
+
+    @property
+    def status(self) -> str:
+        """``422 Unprocessable Entity``: the status line Prefect quotes."""
+        return f"{self.status_code} {_REASONS.get(self.status_code, '')}".rstrip()
+
+    @classmethod
+    def of(cls, status_code: int, path: str, detail: str | None = None) -> PrefectHTTPStatusError:
+        """The error for a refused request to `path` of the API (the session's server has no address of its own:
+        the one PREFECT_API_URL names, else Prefect's default)."""
+        url = os.environ.get("PREFECT_API_URL") or "http://127.0.0.1:4200/api"
+        detail = detail if detail is not None else _REASONS.get(status_code, "")
+        status = f"{status_code} {_REASONS.get(status_code, '')}".rstrip()
+        message = _msgs.HTTP_STATUS_ERROR.format(status=status, url=url + path, body={"detail": detail}, code=status_code)
+        return cls(message, status_code, detail)
+
+
+class UnknownBlockType(PrefectException):
+    """No block class of that type is defined in this process (``Block.load("slug/name")``)."""
 
 
 class NotImitatedError(NotImplementedError):
@@ -123,7 +147,7 @@ _PREFECT_MODULES = {
         PrefectException, MissingContextError, FailedRun, CancelledRun, CrashedRun, PausedRun,
         UnfinishedRun, MissingResult, UpstreamTaskError, ParameterBindError, ParameterTypeError,
         MappingMissingIterable, MappingLengthMismatch, HashError, SerializationError, ConfigurationError,
-        ObjectNotFound, ObjectAlreadyExists, PrefectHTTPStatusError,
+        ObjectNotFound, ObjectAlreadyExists, PrefectHTTPStatusError, UnknownBlockType,
     ),
     "prefect._internal.concurrency.cancellation": (CancelledError,),
 }  # fmt: skip
@@ -151,5 +175,6 @@ __all__ = [
     "PrefectException",
     "PrefectHTTPStatusError",
     "UnfinishedRun",
+    "UnknownBlockType",
     "UpstreamTaskError",
 ]
