@@ -184,6 +184,7 @@ def run(
         sys.stdout, sys.stderr, builtins.input = saved[:3]
         if saved[3] is not None:
             sys.modules["__main__"] = saved[3]
+    session.scheduler.close()  # the Run is over: its lanes end with it
     error: dict[str, Any] | None = None
     if isinstance(failure, SyntaxError):
         error = _describe(failure, filename, failure.lineno)

@@ -145,6 +145,14 @@ class _ClockLoopPolicy(_BasePolicy):  # type: ignore[misc]
         current = current_session()
         return self.previous.new_event_loop() if current.mode == "real" else SimEventLoop(current)
 
+    # The loop set for this thread is the previous policy's to keep: Pyodide's policy holds its web loop,
+    # which Pyodide itself asks for when a stack waits on a promise (lanes.py).
+    def get_event_loop(self) -> asyncio.AbstractEventLoop:
+        return self.previous.get_event_loop()  # type: ignore[no-any-return]
+
+    def set_event_loop(self, loop: asyncio.AbstractEventLoop | None) -> None:
+        self.previous.set_event_loop(loop)
+
     # Python before 3.14 runs subprocesses through the policy's child watcher: the previous policy's.
     def get_child_watcher(self) -> Any:
         return self.previous.get_child_watcher()

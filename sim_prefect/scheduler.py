@@ -160,6 +160,7 @@ class Scheduler:
         self._idle: list[Lane] = []  # lanes with nothing to do, kept for the next dispatcher
         self._closing = False
         self._in_step = 0  # steps under way on the caller's stack (only counted without lanes)
+        self._closer: Lane | None = None  # who closed the session (close())
 
     def spawn(self, job: Job, delay: float = 0.0) -> None:
         heapq.heappush(self._due, (self.clock.now() + delay, next(self._seq), job))
@@ -285,6 +286,11 @@ class Scheduler:
         return due[0] if due else None
 
     # -- the baton ----------------------------------------------------------------------------
+    @property
+    def running_lane(self) -> Lane | None:
+        """The lane holding the baton (None: the first caller, before it ever parked)."""
+        return self._current
+
     def _lane(self) -> Lane:
         """The lane that holds the baton (the first caller becomes a lane when it first parks)."""
         if self._current is None:
@@ -318,6 +324,13 @@ class Scheduler:
     def _dispatch(self, me: Lane) -> None:
         """A dispatcher lane's life: run due steps, and resume parked lanes when their time comes."""
         self._current = me
+        self._run_dispatcher(me)
+        # The session is over: the baton goes back to whoever closed it, and this lane ends.
+        assert self._closer is not None
+        self._current = self._closer
+        self._closer.grant()
+
+    def _run_dispatcher(self, me: Lane) -> None:
         while not self._closing:
             if self._dispatcher is not me:
                 # A step I was running waited and another lane took over; it is done now: give
@@ -338,7 +351,10 @@ class Scheduler:
                 continue
             due, _, item = heapq.heappop(self._due)
             if isinstance(item, Job):
-                self._take_turn(due, item)
+                try:
+                    self._take_turn(due, item)
+                except BaseException:  # noqa: S110 - a run crashed in a "worker thread": it is Crashed and keeps
+                    pass  # the exception, which its future raises to whoever waits for it, as Prefect's does
             elif item in self._blocked:  # a parked lane's deadline has come
                 wait = due - self.clock.now()
                 if wait > 0:
@@ -353,18 +369,25 @@ class Scheduler:
         return None
 
     def close(self) -> None:
-        """The session is over: idle lanes and the dispatcher end (threads return).
+        """The session is over: the idle lanes and the dispatcher end (their threads return, their stacks finish).
 
-        A lane parked in the middle of a step stays parked: its run never ends,
-        as a process's threads stop when it exits.
+        The caller waits until each has ended, so that no parked stack of this
+        session outlives it (Pyodide cannot change what Python reports, e.g. for a
+        timeout's line events, while a stack is parked). A lane parked in the
+        middle of a step stays parked: its run never ends, as a process's threads
+        stop when it exits.
         """
+        if self._closing:
+            return
         self._closing = True
-        done = list(self._idle)
+        ending = list(self._idle)
         if self._dispatcher is not None and self._dispatcher is not self._current:
-            done.append(self._dispatcher)
+            ending.append(self._dispatcher)
         self._idle, self._dispatcher = [], None
-        for lane in done:
-            lane.grant()
+        if ending:
+            self._closer = self._lane()
+            for lane in ending:
+                self._switch(lane)  # it ends, and hands the baton back
 
 
 def _never() -> bool:

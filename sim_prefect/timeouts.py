@@ -144,50 +144,91 @@ class Timeout:
 
 
 class _Watch:
-    """Stops the learner's code at its next line once the deadline has passed (a trace function).
+    """Stops the learner's code at its next line once the deadline has passed.
 
-    Python's trace functions belong to a thread, and the code being watched
-    may park and let other runs go on (lanes.py): the watch acts only in the
-    context it was started in, and leaves the rest untouched.
+    The watches belong to a lane (a thread, or a WebAssembly stack in the page:
+    lanes.py): code on another lane is never stopped by them, and scopes inside
+    one another on one lane stop the code at the sooner deadline. Python 3.12+
+    reports lines through ``sys.monitoring`` (a trace function would walk every
+    frame, the parked stacks' too, which Pyodide's stack switching does not
+    allow); Python 3.11 has only ``sys.settrace``, which is per thread.
     """
 
     def __init__(self, deadline: float, clock: Clock) -> None:
-        self.own_deadline = deadline
-        self.deadline = deadline  # the nearest of this one's and the scopes around it
+        self.deadline = deadline
         self.clock = clock
-        self.charge = isinstance(clock, VirtualClock)
-        self.previous: Any = None
-        self.context: Any = None
+        self.lane = _lane()
 
     def start(self) -> None:
-        from . import current_run
-
-        self.context = current_run.current()
-        self.previous = sys.gettrace()
-        outer = getattr(self.previous, "__self__", None)
-        if isinstance(outer, _Watch):  # a scope inside another: the sooner deadline stops the code
-            self.deadline = min(self.deadline, outer.deadline)
-        sys.settrace(self._call)
+        _WATCHES.append(self)
+        if len(_WATCHES) == 1:
+            _line_events(True)
 
     def stop(self) -> None:
-        if sys.gettrace() == self._call:
-            sys.settrace(self.previous)
+        _WATCHES.remove(self)
+        if not _WATCHES:
+            _line_events(False)
 
-    def _call(self, frame: FrameType, event: str, arg: Any) -> Any:
+
+_WATCHES: list[_Watch] = []
+_TOOL = 4  # sys.monitoring's tool ids 3 and 4 are free for tools like this one
+
+
+def _lane() -> object:
+    """The lane running now (None: the session's first caller, before it ever parked)."""
+    return session().scheduler.running_lane
+
+
+def _on_line(code: Any, line: int) -> Any:
+    if code.co_filename.startswith(_OWN_CODE):
+        return _DISABLE  # sim_prefect's own lines are never the learner's: stop reporting them
+    if not _WATCHES:
+        return None
+    lane = _lane()
+    mine = [w for w in _WATCHES if w.lane is lane]
+    if mine:
+        clock = mine[0].clock
+        if isinstance(clock, VirtualClock):
+            clock.charge(LINE_COST)
+        if clock.now() >= min(w.deadline for w in mine):
+            raise CancelledError()
+    return None
+
+
+if sys.version_info >= (3, 12):
+    _monitoring = sys.monitoring
+    _DISABLE: Any = _monitoring.DISABLE
+
+    def _line_events(on: bool) -> None:
+        if on:
+            if _monitoring.get_tool(_TOOL) is None:
+                _monitoring.use_tool_id(_TOOL, "sim_prefect timeouts")
+                _monitoring.register_callback(_TOOL, _monitoring.events.LINE, _on_line)
+            _monitoring.set_events(_TOOL, _monitoring.events.LINE)
+        else:
+            _monitoring.set_events(_TOOL, 0)
+
+else:  # pragma: no cover - Python 3.11
+    _DISABLE = None
+    _previous: Any = None
+
+    def _trace(frame: FrameType, event: str, arg: Any) -> Any:
         if frame.f_code.co_filename.startswith(_OWN_CODE):
-            return None  # sim_prefect's own frames are not the learner's lines
-        return self._line
+            return None
+        return _trace_lines
 
-    def _line(self, frame: FrameType, event: str, arg: Any) -> Any:
+    def _trace_lines(frame: FrameType, event: str, arg: Any) -> Any:
         if event == "line":
-            from . import current_run
+            _on_line(frame.f_code, frame.f_lineno)
+        return _trace_lines
 
-            if current_run.current() is self.context:
-                if self.charge:
-                    self.clock.charge(LINE_COST)
-                if self.clock.now() >= self.deadline:
-                    raise CancelledError()
-        return self._line
+    def _line_events(on: bool) -> None:
+        global _previous
+        if on:
+            _previous = sys.gettrace()
+            sys.settrace(_trace)
+        elif sys.gettrace() is _trace:
+            sys.settrace(_previous)
 
 
 class AsyncTimeout:

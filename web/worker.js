@@ -88,13 +88,22 @@ function lockDown() {
   for (const name of TO_THE_PAGE) pin(name, () => {});
 }
 
-function serve(runner, msg, send) {
+// With WebAssembly stack switching (Chromium; Node with --experimental-wasm-stack-switching), a Run is
+// a promising call: its Python can park one stack and go on with another, which is how submitted
+// task runs that sleep overlap as in Prefect's thread pool (sim_prefect/lanes.py). Without it, they
+// take turns.
+const STACK_SWITCHING = "Suspending" in WebAssembly || "Suspender" in WebAssembly;
+
+async function serve(runner, msg, send) {
   let outcome;
   try {
     if (!isMessage(msg, ["run", "judge"])) throw new Error(`a malformed request: ${JSON.stringify(msg?.type)}`);
-    outcome = msg.type === "judge"
-      ? runner.check_json(msg.check, msg.report, msg.starter)
-      : runner.run_json(msg.code, msg.filename, (json) => send(toPage.messages(json)), JSON.stringify(msg.options));
+    if (msg.type === "judge") {
+      outcome = runner.check_json(msg.check, msg.report, msg.starter);
+    } else {
+      const args = [msg.code, msg.filename, (json) => send(toPage.messages(json)), JSON.stringify(msg.options)];
+      outcome = await (STACK_SWITCHING ? runner.run_json.callPromising(...args) : runner.run_json(...args));
+    }
   } catch (err) {
     // Our own Python (or the page) failed: the learner's errors come back as data in the outcome.
     // Here the message is Pyodide's whole Python traceback: the status shows its last line.

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import difflib
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.harness.pyodide import RUN_IN_WORKER, node_command
 
 from lessonbuild import assets
 from tests.harness.normalize import mask_interpreters
@@ -39,11 +40,9 @@ def _run(command: list[str]) -> dict:
 
 @pytest.fixture(scope="module")
 def in_pyodide(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    node = shutil.which("node")
-    assert node, "Node.js is required to run the scripts in Pyodide"
     zip_path = tmp_path_factory.mktemp("py") / "python.zip"
     zip_path.write_bytes(assets.python_zip(ROOT))
-    return _run([node, str(ROOT / "tests" / "node" / "run_in_worker.mjs"), str(zip_path), *map(str, SCRIPTS)])
+    return _run(node_command(RUN_IN_WORKER, str(zip_path), *map(str, SCRIPTS)))
 
 
 @pytest.fixture(scope="module")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+
+from tests.harness.pyodide import RUN_IN_WORKER, node_command
 
 from lessonbuild import assets
 from lessonbuild.demos import diff, find_demos
@@ -19,13 +20,10 @@ pytestmark = pytest.mark.node
 
 @pytest.fixture(scope="module")
 def pyodide_results(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    node = shutil.which("node")
-    assert node, "Node.js is required to run the demos in Pyodide"
-    assert (ROOT / "node_modules" / "pyodide" / "pyodide.mjs").exists(), "npm ci has not installed pyodide"
     zip_path = tmp_path_factory.mktemp("py") / "python.zip"
     zip_path.write_bytes(assets.python_zip(ROOT))
     proc = subprocess.run(
-        [node, str(ROOT / "tests" / "node" / "run_in_worker.mjs"), str(zip_path), *[str(d.path) for d in DEMOS]],
+        node_command(RUN_IN_WORKER, str(zip_path), *[str(d.path) for d in DEMOS]),
         cwd=ROOT,
         capture_output=True,
         text=True,
