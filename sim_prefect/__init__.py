@@ -43,7 +43,6 @@ from .session import configure, session
 from .states import State
 from .tasks import Task, task
 from .unsupported import (
-    Transaction,
     apause_flow_run,
     aresume_flow_run,
     aserve,
@@ -59,6 +58,7 @@ from .unsupported import (
 # first used (PEP 562), so that a Run that never uses them never loads them.
 LAZY_NAMES = {
     "get_client": "sim_prefect.client.orchestration",
+    "Transaction": "sim_prefect.transactions",
 }
 
 

@@ -81,6 +81,28 @@ SERIALIZABLE_UNSUPPORTED = (
     "Isolation level SERIALIZABLE is not supported by provided configuration. Please ensure you've provided a "
     "lock file directory or lock manager when using the SERIALIZABLE isolation level."
 )
+NO_LOCK_MANAGER = (
+    "Result store is not configured with a lock manager. Please set a lock manager when creating the result "
+    "store to enable locking."
+)
+RECORD_LOCKED = "Cannot write to result record with key {key} because it is locked by another holder."
+LOCK_NOT_HELD = "No lock held by {holder} for transaction with key {key}"
+# sim_prefect's own words, where Prefect would wait forever.
+LOCK_NEVER_RELEASED = "sim_prefect: the lock on {key!r} is held by a transaction that can never release it"
+
+# -- transactions (prefect/transactions.py) --------------------------------------------
+# {kind} is "commit" or "rollback"; {Kind} the same, capitalised.
+TXN_HOOK_RUNNING = "Running {kind} hook {name!r}"
+TXN_HOOK_FINISHED = "{Kind} hook {name!r} finished running successfully"
+TXN_HOOK_ERROR = "An error was encountered while running {kind} hook {name!r}"
+TXN_COMMIT_ERROR = "An error was encountered while committing transaction {key!r}"
+TXN_ROLLBACK_ERROR = "An error was encountered while rolling back transaction {key!r}"
+TXN_UNKNOWN_KEY = "Could not retrieve value for unknown key: {name}"
+TXN_ENTERED_TWICE = "Context already entered. Context enter calls cannot be nested."
+TXN_EXIT_WITHOUT_ENTER = "Asymmetric use of context. Context exit called without an enter."
+ASYNC_TXN_IN_WITH = (
+    "AsyncTransaction does not support the `with` statement. Use the `async with` statement instead."
+)
 
 # -- artifacts (prefect/artifacts.py) -------------------------------------------------
 ARTIFACT_KEY_INVALID = "Artifact key must only contain lowercase letters, numbers, and dashes."

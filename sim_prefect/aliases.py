@@ -49,6 +49,11 @@ PREFECT_MODULES = {
     "prefect.utilities.annotations": "sim_prefect.annotations",
     "prefect.task_engine": "sim_prefect.task_engine",
     "prefect.flow_engine": "sim_prefect.flow_engine",
+    "prefect.transactions": "sim_prefect.transactions",
+    "prefect.results": "sim_prefect.results",
+    "prefect.locking": "sim_prefect.locking",
+    "prefect.locking.memory": "sim_prefect.locking.memory",
+    "prefect.locking.protocol": "sim_prefect.locking.protocol",
 }
 
 
@@ -61,14 +66,12 @@ NOT_IMITATED_MODULES = {
     "prefect.deployments": "deployments",
     "prefect.events": "events",
     "prefect.filesystems": "storage blocks",
-    "prefect.locking": "cache locks",
-    "prefect.results": "result stores",
+    "prefect.locking.filesystem": "file-system locks (FileSystemLockManager)",
     "prefect.schedules": "schedules",
     "prefect.server": "the Prefect server",
     "prefect.settings": "Prefect settings",
     "prefect.task_worker": "background task workers",
     "prefect.testing": "Prefect's test harness",
-    "prefect.transactions": "transactions",
     "prefect.variables": "variables",
     "prefect.workers": "workers",
 }

@@ -31,7 +31,7 @@ from .run_events import Event, EventBus, LogEmitted
 from .store import Store
 from .formatting import format_record, style_runs, to_ansi
 from . import lanes, prefect_settings, tracebacks
-from .results import DirectoryStore, MemoryStore, ResultStore, default_folder
+from .results import DirectoryStore, MemoryStore, ResultStore, default_folder, link_session
 from .scheduler import Scheduler
 
 Mode = Literal["real", "fast", "deterministic"]
@@ -219,3 +219,7 @@ def configure(
 
 def session() -> Session:
     return _session if _session is not None else configure()
+
+
+# A ResultStore made by user code keeps its records in the session's store (results.py).
+link_session(session)

@@ -5,15 +5,23 @@ function, and moves on through the handlers: Completed, or AwaitingRetry and
 Retrying while retries are left, or Failed / TimedOut. `TaskRun.steps` is that
 whole story, written once; a direct call drives it at once (`run_task`), a
 submitted run takes turns with others on the scheduler (`TaskRun.job`).
+
+Each attempt runs in a transaction of its own (transactions.py), keyed by the
+task's cache key, as in Prefect: a record under the key means the result is
+cached; a completed attempt stages its result there, which is written (and the
+task's on_commit hooks run) when the transaction commits, at once or with the
+transaction around it; a rollback runs the on_rollback hooks and records the
+run ``RolledBack``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import logging
 from datetime import timedelta
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from . import _msgs, current_run, names
@@ -24,10 +32,10 @@ from .cache_policies import DEFAULT, CachePolicy, default_key
 from .client.schemas.objects import TaskRun as TaskRunRecord
 from .context import TaskRunContext
 from .run_events import RunCreated
-from .exceptions import ConfigurationError, SerializationError, UpstreamTaskError
+from .exceptions import UpstreamTaskError
 from .futures import PrefectFuture, collect_upstream, has_annotations, resolve_inputs
 from .hooks import call_hooks, select_hooks
-from .loggers import setup_logging
+from .loggers import run_logger, setup_logging
 from .results import ResultRecord, ResultStore, store_for
 from .retries import retry_delay
 from .runtime import values as runtime_values
@@ -49,6 +57,7 @@ from .states import (
     return_value_to_state,
 )
 from .timeouts import AsyncTimeout, Timeout
+from .transactions import AsyncTransaction, BaseTransaction, Transaction, activate, get_transaction, set_active
 
 if TYPE_CHECKING:
     from .tasks import Task
@@ -102,6 +111,10 @@ class TaskRun(Run):
         self.retries = 0
         self.steps_begun = False
         self.job_: Job | None = None
+        # The transaction its attempts' own begin in: where it was called (or submitted).
+        self.txn_parent = get_transaction()
+        self.in_attempt = False
+        self.txn: BaseTransaction | None = None  # the attempt's own, once made
         self._begin(s, task.name, task.task_run_name, ctx.run.id if ctx else None)
         if self.flow_run is not None and submitted:  # what the flow waits for at its end
             self.flow_run.children.append(self)
@@ -120,6 +133,18 @@ class TaskRun(Run):
             return self.task.name  # outside a flow: no suffix, as in Prefect
         return names.task_run_name(self.task.name, s.rng)
 
+    def enter(self) -> Callable[[], None]:
+        """Make this run current, and its transaction active: during an attempt its own (or the run
+        itself, which makes it when asked: `own_transaction`), else the one it was called in."""
+        leave = super().enter()
+        undo = activate((self.txn or self) if self.in_attempt else self.txn_parent)
+
+        def leave_both() -> None:
+            undo()
+            leave()
+
+        return leave_both
+
     def job(self) -> Job:
         # The scheduler enters the run's context before each step.
         if self.task.isasync:  # submitted: its coroutine takes turns on a private loop
@@ -130,9 +155,6 @@ class TaskRun(Run):
 
     def call(self) -> Outcome:
         """One attempt: call the task's function (within its timeout)."""
-        blocked = self.call_blocked()
-        if blocked is not None:
-            return blocked
         fn = self.task.fn
         timeout = self.task.timeout_seconds
         try:
@@ -143,18 +165,8 @@ class TaskRun(Run):
         except BaseException as exc:  # the steps decide what it means
             return Outcome(error=exc)
 
-    def call_blocked(self) -> Outcome | None:
-        """An attempt that cannot start as configured (it fails like an exception in the task)."""
-        policy = self.task.cache_policy
-        if isinstance(policy, CachePolicy) and policy.isolation_level == "SERIALIZABLE" and policy.lock_manager is None:
-            return Outcome(error=ConfigurationError(_msgs.SERIALIZABLE_UNSUPPORTED))
-        return None
-
     async def call_async(self) -> Outcome:
         """One attempt of an ``async def`` task: await it (within its timeout)."""
-        blocked = self.call_blocked()
-        if blocked is not None:
-            return blocked
         fn = self.task.fn
         try:
             async with AsyncTimeout(self.task.timeout_seconds, TaskRunTimeoutError):
@@ -216,19 +228,29 @@ class TaskRun(Run):
         warn_timeout = timeout is not None and self.submitted and not self.task.isasync
         try:
             self.call_hooks()
-            cache = Cache.open(self, parameters, plain)
-            cached = cache.read() if cache is not None else None
-            if cached is not None:  # a stored result: the function does not run
-                self.set_state(Completed(name="Cached", data=cached.value))
-                self._return = cached.value
-            while cached is None:
+            self.resolved = parameters
+            cache = Cache.open(self, parameters, plain, keyed=self.needs_transaction())
+            while True:
                 if warn_timeout:
                     self.log(logging.WARNING, _msgs.TIMEOUT_IN_WORKER_THREAD.format(timeout=timeout))
-                outcome = yield CALL
+                try:
+                    cached = self.begin_attempt(cache)
+                except Exception as exc:  # its transaction cannot begin (SERIALIZABLE without a lock manager)
+                    outcome: Outcome | None = Outcome(error=exc)
+                else:
+                    if cached is not None:  # a stored result: the function does not run
+                        self.set_state(Completed(name="Cached", data=cached.value))
+                        self._return = cached.value
+                        self.end_attempt(None)
+                        break
+                    outcome = yield CALL
                 assert outcome is not None
                 error = outcome.error
+                if error is not None:  # its transaction rolls back before the failure is handled, as in Prefect
+                    self.end_attempt(error)
                 if error is None:
                     self.handle_success(outcome.value)
+                    self.end_attempt(None)
                 elif isinstance(error, TimeoutError):
                     self.handle_timeout(error)
                 elif isinstance(error, Exception):
@@ -240,13 +262,13 @@ class TaskRun(Run):
                     yield Sleep(max(0.0, (state.scheduled_time - state.timestamp).total_seconds()))  # type: ignore[operator]
                     self.set_state(_RETRYING)
                 elif state.type is not RUNNING:  # final
-                    if cache is not None and state.type is COMPLETED:
-                        cache.write(state.data)
                     break
                 self.call_hooks()  # Retrying
         except BaseException as exc:
             if isinstance(exc, GeneratorExit):
                 raise
+            if self.in_attempt:
+                self.end_attempt(exc)
             if self.state.type is RUNNING:  # Prefect calls the on_running hooks once more here
                 self.call_hooks()
             self.handle_crash(exc)
@@ -257,11 +279,105 @@ class TaskRun(Run):
         finally:  # a hook whose name cannot be read fails the caller, as in Prefect, after this line
             self.log_finished()
 
+    # -- its transactions, after Prefect's transaction_context and handle_success ------------------
+    def needs_transaction(self) -> bool:
+        """Could anyone tell this run's transactions from none, whatever its key? (Hooks, or one around it.)"""
+        task = self.task
+        return self.txn_parent is not None or bool(task.on_commit_hooks or task.on_rollback_hooks)
+
+    def begin_attempt(self, cache: Cache | None) -> ResultRecord | None:
+        """Open the attempt's transaction; return the record it found under its key, if any.
+
+        A run whose transaction no one could see (no key that can find or keep a
+        record, `needs_transaction` false) stands for it instead, and makes it only
+        if code inside asks for it (`own_transaction`): most task runs.
+        """
+        self.in_attempt = True
+        self.txn = None
+        if cache is None and not self.needs_transaction():
+            set_active(self)
+            return None
+        txn = self.make_transaction(cache)
+        try:
+            found = txn.open()
+        except BaseException:
+            self.in_attempt = False
+            raise
+        self.txn = txn
+        return found
+
+    def own_transaction(self) -> BaseTransaction:
+        """The attempt's transaction, made when code inside it first asks for it (`get_transaction()`)."""
+        if self.txn is None:
+            txn = self.make_transaction(Cache.open(self, self.resolved, self.plain, keyed=True))
+            set_active(self.txn_parent)  # what it begins in
+            txn.open()
+            self.txn = txn
+        return self.txn
+
+    def make_transaction(self, cache: Cache | None) -> BaseTransaction:
+        """The attempt's transaction, as Prefect's engine makes it: keyed by the cache key, in the task's
+        store with the lock manager of its cache policy (else of the transaction around it), logging as
+        the run, overwriting the record when the cache is refreshed."""
+        task = self.task
+        policy = task.cache_policy if isinstance(task.cache_policy, CachePolicy) else None
+        parent = self.txn_parent
+        lock_manager = policy.lock_manager if policy is not None else None
+        if lock_manager is None and parent is not None and isinstance(parent.store, ResultStore):
+            lock_manager = parent.store.lock_manager
+        records = cache.store if cache is not None else self.session.results
+        # A DEFAULT key holds the flow run's id: only a record of this run, so of this process, matches.
+        store = ResultStore.over(records, lock_manager, own_only=policy is DEFAULT)
+        refresh = task.refresh_cache if task.refresh_cache is not None else prefect_settings.refresh_cache()
+        kind = AsyncTransaction if task.isasync else Transaction
+        return kind(
+            key=cache.key if cache is not None else None, store=store, overwrite=bool(refresh),
+            logger=run_logger(self), write_on_commit=self.should_persist(),
+            isolation_level=policy.isolation_level if policy is not None else None,
+        )  # fmt: skip
+
+    def stage(self, txn: BaseTransaction, state: State) -> None:
+        """Stage the attempt's result (a record, if it has a key) with the task's hooks; a failed state
+        rolls the transaction back at once."""
+        task = self.task
+        failed = state.is_failed()
+        if failed:
+            txn.write_on_commit = False
+        elif txn.write_on_commit and txn.key is not None:
+            self.session.runs_with_records.add(self.flow_run_id or self.id)  # its DEFAULT keys can find one now
+        value = state.data
+        if txn.key is not None:
+            expiration = self.now() + task.cache_expiration if task.cache_expiration else None
+            value = ResultRecord(txn.key, state.data, expiration, task.result_serializer or "pickle")
+        # Recording RolledBack is a hook too, run last and not logged (log_on_run), as Prefect's.
+        recorder = functools.partial(self.handle_rollback)
+        recorder.log_on_run = False  # type: ignore[attr-defined]
+        txn.stage(value, ([] if failed else [recorder]) + task.on_rollback_hooks, task.on_commit_hooks)
+        if failed:
+            txn.rollback_now()
+
+    def end_attempt(self, error: BaseException | None) -> None:
+        """Close the attempt's transaction, if it was made: it rolls back after an error."""
+        txn, self.txn, self.in_attempt = self.txn, None, False
+        if txn is not None:
+            txn.close(error is not None)
+        set_active(self.txn_parent)
+
+    def handle_rollback(self, txn: BaseTransaction) -> None:
+        """Its transaction rolled back: Prefect's server records RolledBack, while the run itself stays Completed."""
+        self.record_state(Completed(name="RolledBack", message=_msgs.ROLLED_BACK))
+
     # -- handlers, after Prefect's SyncTaskRunEngine -------------------------------------
     def handle_success(self, result: Any) -> None:
+        txn = self.txn
         if isinstance(result, State) and result.is_failed() and self.handle_retry(result):
+            if txn is not None:
+                txn.write_on_commit = False
             return
-        state = self.set_state(return_value_to_state(result))
+        new_state = return_value_to_state(result)
+        if txn is not None:
+            self.stage(txn, new_state)
+        state = self.set_state(new_state)
         # A returned state *becomes* the run's state in Prefect (the same object, now
         # carrying the run's id), so the caller gets it back as the run's state.
         self._return = state if isinstance(result, State) and result.run_id is None else result
@@ -341,7 +457,7 @@ class TaskRun(Run):
 
 
 class Cache:
-    """A task run's cache record: found by its key before the first attempt, written after success."""
+    """A task run's cache key, and the store its record is kept in (its transaction finds and writes it)."""
 
     def __init__(self, run: TaskRun, key: str, store: ResultStore) -> None:
         self.run = run
@@ -349,17 +465,18 @@ class Cache:
         self.store = store
 
     @classmethod
-    def open(cls, run: TaskRun, parameters: dict[str, Any], plain: bool = False) -> Cache | None:
+    def open(cls, run: TaskRun, parameters: dict[str, Any], plain: bool = False, keyed: bool = False) -> Cache | None:
         """The run's cache, if it has a key (a key that cannot be computed is logged, as in Prefect).
 
         `plain`: every argument is a plain value, so computing the key cannot fail.
+        `keyed`: the key is wanted even if it can find and keep no record (a transaction shows it).
         """
         task = run.task
         policy = task.cache_policy
         key: str | None = None
-        if (policy is DEFAULT and plain and task.result_storage is None and not run.should_persist()
+        if (not keyed and policy is DEFAULT and plain and task.result_storage is None and not run.should_persist()
                 and (run.flow_run_id or run.id) not in run.session.runs_with_records):
-            return None  # the key could neither find a record (see `read`) nor be stored: nothing to observe
+            return None  # the key could neither find a record (see `own_only`) nor be stored: nothing to observe
         if isinstance(policy, CachePolicy):
             flow_parameters = run.flow_run.parameters if run.flow_run is not None else {}
             try:
@@ -377,26 +494,6 @@ class Cache:
             return None
         key_storage = getattr(policy, "key_storage", None)
         return cls(run, key, store_for(task.result_storage, key_storage, run.session.results))
-
-    def read(self) -> ResultRecord | None:
-        task = self.run.task
-        refresh = task.refresh_cache if task.refresh_cache is not None else prefect_settings.refresh_cache()
-        # A DEFAULT key holds the flow run's id: only a record of this run, so of this process, matches.
-        return None if refresh else self.store.read(self.key, self.run.now, own_only=task.cache_policy is DEFAULT)
-
-    def write(self, value: Any) -> None:
-        """Persist the result, if the task persists results (else the key was only computed)."""
-        if not self.run.should_persist():
-            return
-        expiration = self.run.now() + self.run.task.cache_expiration if self.run.task.cache_expiration else None
-        run = self.run
-        run.session.runs_with_records.add(run.flow_run_id or run.id)
-        try:
-            self.store.write(ResultRecord(self.key, value, expiration), self.run.task.result_serializer or "pickle")
-        except SerializationError as exc:
-            self.run.log(logging.WARNING, _msgs.SERIALIZE_WARNING.format(key=self.key, error=exc))
-            # Prefect's server records the rollback, while the run itself stays Completed.
-            self.run.record_state(Completed(name="RolledBack", message=_msgs.ROLLED_BACK))
 
 
 async def _awaited(awaitable: Awaitable[Any]) -> Any:

@@ -3,9 +3,12 @@
 The decorator and `with_options` take exactly Prefect 3's keyword arguments
 (the table `TASK_OPTIONS`), so an unknown one fails with Python's own words,
 ``TypeError: task() got an unexpected keyword argument ...``, as it does in
-Prefect. Every option does what it does
-in Prefect; the few that need Prefect's server or a transaction (``on_commit``,
-``on_rollback``) fail with an error that names them (PORT.yaml lists them).
+Prefect. Every option does what it does in Prefect; the few that need what
+sim_prefect leaves out fail with an error that names it (PORT.yaml lists them).
+``on_commit`` and ``on_rollback`` hooks, which run when the task run's
+transaction commits or rolls back (transactions.py), are given to the
+constructor (``Task(fn, on_commit=[...])``) or added with ``@my_task.on_commit``;
+as in Prefect, the ``@task(...)`` decorator does not take them.
 """
 
 from __future__ import annotations
@@ -58,8 +61,9 @@ TASK_OPTIONS = OptionTable("Task", {
     "on_completion": Option(None, keep="falsy", attr="on_completion_hooks"),
     "on_failure": Option(None, keep="falsy", attr="on_failure_hooks"),
     "on_running": Option(None, keep="falsy", attr="on_running_hooks"),
-    "on_rollback": Option(None, in_decorator=False, in_with_options=False, attr="on_rollback_hooks", from_given=True),
-    "on_commit": Option(None, in_decorator=False, in_with_options=False, attr="on_commit_hooks", from_given=True),
+    # Not the decorator's, nor with_options's; a copy keeps the hooks added since (@my_task.on_commit).
+    "on_rollback": Option(None, in_decorator=False, in_with_options=False, attr="on_rollback_hooks"),
+    "on_commit": Option(None, in_decorator=False, in_with_options=False, attr="on_commit_hooks"),
     "retry_condition_fn": Option(None, keep="falsy"),
     "viz_return_value": Option(None, keep="falsy"),
     "asset_deps": Option(None, keep="falsy"),
@@ -105,8 +109,6 @@ class Task(Runnable[P, R]):
         if condition is not None and not callable(condition):
             raise TypeError(f"Expected `retry_condition_fn` to be callable, got {type(condition).__name__} instead.")
         self.timeout_seconds = float(o["timeout_seconds"]) if o["timeout_seconds"] else None
-        if self.on_commit_hooks or self.on_rollback_hooks:
-            raise not_imitated("transactions", "on_commit and on_rollback hooks")
         if o["asset_deps"]:
             raise not_imitated("assets", "asset_deps")
         check_serializer(o["result_serializer"])
@@ -148,10 +150,12 @@ class Task(Runnable[P, R]):
         store_for(result_storage, getattr(self.cache_policy, "key_storage", None), MemoryStore())  # a block fails now
 
     def on_commit(self, fn: Hook) -> Hook:
-        raise not_imitated("transactions", "on_commit hooks")
+        """Run `fn(transaction)` when the task run's transaction commits (``@my_task.on_commit``)."""
+        return self._add_hook("on_commit", fn)
 
     def on_rollback(self, fn: Hook) -> Hook:
-        raise not_imitated("transactions", "on_rollback hooks")
+        """Run `fn(transaction)` when the task run's transaction rolls back (``@my_task.on_rollback``)."""
+        return self._add_hook("on_rollback", fn)
 
     def __call__(
         self, *args: Any, return_state: bool = False, wait_for: Iterable[Any] | None = None, **kwargs: Any

@@ -32,9 +32,8 @@ suspend_flow_run = _unavailable("suspend_flow_run", "suspending a flow run, whic
 asuspend_flow_run = _unavailable("asuspend_flow_run", "suspending a flow run, which needs " + _SERVER)
 resume_flow_run = _unavailable("resume_flow_run", "resuming a flow run, which needs " + _SERVER)
 aresume_flow_run = _unavailable("aresume_flow_run", "resuming a flow run, which needs " + _SERVER)
-Transaction = _unavailable("Transaction", "transactions")
 
 __all__ = [
-    "Transaction", "apause_flow_run", "aresume_flow_run", "aserve", "asuspend_flow_run", "deploy",
+    "apause_flow_run", "aresume_flow_run", "aserve", "asuspend_flow_run", "deploy",
     "pause_flow_run", "resume_flow_run", "serve", "suspend_flow_run",
 ]  # fmt: skip

@@ -158,6 +158,11 @@ SCENARIOS = [
     # area: the client and events
     # area: variables and blocks
     # area: transactions and concurrency limits
+    Scenario("transactions_rollback"),
+    Scenario("transactions_modes"),
+    Scenario("transactions_idempotent", runs=2),
+    Scenario("transactions_serializable", concurrent=True),
+    Scenario("transactions_failures", concurrent=True),
     # area: deployments, schedules, serving and pausing
     # area: testing flows
 ]

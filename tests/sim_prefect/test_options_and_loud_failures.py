@@ -129,16 +129,14 @@ def _plain() -> int:
         lambda: flow(_plain).deploy(name="x"),
         lambda: task(_plain).delay(),
         lambda: task(_plain).apply_async(),
-        lambda: task(_plain).on_commit(print),
-        lambda: sim_prefect.Task(_plain, on_rollback=[print]),
         lambda: task(result_storage="local-file-system/my-storage")(_plain),
         lambda: task(result_serializer="compressed/pickle")(_plain),
         lambda: task(asset_deps=["s3://bucket/x"])(_plain),
         lambda: flow(task_runner=object())(_plain),
         lambda: task(lambda: (yield 1)),
     ],
-    ids=["serve", "deploy", "delay", "apply_async", "on_commit", "on_rollback", "storage-block", "serializer",
-         "assets", "task-runner", "generator-task"],
+    ids=["serve", "deploy", "delay", "apply_async", "storage-block", "serializer", "assets", "task-runner",
+         "generator-task"],
 )
 def test_features_that_are_not_imitated_fail_loudly(build) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(NotImitatedError) as caught:
