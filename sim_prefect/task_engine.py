@@ -134,10 +134,10 @@ class TaskRun(Run):
         return names.task_run_name(self.task.name, s.rng)
 
     def enter(self) -> Callable[[], None]:
-        """Make this run current, and its transaction active: during an attempt its own (or the run
-        itself, which makes it when asked: `own_transaction`), else the one it was called in."""
+        """Make this run current, and the one that says which transaction is active in it
+        (`active_transaction`): whatever the step changes, leaving restores the one before."""
         leave = super().enter()
-        undo = activate((self.txn or self) if self.in_attempt else self.txn_parent)
+        undo = activate(self)
 
         def leave_both() -> None:
             undo()
@@ -289,25 +289,29 @@ class TaskRun(Run):
         """Open the attempt's transaction; return the record it found under its key, if any.
 
         A run whose transaction no one could see (no key that can find or keep a
-        record, `needs_transaction` false) stands for it instead, and makes it only
-        if code inside asks for it (`own_transaction`): most task runs.
+        record, `needs_transaction` false) makes it only if code inside asks for it
+        (`active_transaction`): most task runs.
         """
         self.in_attempt = True
         self.txn = None
         if cache is None and not self.needs_transaction():
-            set_active(self)
             return None
         txn = self.make_transaction(cache)
+        set_active(self.txn_parent)  # what it begins in
         try:
             found = txn.open()
         except BaseException:
             self.in_attempt = False
+            set_active(self)
             raise
         self.txn = txn
         return found
 
-    def own_transaction(self) -> BaseTransaction:
-        """The attempt's transaction, made when code inside it first asks for it (`get_transaction()`)."""
+    def active_transaction(self) -> BaseTransaction | None:
+        """During an attempt its own transaction, made when code inside first asks for it
+        (`get_transaction()`); else the one it was called in."""
+        if not self.in_attempt:
+            return self.txn_parent
         if self.txn is None:
             txn = self.make_transaction(Cache.open(self, self.resolved, self.plain, keyed=True))
             set_active(self.txn_parent)  # what it begins in
@@ -360,8 +364,8 @@ class TaskRun(Run):
         """Close the attempt's transaction, if it was made: it rolls back after an error."""
         txn, self.txn, self.in_attempt = self.txn, None, False
         if txn is not None:
-            txn.close(error is not None)
-        set_active(self.txn_parent)
+            txn.close(error is not None)  # which makes the one it began in active
+            set_active(self)
 
     def handle_rollback(self, txn: BaseTransaction) -> None:
         """Its transaction rolled back: Prefect's server records RolledBack, while the run itself stays Completed."""

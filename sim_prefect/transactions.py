@@ -93,14 +93,16 @@ _FINAL = (COMMITTED, ROLLED_BACK)
 
 
 class Owner(Protocol):
-    """A task run whose transaction is made only when someone asks for it (task_engine.py).
+    """A task run, standing in the ContextVar for the transaction active in it (task_engine.py).
 
-    Most task runs' transactions could never be seen: no key worth computing, no
-    hooks, no transaction around them. Such a run stands in the ContextVar for
-    its transaction, and makes it if `get_transaction()` is called inside it.
+    Most task runs' own transactions could never be seen: no key worth computing,
+    no hooks, no transaction around them. Such a run makes its transaction only if
+    `get_transaction()` is called inside it.
     """
 
-    def own_transaction(self) -> BaseTransaction: ...
+    def active_transaction(self) -> BaseTransaction | None:
+        """During an attempt its own transaction (made now if need be), else the one it was called in."""
+        ...
 
 
 _active: ContextVar[BaseTransaction | Owner | None] = ContextVar("transaction", default=None)
@@ -111,7 +113,7 @@ def get_transaction() -> BaseTransaction | None:
     active = _active.get()
     if active is None or isinstance(active, BaseTransaction):
         return active
-    return active.own_transaction()
+    return active.active_transaction()
 
 
 def activate(active: BaseTransaction | Owner | None) -> Callable[[], None]:

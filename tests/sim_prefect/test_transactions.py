@@ -510,3 +510,21 @@ def test_transactions_draw_nothing_from_the_seeded_names(sim) -> None:
         return [r.name for r in sim_prefect.state_log()]
 
     assert names(plain) == names(transactional)
+
+
+def test_a_task_called_inside_a_plain_task_rolls_back_when_the_outer_one_fails(sim) -> None:
+    out: list[str] = []
+    inner = Task(lambda: 1, name="inner", on_rollback=[_said(out, "undo inner")])
+
+    @task
+    def outer() -> None:
+        inner()
+        raise ValueError("outer fails")
+
+    @flow
+    def f() -> None:
+        outer(return_state=True)
+
+    f()
+    assert out == ["undo inner:STAGED"]
+    assert _states("inner")[-1] == "RolledBack" and _states("outer")[-1] == "Failed"
