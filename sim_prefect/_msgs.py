@@ -12,6 +12,8 @@ from __future__ import annotations
 LINE_FLOW = "{time} | {level:<7} | Flow run {run_name!r} - {message}"
 LINE_TASK = "{time} | {level:<7} | Task run {run_name!r} - {message}"
 LINE_OTHER = "{time} | {level:<7} | {logger} - {message}"
+# Prefect's internal loggers (prefect._internal.*) use its "debug" format, with the thread's name.
+LINE_INTERNAL = "{time} | {level:<7} | {thread:<12} | {logger} - {message}"
 
 # -- flow runs ----------------------------------------------------------------
 BEGINNING_FLOW_RUN = "Beginning flow run {run_name!r} for flow {flow_name!r}"
@@ -109,6 +111,63 @@ ARTIFACT_KEY_INVALID = "Artifact key must only contain lowercase letters, number
 ARTIFACT_OUTSIDE_RUN = (
     "Artifact creation outside of a flow or task run is deprecated and will be removed in a later version."
 )
+
+# What a task run that ends still Pending adds to its "Finished in state Pending()" (task_engine.py:385).
+TASK_LEFT_PENDING = (
+    "\nPlease wait for all submitted tasks to complete before exiting your flow by calling `.wait()` on the "
+    "`PrefectFuture` returned from your `.submit()` calls.\n\nExample:\n\nfrom prefect import flow, task\n\n"
+    '@task\ndef say_hello(name):\n    print(f"Hello, {name}!")\n\n@flow\ndef example_flow():\n'
+    '    future = say_hello.submit(name="Marvin")\n    future.wait()\n\nexample_flow()\n'
+)
+
+# -- variables (prefect/variables.py, prefect/types/names.py, prefect/types/__init__.py) ----------
+VARIABLE_EXISTS = "Variable {name!r} already exists. Use `overwrite=True` to update it."
+VARIABLE_NAME_INVALID = "Variable name must only contain lowercase letters, numbers, and dashes or underscores."
+VARIABLE_NOT_JSON = "Variable value must be serializable to JSON"
+VARIABLE_TOO_LONG = "Variable value must be less than {limit} characters"
+
+# -- blocks (prefect/blocks/core.py) ------------------------------------------------------
+BLOCK_NAME_TAKEN = (
+    "You are attempting to save values with a name that is already in use for this block type. If you would "
+    "like to overwrite the values that are saved, then save with `overwrite=True`."
+)
+BLOCK_WITHOUT_NAME = (
+    "You're attempting to save a block document without a name. Please either call `save` with a `name` or "
+    "pass `is_anonymous=True` to save an anonymous block."
+)
+BLOCK_NOT_FOUND = "Unable to find block document named {name} for block type {slug}"
+BLOCK_DOCUMENT_NAME_INVALID = "Block document name must only contain lowercase letters, numbers, and dashes."
+BLOCK_CLASS_NOT_FOUND = (
+    "No block class found for slug {slug!r}. Please ensure that the block class is available in the current "
+    "environment."
+)
+BLOCK_LOAD_INVALID = (
+    "Unable to load {name!r} of block type {slug!r} due to failed validation. To load without validation, try "
+    "loading again with `validate=False`."
+)
+BLOCK_LOAD_PARTIAL = (
+    "Could not fully load {name!r} of block type {slug!r} - this is likely because one or more required fields "
+    "were added to the schema for {cls!r} that did not exist on the class when this block was last saved. Please "
+    "specify values for new field(s): {fields}, then run `{cls}.save(\"{name}\", overwrite=True)`, and load this "
+    "block again before attempting to use it."
+)
+
+# -- concurrency limits (prefect/concurrency/_asyncio.py; the server's words in api/concurrency_limits_v2.py) ---
+CONCURRENCY_LIMITS_MISSING = "Concurrency limits {names!r} do not exist - skipping acquisition."
+CONCURRENCY_LIMITS_STRICT = "Concurrency limits {names!r} must be created before acquiring slots"
+CONCURRENCY_TIMEOUT = "Attempt to acquire concurrency slots timed out after {timeout} second(s)"
+CONCURRENCY_REFUSED = "Unable to acquire concurrency slots on {names!r}: {status}"
+SLOTS_OVER_LIMIT = "Slots requested is greater than the limit"
+RATE_LIMIT_WITHOUT_DECAY = (
+    "Only concurrency limits with slot decay can be used for rate limiting. The following limits do not have a "
+    "decay configured: {names!r}"
+)
+HTTP_STATUS_ERROR = (
+    "Client error '{status}' for url '{url}' - Response: {body} - For more information check: "
+    "https://developer.mozilla.org/en-US/docs/Web/HTTP/Status/{code}"
+)
+# Prefect's service thread logs each failed acquisition on its internal logger (_internal/concurrency/services.py).
+SERVICE_FAILED = "Service {service!r} failed to process item {item}"
 
 # -- state change hooks (task_engine.call_hooks, flow_engine.call_hooks) -------------
 HOOK_RUNNING = "Running hook {name!r} in response to entering state {state!r}"

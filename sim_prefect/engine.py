@@ -214,6 +214,9 @@ async def drive_async(steps: Steps, call: Callable[[], Awaitable[Outcome]], sess
             reply = await call()
         elif isinstance(request, Sleep):
             await asyncio.sleep(request.seconds)
+        elif isinstance(request, WaitFor) and all(hasattr(item, "wait_async") for item in request.items):
+            for item in request.items:  # concurrency slots: awaited, as Prefect's async engine awaits them
+                await item.wait_async()  # type: ignore[attr-defined]
         elif isinstance(request, WaitFor):  # upstream futures: waiting blocks the loop, as in Prefect
             session.scheduler.run_until(lambda: all(item.done() for item in request.items), inline=jobs_of(request.items))
 

@@ -46,6 +46,8 @@ def format_record(record: LogEmitted) -> str:
         line = _msgs.LINE_FLOW.format(**fields)
     elif record.run_kind == "task":
         line = _msgs.LINE_TASK.format(**fields)
+    elif record.thread is not None:
+        line = _msgs.LINE_INTERNAL.format(**fields, thread=record.thread)
     else:
         line = _msgs.LINE_OTHER.format(**fields)
     if record.traceback:

@@ -12,7 +12,9 @@ Logging and colours are read by session.py; these decide caching and results:
 ``PREFECT_TASKS_DISABLE_CACHING`` / ``PREFECT_TASKS_DEFAULT_NO_CACHE``
     no caching at all / none for tasks without a cache policy;
 ``PREFECT_RESULTS_LOCAL_STORAGE_PATH`` (or ``PREFECT_LOCAL_STORAGE_PATH``)
-    the folder of result records.
+    the folder of result records;
+``PREFECT_INTERNAL_LOGGING_LEVEL``
+    what Prefect's internal loggers print (ERROR and above by default).
 """
 
 from __future__ import annotations
@@ -48,6 +50,12 @@ def _parse(name: str) -> bool | None:
     if text in _FALSE:
         return False
     raise ValueError(f"{name} must be true or false; got {value!r}")
+
+
+def internal_logging_level() -> int:
+    """``PREFECT_INTERNAL_LOGGING_LEVEL`` (ERROR by default): what Prefect's internal loggers print."""
+    name = os.environ.get("PREFECT_INTERNAL_LOGGING_LEVEL", "ERROR").strip().upper()
+    return {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40, "CRITICAL": 50}.get(name, 40)
 
 
 def persist_by_default() -> bool:

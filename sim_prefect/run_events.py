@@ -81,6 +81,7 @@ class LogEmitted:
     run_kind: RunKind | None = None
     run_name: str | None = None
     traceback: str | None = None  # already formatted, ends without a newline
+    thread: str | None = None  # Prefect's internal loggers name their thread (its "debug" format)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -93,6 +94,7 @@ class LogEmitted:
             "run_kind": self.run_kind,
             "run_name": self.run_name,
             "traceback": self.traceback,
+            "thread": self.thread,
         }
 
     @classmethod

@@ -271,8 +271,8 @@ class Scheduler:
             if due is None:
                 if alone or not self._blocked:
                     raise Deadlock("sim_prefect: waiting for runs that can never start")
-            elif alone or (isinstance(due[2], Job) and due[2] in own):
-                self.run_one()
+            elif alone or (isinstance(due[2], Job) and due[2] in own and self._first_ready() is None):
+                self.run_one()  # (a parked lane that may go on now goes first: the dispatcher resumes it)
                 continue
             self._park(Blocked(self._lane(), condition, deadline))
             return condition()

@@ -175,6 +175,19 @@ class Variable:
 
 
 @dataclass
+class BlockType:
+    """A kind of block the server knows (registered when a block of that class is first saved)."""
+
+    id: str
+    name: str  # the class's block type name ("Cube", "Secret")
+    slug: str  # "cube", "secret"
+    created: float
+    updated: float
+    fields: list[str] = field(default_factory=list)  # the schema's fields, in order
+    secret_fields: list[str] = field(default_factory=list)  # those shown masked
+
+
+@dataclass
 class BlockDocument:
     id: str
     name: str
@@ -218,6 +231,7 @@ class EventRecord:
 _TABLES = {  # what to_dict / from_dict carry: attribute -> record type, keyed by what
     "deployments": Deployment,
     "variables": Variable,
+    "block_types": BlockType,
     "blocks": BlockDocument,
     "limits": ConcurrencyLimit,
 }
@@ -233,6 +247,7 @@ class Store:
         self.artifact_updates: list[ArtifactUpdated] = []
         self.deployments: dict[str, Deployment] = {}  # by id
         self.variables: dict[str, Variable] = {}  # by name
+        self.block_types: dict[str, BlockType] = {}  # by slug
         self.blocks: dict[str, BlockDocument] = {}  # by "slug/name"
         self.limits: dict[str, ConcurrencyLimit] = {}  # by name
         self.events: list[EventRecord] = []  # emitted events; runs' state events are made when read
@@ -319,11 +334,16 @@ class Store:
         store.deployments = {r["id"]: Deployment(**r) for r in data.get("deployments", [])}
         store.variables = {r["name"]: Variable(**r) for r in data.get("variables", [])}
         store.blocks = {f"{r['block_type_slug']}/{r['name']}": BlockDocument(**r) for r in data.get("blocks", [])}
+        store.block_types = {r["slug"]: BlockType(**r) for r in data.get("block_types", [])}
         store.limits = {r["name"]: ConcurrencyLimit(**r) for r in data.get("limits", [])}
+        for limit in store.limits.values():
+            # Slots are held by leases of a process that has ended: Prefect's server frees them when the lease
+            # expires; here the next process starts without them (PORT.yaml: limits-released-between-runs).
+            limit.active_slots, limit.holders = 0, []
         return store
 
 
 __all__ = [
-    "BlockDocument", "ConcurrencyLimit", "Deployment", "EventRecord", "RunRecord", "Store", "Variable",
+    "BlockDocument", "BlockType", "ConcurrencyLimit", "Deployment", "EventRecord", "RunRecord", "Store", "Variable",
     "flow_id", "jsonable", "select_runs",
 ]  # fmt: skip

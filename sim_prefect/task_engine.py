@@ -21,7 +21,7 @@ import functools
 import inspect
 import logging
 from datetime import timedelta
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Generator
 from typing import TYPE_CHECKING, Any
 
 from . import _msgs, current_run, names
@@ -29,7 +29,8 @@ from .engine import COMPLETED, RUNNING, SCHEDULED, ReturnType, Run, Steps, drive
 from .asyncutils import AsyncCall, run_coro_as_sync
 from . import prefect_settings
 from .cache_policies import DEFAULT, CachePolicy, default_key
-from .client.schemas.objects import TaskRun as TaskRunRecord
+from .client.schemas.objects import ConcurrencyLeaseHolder, TaskRun as TaskRunRecord
+from .concurrency.slots import Ask, Lease, acquire_steps, release
 from .context import TaskRunContext
 from .run_events import RunCreated
 from .exceptions import UpstreamTaskError
@@ -222,6 +223,11 @@ class TaskRun(Run):
             parameters = self.parameters
         self._args, self._kwargs = self.task.split_parameters(parameters)
 
+        try:
+            lease = yield from self.take_tag_slots()
+        except Exception:  # refused (a limit of 0): the run never starts, and its caller gets the error
+            self.log_finished()
+            raise
         self.set_state(_RUNNING)
         timeout = self.task.timeout_seconds
         # Prefect warns on each attempt of a sync task in a worker thread.
@@ -271,13 +277,40 @@ class TaskRun(Run):
                 self.end_attempt(exc)
             if self.state.type is RUNNING:  # Prefect calls the on_running hooks once more here
                 self.call_hooks()
+            if lease is not None:
+                release(lease)
             self.handle_crash(exc)
             self.log_finished()
             raise
         try:
             self.call_hooks()
         finally:  # a hook whose name cannot be read fails the caller, as in Prefect, after this line
+            if lease is not None:  # the slots go back before the run says it has finished, as in Prefect
+                release(lease)
             self.log_finished()
+
+    def take_tag_slots(self) -> Generator[Sleep | WaitFor, Any, Lease | None]:
+        """A slot of each of the task's tag limits (``tag:<tag>``), waited for before the run starts.
+
+        Prefect's engine takes them just before it proposes Running (task_engine.py:986), and
+        says nothing while it waits: no state, no line (the task's tags without a limit give a
+        DEBUG line). Waiters get freed slots in turn (concurrency/slots.py).
+        """
+        if not self.tags:
+            return None
+        names = [f"tag:{tag}" for tag in sorted(self.tags)]
+        holder = None
+        if any(name in self.session.store.limits for name in names):
+            import uuid  # when first needed: it costs the page's first boot
+
+            holder = ConcurrencyLeaseHolder(type="task_run", id=uuid.UUID(self.id))
+        return (yield from acquire_steps(Ask(names, 1, lease_duration=60, holder=holder, suppress_warnings=True)))
+
+    def log_finished(self) -> None:
+        if self.state.is_pending() and self.state.name != "NotReady":  # it never started: Prefect's advice follows
+            self.log(logging.ERROR, _msgs.FINISHED_IN_STATE.format(state=self.state) + _msgs.TASK_LEFT_PENDING)
+            return
+        super().log_finished()
 
     # -- its transactions, after Prefect's transaction_context and handle_success ------------------
     def needs_transaction(self) -> bool:

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+import re
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+from ... import _msgs, store
+from ...models import Check, Model, pattern
 from ...states import State, StateType
 
 if TYPE_CHECKING:
@@ -98,7 +101,109 @@ class FlowRun(_RunRecord):
         )  # fmt: skip
 
 
-for _cls in (TaskRun, FlowRun):
+# -- what the server keeps beside runs: variables, blocks, concurrency limits ----------------------
+# (pydantic-style models: models.py. Ids are uuid.UUID and times datetimes in UTC; the annotations say Any
+# because uuid is imported only when first needed: it costs the page's first boot.)
+
+
+def _time(value: float) -> datetime.datetime:
+    return datetime.datetime.fromtimestamp(value, datetime.timezone.utc)
+
+
+class Variable(Model):
+    """A variable as the server keeps it (``client.read_variable_by_name``)."""
+
+    id: Any
+    created: Any
+    updated: Any
+    name: str
+    value: Any
+    tags: list[str] = []
+
+    @classmethod
+    def of(cls, record: store.Variable) -> Variable:
+        return cls(id=_id(record.id), created=_time(record.created), updated=_time(record.updated),
+                   name=record.name, value=record.value, tags=list(record.tags))  # fmt: skip
+
+
+class BlockType(Model):
+    """A kind of block (``client.read_block_types``)."""
+
+    id: Any
+    created: Any
+    updated: Any
+    name: str
+    slug: str
+    logo_url: Any = None
+    documentation_url: Any = None
+    description: str | None = None
+    code_example: str | None = None
+    is_protected: bool = False
+
+    @classmethod
+    def of(cls, record: store.BlockType) -> BlockType:
+        return cls(id=_id(record.id), created=_time(record.created), updated=_time(record.updated),
+                   name=record.name, slug=record.slug)  # fmt: skip
+
+
+def _block_document_name(name: Any) -> Any:
+    if isinstance(name, str) and not re.match(r"^[a-z0-9-]*$", name):
+        raise ValueError(_msgs.BLOCK_DOCUMENT_NAME_INVALID)
+    return name
+
+
+class BlockDocument(Model):
+    """A saved block: its name, its type, and its fields' values (``client.read_block_document_by_name``)."""
+
+    _after: ClassVar[dict[str, tuple[Check, ...]]] = {"name": (pattern(r"^[^/%&><]+$"), _block_document_name)}
+
+    id: Any
+    created: Any
+    updated: Any
+    name: str | None = None
+    data: dict[str, Any] = {}
+    block_type_id: Any = None
+    block_type_name: str | None = None
+    block_type: Any = None
+    is_anonymous: bool = False
+
+    @classmethod
+    def of(cls, record: store.BlockDocument, block_type: store.BlockType | None = None) -> BlockDocument:
+        return cls(
+            id=_id(record.id), created=_time(record.created), updated=_time(record.updated), name=record.name,
+            data=dict(record.data), block_type_id=_uuid(block_type.id if block_type else None),
+            block_type_name=record.block_type_name, block_type=BlockType.of(block_type) if block_type else None,
+        )  # fmt: skip
+
+
+class ConcurrencyLimit(Model):
+    """A tag's concurrency limit, as Prefect's first API showed it (``client.read_concurrency_limit_by_tag``)."""
+
+    id: Any
+    created: Any
+    updated: Any
+    tag: str
+    concurrency_limit: int
+    active_slots: list[Any] = []  # the task runs holding a slot (uuid.UUID)
+
+    @classmethod
+    def of(cls, record: store.ConcurrencyLimit) -> ConcurrencyLimit:
+        return cls(id=_id(record.id), created=_time(record.created), updated=_time(record.updated),
+                   tag=record.name.removeprefix("tag:"), concurrency_limit=record.limit,
+                   active_slots=[_id(h) for h in record.holders])  # fmt: skip
+
+
+class ConcurrencyLeaseHolder(Model):
+    """Who holds a concurrency lease: a task run, a flow run or a deployment."""
+
+    type: Literal["flow_run", "task_run", "deployment"]
+    id: Any
+
+
+for _cls in (TaskRun, FlowRun, Variable, BlockType, BlockDocument, ConcurrencyLimit, ConcurrencyLeaseHolder):
     _cls.__module__ = "prefect.client.schemas.objects"
 
-__all__ = ["FlowRun", "State", "StateType", "TaskRun"]
+__all__ = [
+    "BlockDocument", "BlockType", "ConcurrencyLeaseHolder", "ConcurrencyLimit", "FlowRun", "State", "StateType",
+    "TaskRun", "Variable",
+]  # fmt: skip
