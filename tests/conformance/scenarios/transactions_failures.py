@@ -8,7 +8,8 @@ the transaction around it rolled back); a task that fails once and is retried
 task that then fails (the inner one is rolled back with it); a result that
 cannot be stored, found when the transaction commits; a commit hook that
 raises (logged, and the task's transaction rolls back); submitted tasks in a
-transaction; an async task's hooks, and `async with atransaction()`; a task
+transaction; an async task's hooks, `async with atransaction()`, and `with`
+refused for an AsyncTransaction; a task
 with hooks outside any transaction of the flow's (it commits on its own).
 """
 
@@ -18,7 +19,7 @@ import threading
 
 from prefect import Task, flow, task
 from prefect.states import Failed
-from prefect.transactions import atransaction, get_transaction, transaction
+from prefect.transactions import AsyncTransaction, atransaction, get_transaction, transaction
 
 sys.stdout.reconfigure(line_buffering=True)
 
@@ -171,10 +172,10 @@ async def async_flow():
         await async_staged()
     print(f"after: {txn.state.name}")
     try:
-        with atransaction():
+        with AsyncTransaction():
             pass
-    except Exception as exc:
-        print(f"{type(exc).__name__}: {exc}")
+    except NotImplementedError as exc:
+        print(f"NotImplementedError: {exc}")
 
 
 if __name__ == "__main__":
