@@ -5,14 +5,17 @@ same manager, so two transactions that each make one still share their locks.
 A transaction that wants a key another holds waits for it: in Prefect its
 thread blocks on a ``threading.Lock``; here the wait parks on the session's
 scheduler (scheduler.py), so the holder's own waits and the other runs go on
-meanwhile, as threads do. A lock's ``hold_timeout`` is measured on the
-session's clock. A wait that nothing could ever end (the holder waits for the
-waiter) raises instead of hanging, as Prefect's would.
+meanwhile, as threads do. A lock held in a thread the learner started
+(``threading.Thread``, as the docs' examples do at home) goes on by itself:
+a wait for it blocks as a thread does. A lock's ``hold_timeout`` is measured
+on the session's clock. A wait that nothing could ever end (the holder waits
+for the waiter) raises instead of hanging, as Prefect's would.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from typing import Any
 
 from .. import _msgs
@@ -25,6 +28,7 @@ from .protocol import LockManager
 class _Lock:
     holder: str
     expires: float | None  # on the session's clock; None: held until released
+    thread: int = field(default_factory=threading.get_ident)  # the thread that took it
 
 
 class MemoryLockManager(LockManager):
@@ -42,6 +46,8 @@ class MemoryLockManager(LockManager):
         if type(self)._initialized:
             return
         self._locks: dict[str, _Lock] = {}
+        # Threads the learner started may take and release locks at the same time as the scheduler's runs.
+        self._changed = threading.Condition()
         type(self)._initialized = True
 
     def _held(self, key: str) -> _Lock | None:
@@ -66,19 +72,27 @@ class MemoryLockManager(LockManager):
             try:
                 s.scheduler.run_until(lambda: self._held(key) is None, wake)
             except Deadlock:
-                raise Deadlock(_msgs.LOCK_NEVER_RELEASED.format(key=key)) from None
+                if lock.thread == threading.get_ident() or not _alive(lock.thread):
+                    raise Deadlock(_msgs.LOCK_NEVER_RELEASED.format(key=key)) from None
+                # Held in a thread of the learner's own, which goes on by itself: wait as a thread does.
+                with self._changed:
+                    if self._held(key) is lock:
+                        self._changed.wait(None if wake is None else max(0.0, wake - s.clock.now()))
 
     def acquire_lock(
         self, key: str, holder: str, acquire_timeout: float | None = None, hold_timeout: float | None = None
     ) -> bool:
-        lock = self._held(key)
-        if lock is not None and lock.holder == holder:
-            return True
-        if lock is not None and not self._wait(key, holder, acquire_timeout):
-            return False
         expires = None if hold_timeout is None else session().clock.now() + hold_timeout
-        self._locks[key] = _Lock(holder, expires)
-        return True
+        while True:
+            with self._changed:
+                lock = self._held(key)
+                if lock is None:
+                    self._locks[key] = _Lock(holder, expires)
+                    return True
+                if lock.holder == holder:
+                    return True
+            if not self._wait(key, holder, acquire_timeout):
+                return False
 
     async def aacquire_lock(
         self, key: str, holder: str, acquire_timeout: float | None = None, hold_timeout: float | None = None
@@ -87,10 +101,12 @@ class MemoryLockManager(LockManager):
         return self.acquire_lock(key, holder, acquire_timeout, hold_timeout)
 
     def release_lock(self, key: str, holder: str) -> None:
-        lock = self._held(key)
-        if lock is None or lock.holder != holder:
-            raise ValueError(_msgs.LOCK_NOT_HELD.format(holder=holder, key=key))
-        del self._locks[key]
+        with self._changed:
+            lock = self._held(key)
+            if lock is None or lock.holder != holder:
+                raise ValueError(_msgs.LOCK_NOT_HELD.format(holder=holder, key=key))
+            del self._locks[key]
+            self._changed.notify_all()
 
     def is_locked(self, key: str) -> bool:
         return self._held(key) is not None
@@ -104,6 +120,10 @@ class MemoryLockManager(LockManager):
 
     async def await_for_lock(self, key: str, timeout: float | None = None) -> bool:
         return self.wait_for_lock(key, timeout)
+
+
+def _alive(thread: int) -> bool:
+    return any(t.ident == thread for t in threading.enumerate())
 
 
 MemoryLockManager.__module__ = "prefect.locking.memory"

@@ -528,3 +528,29 @@ def test_a_task_called_inside_a_plain_task_rolls_back_when_the_outer_one_fails(s
     f()
     assert out == ["undo inner:STAGED"]
     assert _states("inner")[-1] == "RolledBack" and _states("outer")[-1] == "Failed"
+
+
+def test_a_lock_held_in_a_thread_of_the_learners_own_is_waited_for_as_a_thread_waits(sim) -> None:
+    """The docs' examples race two threading.Threads (at home): the other thread goes on by itself."""
+    import threading
+
+    from sim_prefect.learner_clock import ORIGINAL
+
+    locks = MemoryLockManager()
+    taken, order = threading.Event(), []
+
+    def hold() -> None:
+        locks.acquire_lock("threads", "thread")
+        taken.set()
+        ORIGINAL["sleep"](0.2)
+        order.append("thread releases")
+        locks.release_lock("threads", "thread")
+
+    other = threading.Thread(target=hold)
+    other.start()
+    taken.wait()
+    assert locks.acquire_lock("threads", "main")
+    order.append("main acquires")
+    other.join()
+    locks.release_lock("threads", "main")
+    assert order == ["thread releases", "main acquires"]
