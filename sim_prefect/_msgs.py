@@ -225,3 +225,16 @@ LOGS_WITHOUT_FLOW_RUN = (
     "handler can only send logs within flow run contexts unless the flow run id is manually "
     "provided. Set PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW=ignore to suppress this warning."
 )
+
+# pydantic's warning for State.copy(update=...) (the docs' example of cancelling runs through the client).
+PYDANTIC_COPY_DEPRECATED = (
+    "The `copy` method is deprecated; use `model_copy` instead. See the docstring of `BaseModel.copy` for "
+    "details about how to handle `include` and `exclude`. Deprecated in Pydantic V2.0 to be removed in V3.0. "
+    "See Pydantic V2 Migration Guide at https://errors.pydantic.dev/2.14/migration/"
+)
+
+# -- the client (prefect/client, prefect/states.py) --------------------------------------------
+STATE_DATA_MISSING = (
+    "State data is missing. Typically, this occurs when result persistence is disabled and the state has been "
+    "retrieved from the API."
+)

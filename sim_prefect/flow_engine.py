@@ -20,6 +20,7 @@ from . import _msgs, current_run, names
 from .client.schemas.objects import FlowRun as FlowRunRecord
 from .run_events import RunCreated
 from .engine import COMPLETED, RUNNING, SCHEDULED, ReturnType, Run, Steps, drive, drive_async
+from .cache_policies import hash_objects
 from .futures import all_done, resolve_futures_to_states
 from .hooks import call_hooks, select_hooks
 from .loggers import emit_logger_log, setup_logging
@@ -63,14 +64,22 @@ class SubflowTracker(Run):
 
     kind = "task"
 
-    def __init__(self, s: Session, parent: FlowRun, flow_name: str) -> None:
+    def __init__(self, s: Session, parent: FlowRun, flow: Flow[Any, Any]) -> None:
         self.flow_run_id = parent.id
         self.log_prints = False
         self.parameters = {}
+        self.flow = flow
+        flow_name = flow.name
         n = parent.subflow_counts.get(flow_name, 0)
         parent.subflow_counts[flow_name] = n + 1
         self.counted_name = f"{flow_name}-{n}"
         self._begin(s, flow_name, None, parent.id, tracks="subflow")
+
+    def _describe(self, event: RunCreated) -> None:
+        # As Prefect keys the task run it adds: the flow function's name and a hash of its code.
+        fn = self.flow.fn
+        event.task_key = f"{fn.__qualname__.split('.')[-1]}-{(hash_objects(fn.__code__.co_code.hex()) or 'unknown')[:8]}"
+        event.version = self.flow.version
 
     def _default_name(self, s: Session) -> str:
         return self.counted_name
@@ -102,7 +111,7 @@ class FlowRun(Run):
         max_workers = flow.task_runner._max_workers
         self.limit = Limit(max_workers) if max_workers < sys.maxsize else None
         parent_flow = self.parent.flow_run if self.parent is not None else None
-        self.tracker = SubflowTracker(s, parent_flow, flow.name) if parent_flow is not None else None
+        self.tracker = SubflowTracker(s, parent_flow, flow) if parent_flow is not None else None
         # Prefect names a run from its template once it starts: a run that never starts gets a generated name.
         template = None if self.invalid else flow.flow_run_name
         self._begin(s, flow.name, template, self.parent.id if self.parent else None)
@@ -113,6 +122,9 @@ class FlowRun(Run):
     def _describe(self, event: RunCreated) -> None:
         event.parameters = jsonable(self.parameters)
         event.tags = tuple(sorted(self.tags))
+        event.version = self.flow.version
+        if self.tracker is not None:
+            event.parent_task_run_id = self.tracker.id
 
     def set_state(self, state: State) -> State:
         state = super().set_state(state)

@@ -82,6 +82,9 @@ class EventHandler(logging.Handler):
                 traceback=traceback,
             )
             s.emit(event)
+            if record.name.startswith(_OWN_ROOT):  # one of ours: root's handlers have not seen it
+                record.name = event.logger
+                _to_root_handlers(record)
         except Exception:  # logging must never break the run
             self.handleError(record)
 
@@ -91,6 +94,37 @@ _configured = False
 
 
 _prefect_logger = logging.getLogger(_OWN_ROOT)
+_root = logging.getLogger()
+
+
+def _to_root_handlers(record: logging.LogRecord) -> None:
+    """Hand one of Prefect's records to the root logger's other handlers.
+
+    Prefect's loggers propagate to the root logger, so its handlers (pytest's
+    ``caplog``, a learner's own) see every run's records, under Prefect's
+    names. Ours go to the event stream instead (see PORT.yaml,
+    own-logging-namespace), and from here to root's other handlers.
+    """
+    for handler in _root.handlers:
+        if handler is not _handler and record.levelno >= handler.level:
+            handler.handle(record)
+
+
+def _root_listens() -> bool:
+    """Whether the root logger has a handler other than ours (cheap: the engine asks for every line)."""
+    handlers = _root.handlers
+    return bool(handlers) and (len(handlers) > 1 or handlers[0] is not _handler)
+
+
+def _as_record(event: LogEmitted, level: int) -> logging.LogRecord:
+    """An engine's line as the `logging` record Prefect's logger would have made."""
+    record = logging.LogRecord(event.logger, level, "", 0, event.message, None, None)
+    record.created, record.msecs = event.timestamp, (event.timestamp % 1) * 1000
+    if event.traceback is not None:
+        record.exc_text = event.traceback
+    for name in ("run_id", "run_kind", "run_name"):
+        setattr(record, name, getattr(event, name))
+    return record
 
 
 def setup_logging() -> None:
@@ -119,20 +153,21 @@ def emit_log(
     `exc` is formatted as a traceback; `traceback` is text to use as it is.
     """
     s = session()
-    if level < s.level:
-        return
     kind = run.kind
+    if level < s.level or (_flow_runs if kind == "flow" else _task_runs).disabled:  # disable_run_logger()
+        return
     if kind == "task" and run.flow_run_id is None:
         warn_logs_without_flow_run(TASK_RUNS)
     s.clock.charge(STEP_COST)
     if exc is not None:
         traceback = format_exception(exc)
-    s.emit(
-        LogEmitted(
-            s.now(), _LEVEL_NAMES[level], FLOW_RUNS if kind == "flow" else TASK_RUNS,
-            message, run.id, kind, run.name, traceback,
-        )  # fmt: skip
-    )
+    event = LogEmitted(
+        s.now(), _LEVEL_NAMES[level], FLOW_RUNS if kind == "flow" else TASK_RUNS,
+        message, run.id, kind, run.name, traceback,
+    )  # fmt: skip
+    s.emit(event)
+    if _root_listens():
+        _to_root_handlers(_as_record(event, level))
 
 
 def emit_logger_log(logger: str, level: int, message: str, exc: BaseException | None = None) -> None:
@@ -141,7 +176,10 @@ def emit_logger_log(logger: str, level: int, message: str, exc: BaseException | 
     if level < s.level:
         return
     s.clock.charge(STEP_COST)
-    s.emit(LogEmitted(s.now(), _LEVEL_NAMES[level], logger, message, traceback=format_exception(exc) if exc else None))
+    event = LogEmitted(s.now(), _LEVEL_NAMES[level], logger, message, traceback=format_exception(exc) if exc else None)
+    s.emit(event)
+    if _root_listens():
+        _to_root_handlers(_as_record(event, level))
 
 
 _LEVEL_NAMES = {lvl: logging.getLevelName(lvl) for lvl in (10, 20, 30, 40, 50)}
@@ -249,6 +287,9 @@ def disable_run_logger() -> Iterator[None]:
 
 def _stdlib(prefect_name: str) -> logging.Logger:
     return logging.getLogger(_stdlib_name(prefect_name))
+
+
+_flow_runs, _task_runs = _stdlib(FLOW_RUNS), _stdlib(TASK_RUNS)
 
 
 # -- log_prints ----------------------------------------------------------------------

@@ -43,6 +43,9 @@ class RunCreated:
     task_inputs: dict[str, list[str]] = field(default_factory=dict)  # a task run's upstream runs, by parameter
     deployment_id: str | None = None
     expected_start: float | None = None
+    task_key: str | None = None  # a task run's task: its function's name and a hash of its code
+    version: str | None = None  # the flow's (or task's) version, as the server records it
+    parent_task_run_id: str | None = None  # a subflow run's: the task run its parent flow run tracks it by
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -59,6 +62,9 @@ class RunCreated:
             "tags": list(self.tags),
             "task_inputs": self.task_inputs,
             "deployment_id": self.deployment_id,
+            "task_key": self.task_key,
+            "version": self.version,
+            "parent_task_run_id": self.parent_task_run_id,
         }
 
 
@@ -162,6 +168,10 @@ class EventBus:
             self._subscribers = tuple(s for s in self._subscribers if s is not fn)
 
         return unsubscribe
+
+    def replace(self, old: Subscriber, new: Subscriber) -> None:
+        """Put `new` in `old`'s place, in the same order."""
+        self._subscribers = tuple(new if s is old else s for s in self._subscribers)
 
     def emit(self, event: Event) -> None:
         for fn in self._subscribers:

@@ -70,6 +70,13 @@ class Session:
         self.emit = self.bus.emit
         self.now = self.clock.now
 
+    def use_store(self, store: Store) -> Store:
+        """Make `store` the session's server from now on (a fresh database, as Prefect's test harness
+        gives); returns the one it replaces, to put back later."""
+        previous, self.store = self.store, store
+        self.bus.replace(previous, store)
+        return previous
+
     def new_id(self) -> str:
         """A random UUID version 7, as Prefect 3's ids are: the clock's milliseconds, then random bits.
 

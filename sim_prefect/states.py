@@ -17,12 +17,16 @@ from __future__ import annotations
 import datetime as _dt
 import enum
 import sys
+import warnings
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import _msgs
 from .current_run import in_async_context
 from .exceptions import CancelledError, CancelledRun, CrashedRun, FailedRun, PausedRun, UnfinishedRun
+
+if TYPE_CHECKING:
+    import uuid
 
 
 class StateType(str, enum.Enum):
@@ -147,8 +151,23 @@ class State:
             return state_exception(self)
         return self.data
 
-    def copy(self, **changes: Any) -> State:
-        return replace(self, **changes)
+    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> State:
+        """A copy, with the fields in `update` changed (pydantic's ``model_copy``)."""
+        return replace(self, **(update or {}))
+
+    def copy(self, *, update: dict[str, Any] | None = None, **unsupported: Any) -> State:
+        """pydantic's deprecated ``copy(update=...)``: `model_copy`, with pydantic's warning, as Prefect's State gives."""
+        if unsupported:
+            raise TypeError(f"State.copy() got unexpected keyword arguments: {', '.join(unsupported)}")
+        warnings.warn(_msgs.PYDANTIC_COPY_DEPRECATED, PydanticDeprecatedSince20, stacklevel=2)
+        return self.model_copy(update=update)
+
+    @property
+    def id(self) -> uuid.UUID:
+        """The state's id. Prefect gives each state one, and its state-change event the same id (events
+        are made from the states when read: see events/state_changes.py); here it is derived from the run
+        and the time, so it costs nothing until read and is the same on every read."""
+        return state_id(self.run_id, self.timestamp)
 
     @property
     def state_details(self) -> StateDetails:
@@ -187,6 +206,26 @@ class State:
         """A state as `to_dict` wrote it (its result stays where it was made)."""
         stamp = _dt.datetime.fromtimestamp(data["timestamp"], _dt.timezone.utc)
         return cls(StateType(data["type"]), data["name"], data.get("message"), stamp)
+
+
+class PydanticDeprecatedSince20(DeprecationWarning):
+    """pydantic's warning for an API of its version 1 (``copy``), as Prefect's State gives it."""
+
+
+PydanticDeprecatedSince20.__module__ = "pydantic.warnings"
+
+
+def state_id(run_id: str | None, timestamp: _dt.datetime) -> uuid.UUID:
+    """A state's id (and its event's): a UUID version 7 from the time, the rest from the run and the time."""
+    import hashlib  # when first read: importing it costs the page's first boot
+    import uuid
+
+    millis = int(timestamp.timestamp() * 1000) & ((1 << 48) - 1)
+    rest = int(hashlib.md5(f"{run_id}/{timestamp.isoformat()}".encode(), usedforsecurity=False).hexdigest(), 16)
+    n = (millis << 80) | (rest & ((1 << 80) - 1))
+    n = (n & ~(0xF000 << 64)) | (7 << 76)  # version 7
+    n = (n & ~(0xC000 << 48)) | (0x8000 << 48)  # the RFC 4122 variant
+    return uuid.UUID(int=n)
 
 
 def is_state_iterable(value: Any) -> bool:
@@ -371,6 +410,7 @@ __all__ = [
     "exception_to_failed_state",
     "format_exception_short",
     "return_value_to_state",
+    "state_id",
 ]
 
 # Report Prefect's class path (``prefect.client.schemas.objects.State``), as the

@@ -82,6 +82,9 @@ class RunRecord:
     task_inputs: dict[str, list[str]] = field(default_factory=dict)
     deployment_id: str | None = None
     expected_start: float | None = None  # a scheduled run's start time; otherwise when it was created
+    task_key: str | None = None  # a task run's task (its function's name and a hash of its code)
+    version: str | None = None  # the flow's (or task's) version when it ran
+    parent_task_run_id: str | None = None  # a subflow run's: the task run that tracks it in its parent
 
     @property
     def state(self) -> State | None:
@@ -266,7 +269,8 @@ class Store:
         elif kind is RunCreated:
             self._runs[e.run_id] = RunRecord(
                 e.run_id, e.kind, e.name, e.owner, e.parent_id, e.flow_run_id, e.tracks, [], e.timestamp,
-                e.parameters, list(e.tags), e.task_inputs, e.deployment_id, e.expected_start,
+                e.parameters, list(e.tags), e.task_inputs, e.deployment_id, e.expected_start, e.task_key, e.version,
+                e.parent_task_run_id,
             )  # fmt: skip
         elif kind is ArtifactCreated:
             self.artifacts.append(e)
@@ -283,6 +287,12 @@ class Store:
 
     def find(self, run_id: str) -> RunRecord | None:
         return self._runs.get(run_id)
+
+    def delete_run(self, run_id: str) -> None:
+        """Forget a run and the task runs inside it (the server's database cascades a flow run's deletion)."""
+        self._runs.pop(run_id, None)
+        for inner in [r.run_id for r in self._runs.values() if r.flow_run_id == run_id]:
+            del self._runs[inner]
 
     def add_run(self, record: RunRecord) -> RunRecord:
         """A run made by the server itself (a deployment's scheduled run), not by an engine."""

@@ -122,6 +122,8 @@ class TaskRun(Run):
 
     def _describe(self, event: RunCreated) -> None:
         event.tags = tuple(sorted(self.tags))
+        event.task_key = self.task.task_key
+        event.version = getattr(self.task, "version", None)
         inputs: dict[str, list[str]] = {}
         for name, value in self.parameters.items():
             inputs[name] = [] if self.plain else _run_ids(collect_upstream(value, []))
@@ -304,7 +306,8 @@ class TaskRun(Run):
             import uuid  # when first needed: it costs the page's first boot
 
             holder = ConcurrencyLeaseHolder(type="task_run", id=uuid.UUID(self.id))
-        return (yield from acquire_steps(Ask(names, 1, lease_duration=60, holder=holder, suppress_warnings=True)))
+        ask = Ask(names, 1, lease_duration=60, holder=holder, suppress_warnings=True)
+        return (yield from acquire_steps(ask, sync=not self.task.isasync))
 
     def log_finished(self) -> None:
         if self.state.is_pending() and self.state.name != "NotReady":  # it never started: Prefect's advice follows

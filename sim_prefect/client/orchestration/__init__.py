@@ -20,16 +20,22 @@ from ._concurrency_limits import ConcurrencyLimitClient
 from ._deployments import DeploymentClient
 from ._events import EventClient
 from ._flow_runs import FlowRunClient
+from ._flows import FlowClient
 from ._logs import LogClient
 from ._variables import VariableClient
+from ..base import PrefectResponse
 from .base import BaseClient
 
 
 class SyncPrefectClient(
-    FlowRunClient, LogClient, ArtifactClient, EventClient, VariableClient, BlockClient,
+    FlowClient, ArtifactClient, FlowRunClient, LogClient, EventClient, VariableClient, BlockClient,
     ConcurrencyLimitClient, DeploymentClient,
 ):  # fmt: skip
     """The synchronous client: ``with get_client(sync_client=True) as client: ...``."""
+
+    def hello(self) -> PrefectResponse:
+        """The server's greeting: a response whose JSON is a wave, as Prefect's API answers."""
+        return PrefectResponse(200, "\N{WAVING HAND SIGN}")
 
 
 def _as_coroutine(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -50,10 +56,10 @@ class PrefectClient(BaseClient):
         return None
 
 
-# Every public method of the sync client, as a coroutine on the async one.
+# Every public method of the sync client, as a coroutine on the async one (and the helpers they call, as they are).
 for _name, _method in inspect.getmembers(SyncPrefectClient, inspect.isfunction):
-    if not _name.startswith("_") and not hasattr(BaseClient, _name):
-        setattr(PrefectClient, _name, _as_coroutine(_method))
+    if not hasattr(BaseClient, _name):
+        setattr(PrefectClient, _name, _method if _name.startswith("_") else _as_coroutine(_method))
 
 
 @overload

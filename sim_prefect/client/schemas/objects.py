@@ -1,22 +1,27 @@
-"""What Prefect's API returns about runs (``prefect.client.schemas.objects``).
+"""What Prefect's API returns (``prefect.client.schemas.objects``).
 
-State hooks receive a `TaskRun` or a `FlowRun`: a record of the run as the
-server knows it, not the engine's own object. These carry the attributes
-example code reads (id, name, run_count, tags, state, parameters for flows,
-...), with Prefect's names and types; anything else raises AttributeError.
-`State` and `StateType` live here in Prefect too.
+The client's reads give `FlowRun`, `TaskRun`, `Log`, `Artifact` and `Flow`
+objects, with Prefect's fields in Prefect's order, each made in one place
+from the store's records (`from_record`): ids are ``uuid.UUID``, times
+pendulum-style `DateTime` in UTC, states as the server hands them back
+(`stored_state`). State hooks and run contexts receive the same `TaskRun`
+or `FlowRun`, made from the engine's run's record (`of`). Prefect's
+``empirical_policy`` (the retry settings) is not kept, and reading it
+raises AttributeError. `State` and `StateType` live here in Prefect too.
 """
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
 import re
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
 from ... import _msgs, store
+from ...exceptions import MissingResult
 from ...models import Check, Model, pattern
+from ...run_events import ArtifactCreated, ArtifactUpdated, LogEmitted
 from ...states import State, StateType
+from ...types import DateTime
 
 if TYPE_CHECKING:
     import uuid
@@ -35,69 +40,360 @@ def _uuid(value: str | None) -> uuid.UUID | None:
     return _id(value) if value else None
 
 
-@dataclass(eq=False)
-class _RunRecord:
-    id: uuid.UUID
-    name: str
-    run_count: int
-    tags: list[str]
-    state: State
-    start_time: datetime.datetime | None = None
-    end_time: datetime.datetime | None = None
-    expected_start_time: datetime.datetime | None = None
+# -- runs, as the API gives them back -------------------------------------------------------
+# Built from the store's records (store.py), the one place their fields are worked out: the client's
+# reads, and the records hooks and contexts receive (`of`: the engine's run, read from the store).
 
-    @property
-    def state_name(self) -> str:
-        return self.state.name
-
-    @property
-    def total_run_time(self) -> datetime.timedelta:
-        if self.start_time is None:
-            return datetime.timedelta(0)
-        return (self.end_time or self.start_time) - self.start_time
-
-    @property
-    def state_type(self) -> StateType:
-        return self.state.type
+_UTC = datetime.timezone.utc
+_NOTHING = datetime.timedelta(0)
 
 
-@dataclass(eq=False)
-class TaskRun(_RunRecord):
-    """A task run as the server records it (Prefect records its inputs' origins, not their values)."""
+def _at(value: float | datetime.datetime | None) -> DateTime | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        return DateTime.at(value.timestamp())
+    return DateTime.at(value)
 
-    flow_run_id: uuid.UUID | None = None
-    task_inputs: dict[str, list[Any]] = field(default_factory=dict)
+
+def derived_id(*parts: object) -> uuid.UUID:
+    """An id for what the store keeps without one (a log line, a flow's id): the same on every read."""
+    import hashlib  # when first needed: importing it costs the page's first boot
+    import uuid
+
+    digest = hashlib.md5("/".join(map(str, parts)).encode(), usedforsecurity=False).hexdigest()
+    return uuid.UUID(f"{digest[:12]}4{digest[13:16]}8{digest[17:32]}")
+
+
+class _StoredState(State):
+    """A state read back from the server: its result was not kept with it (Prefect's API hands a state
+    back without its data, unless the result was persisted; an exception is)."""
+
+    __slots__ = ()
+
+    def _result(self, raise_on_failure: bool) -> Any:
+        if self.data is None and self.is_final() and not (self.is_failed() or self.is_crashed() or self.is_cancelled()):
+            raise MissingResult(_msgs.STATE_DATA_MISSING)
+        return super()._result(raise_on_failure)
+
+
+_StoredState.__name__ = _StoredState.__qualname__ = "State"
+_StoredState.__module__ = "prefect.client.schemas.objects"
+
+
+def stored_state(state: State, record: store.RunRecord) -> State:
+    """`state` as the server hands it back: no result (an exception stays), and a task run's empty message as
+    ``''`` (its states reach the server as events, whose labels are text; a subflow's task run's do not)."""
+    message = state.message
+    if message is None and record.kind == "task" and record.tracks is None:
+        message = ""
+    failed = state.is_failed() or state.is_crashed() or state.is_cancelled()
+    data = state.data if failed and isinstance(state.data, BaseException) else None
+    return _StoredState(
+        state.type, state.name, message, state.timestamp, data, state.scheduled_time,
+        state.run_id or record.run_id, state.run_kind or record.kind, state.flow_run_id or record.flow_run_id,
+    )  # fmt: skip
+
+
+def _run_times(record: store.RunRecord, now: float) -> dict[str, Any]:
+    """What the server works out from a run's states: when it started and ended, how long it ran."""
+    states = record.states
+    total = _NOTHING
+    running_since: datetime.datetime | None = None
+    for i, state in enumerate(states):
+        if state.is_running():
+            if i + 1 < len(states):
+                total += states[i + 1].timestamp - state.timestamp
+            else:
+                running_since = state.timestamp
+    estimated = total + (datetime.datetime.fromtimestamp(now, _UTC) - running_since if running_since else _NOTHING)
+    start, expected = record.start_time, record.expected_start_time
+    if start is not None:
+        delta = max(start - expected, _NOTHING)
+    else:
+        delta = max(datetime.datetime.fromtimestamp(now, _UTC) - expected, _NOTHING) if not record.ended else _NOTHING
+    last = record.state
+    return {
+        "expected_start_time": _at(expected),
+        "next_scheduled_start_time": _at(last.scheduled_time) if last is not None and last.is_scheduled() else None,
+        "start_time": _at(start),
+        "end_time": _at(record.ended),
+        "total_run_time": total,
+        "estimated_run_time": estimated,
+        "estimated_start_time_delta": delta,
+    }
+
+
+_Made = TypeVar("_Made", bound="_ApiObject")
+
+
+class _ApiObject(Model):
+    """What the server hands back: made from its records, trusted as they are (pydantic's
+    ``model_construct``); pydantic's repr leaves out ``created`` and ``updated``."""
 
     @classmethod
-    def of(cls, run: TaskRunEngine) -> TaskRun:
-        return cls(
-            id=_id(run.id), name=run.name, run_count=run.run_count, tags=sorted(run.tags),
-            state=run.state, start_time=run.start_time, end_time=run.end_time,
-            expected_start_time=run.created, flow_run_id=_uuid(run.flow_run_id),
-            task_inputs={name: [] for name in run.parameters},
-        )  # fmt: skip
+    def model_construct(cls: type[_Made], **values: Any) -> _Made:
+        obj = cls.__new__(cls)
+        vars(obj).update(values)
+        obj.__pydantic_extra__ = {}
+        obj.model_fields_set = set(values)
+        return obj
+
+    def _repr_fields(self) -> list[tuple[str, Any]]:
+        return [(name, getattr(self, name)) for name in type(self).model_fields if name not in ("created", "updated")]
 
 
-@dataclass(eq=False)
-class FlowRun(_RunRecord):
-    """A flow run as the server records it, with the parameters it was called with."""
+class Flow(_ApiObject):
+    """A flow as the server knows it (``client.read_flows``, ``read_flow_by_name``)."""
 
-    parameters: dict[str, Any] = field(default_factory=dict)
-    parent_task_run_id: uuid.UUID | None = None
-    deployment_id: uuid.UUID | None = None
+    id: Any
+    created: Any
+    updated: Any
+    name: str
+    tags: list[str] = []
+    labels: dict[str, Any] = {}
+
+    @classmethod
+    def of_name(cls, name: str, created: float) -> Flow:
+        return cls.model_construct(
+            id=_id(store.flow_id(name)), created=_at(created), updated=_at(created), name=name, tags=[], labels={}
+        )
+
+
+class RunInput(_ApiObject):
+    """Where a task run's input came from (Prefect's ``task_inputs`` values)."""
+
+    input_type: str
+    id: Any
+
+
+class TaskRunResult(RunInput):
+    """An input that is the result of another task run."""
+
+    input_type: str = "task_run"
+
+
+class FlowRunResult(RunInput):
+    """An input that is the result of a flow run (a subflow's state passed on)."""
+
+    input_type: str = "flow_run"
+
+
+class FlowRun(_ApiObject):
+    """A flow run as the server records it (``client.read_flow_runs``; the ``flow_run`` hooks receive)."""
+
+    id: Any
+    created: Any
+    updated: Any
+    name: str
+    flow_id: Any
+    state_id: Any = None
+    deployment_id: Any = None
+    deployment_version: str | None = None
+    work_queue_name: str | None = None
     flow_version: str | None = None
+    parameters: dict[str, Any] = {}
+    idempotency_key: str | None = None
+    context: dict[str, Any] = {}
+    tags: list[str] = []
+    labels: dict[str, Any] = {}
+    parent_task_run_id: Any = None
+    run_count: int = 0
+    expected_start_time: Any = None
+    next_scheduled_start_time: Any = None
+    start_time: Any = None
+    end_time: Any = None
+    total_run_time: Any = _NOTHING
+    estimated_run_time: Any = _NOTHING
+    estimated_start_time_delta: Any = _NOTHING
+    auto_scheduled: bool = False
+    infrastructure_document_id: Any = None
+    infrastructure_pid: str | None = None
+    created_by: Any = None
+    work_queue_id: Any = None
+    work_pool_id: Any = None
+    work_pool_name: str | None = None
+    state: Any = None
+    job_variables: dict[str, Any] = {}
+    state_type: Any = None
+    state_name: str | None = None
+    _parent_flow_run_id: Any = None  # not a field: what FlowRunFilter(parent_flow_run_id=...) looks at
+
+    @classmethod
+    def from_record(cls, record: store.RunRecord, server: store.Store, now: float) -> FlowRun:
+        deployment = server.deployments.get(record.deployment_id) if record.deployment_id else None
+        state = record.state
+        flow_id = _id(store.flow_id(record.owner))
+        tracker = server.find(record.parent_task_run_id) if record.parent_task_run_id else None
+        run = cls.model_construct(
+            id=_id(record.run_id), created=_at(record.created),
+            updated=_at(state.timestamp if state is not None else record.created), name=record.name,
+            flow_id=flow_id, state_id=state.id if state is not None else None,
+            deployment_id=_uuid(record.deployment_id), deployment_version=None, work_queue_name=None,
+            flow_version=record.version, parameters=dict(record.parameters), idempotency_key=None, context={},
+            tags=list(record.tags), labels={"prefect.flow.id": str(flow_id)},
+            parent_task_run_id=_uuid(record.parent_task_run_id), run_count=record.run_count,
+            **_run_times(record, now), auto_scheduled=False, infrastructure_document_id=None,
+            infrastructure_pid=None, created_by=None, work_queue_id=None, work_pool_id=None,
+            work_pool_name=deployment.work_pool_name if deployment is not None else None,
+            state=stored_state(state, record) if state is not None else None, job_variables={},
+            state_type=state.type if state is not None else None, state_name=state.name if state is not None else None,
+        )  # fmt: skip
+        run._parent_flow_run_id = _uuid(tracker.flow_run_id) if tracker is not None else None
+        return run
 
     @classmethod
     def of(cls, run: FlowRunEngine, stale: bool = False) -> FlowRun:
-        """`stale`: as Prefect's engine still holds it when it calls on_running hooks
-        (read before the attempt started: one run fewer, and no start time before the first)."""
-        run_count = run.run_count - 1 if stale else run.run_count
-        return cls(
-            id=_id(run.id), name=run.name, run_count=run_count, tags=sorted(run.tags),
-            state=run.state, start_time=None if run_count == 0 else run.start_time,
-            end_time=run.end_time, expected_start_time=run.created, parameters=dict(run.parameters),
-            parent_task_run_id=_uuid(run.tracker.id) if run.tracker is not None else None,
-            flow_version=run.flow.version,
+        """The engine's run as its record shows it, in the state the engine holds. `stale`: as Prefect's
+        engine still holds it when it calls on_running hooks (read before the attempt started: one run
+        fewer, and no start time before the first)."""
+        s = run.session
+        record = cls.from_record(s.store.get(run.id), s.store, s.now())
+        record.state, record.state_type, record.state_name = run.state, run.state.type, run.state.name
+        if stale:
+            record.run_count -= 1
+            if record.run_count == 0:
+                record.start_time = None
+        return record
+
+
+class TaskRun(_ApiObject):
+    """A task run as the server records it (``client.read_task_runs``; the ``task_run`` hooks receive).
+    Prefect records where its inputs came from, not their values."""
+
+    id: Any
+    created: Any
+    updated: Any
+    name: str
+    flow_run_id: Any = None
+    task_key: str = ""
+    dynamic_key: str = ""
+    cache_key: str | None = None
+    cache_expiration: Any = None
+    task_version: str | None = None
+    tags: list[str] = []
+    labels: dict[str, Any] = {}
+    state_id: Any = None
+    task_inputs: dict[str, list[Any]] = {}
+    state_type: Any = None
+    state_name: str | None = None
+    run_count: int = 0
+    flow_run_run_count: int = 0
+    expected_start_time: Any = None
+    next_scheduled_start_time: Any = None
+    start_time: Any = None
+    end_time: Any = None
+    total_run_time: Any = _NOTHING
+    estimated_run_time: Any = _NOTHING
+    estimated_start_time_delta: Any = _NOTHING
+    state: Any = None
+    _subflow_run: Any = None  # not a field: what TaskRunFilter(subflow_runs=...) looks at
+
+    @classmethod
+    def from_record(cls, record: store.RunRecord, server: store.Store, now: float) -> TaskRun:
+        state = record.state
+        flow_run = server.find(record.flow_run_id) if record.flow_run_id else None
+        subflow = record.tracks == "subflow"
+        if subflow:
+            # Prefect's task run for a subflow: keyed by its call's count, labelled with the parent's ids.
+            dynamic_key = record.name.rpartition("-")[2]
+            labels = {"prefect.flow-run.id": record.flow_run_id or ""}
+            if flow_run is not None:
+                labels = {"prefect.flow.id": store.flow_id(flow_run.owner), **labels}
+            flow_run_run_count = 0
+        else:
+            dynamic_key = str(derived_id("dynamic-key", record.run_id))
+            labels = {}
+            # The attempt of its flow run that made it.
+            flow_run_run_count = sum(
+                1 for s in (flow_run.states if flow_run is not None else []) if s.is_running() and s.timestamp.timestamp() <= record.created
+            )
+        run = cls.model_construct(
+            id=_id(record.run_id), created=_at(record.created),
+            updated=_at(state.timestamp if state is not None else record.created), name=record.name,
+            flow_run_id=_uuid(record.flow_run_id), task_key=record.task_key or "", dynamic_key=dynamic_key,
+            cache_key=None, cache_expiration=None, task_version=record.version, tags=list(record.tags),
+            labels=labels, state_id=state.id if state is not None else None,
+            task_inputs={name: [_run_input(i, server) for i in ids] for name, ids in record.task_inputs.items()},
+            state_type=state.type if state is not None else None, state_name=state.name if state is not None else None,
+            run_count=record.run_count, flow_run_run_count=flow_run_run_count, **_run_times(record, now),
+            state=stored_state(state, record) if state is not None else None,
+        )  # fmt: skip
+        run._subflow_run = True if subflow else None
+        return run
+
+    @classmethod
+    def of(cls, run: TaskRunEngine) -> TaskRun:
+        """The engine's run as its record shows it, in the state the engine holds."""
+        s = run.session
+        record = cls.from_record(s.store.get(run.id), s.store, s.now())
+        record.state, record.state_type, record.state_name = run.state, run.state.type, run.state.name
+        return record
+
+
+def _run_input(run_id: str, server: store.Store) -> RunInput:
+    upstream = server.find(run_id)
+    if upstream is not None and upstream.kind == "flow":
+        return FlowRunResult.model_construct(input_type="flow_run", id=_id(run_id))
+    return TaskRunResult.model_construct(input_type="task_run", id=_id(run_id))
+
+
+class Log(_ApiObject):
+    """A log line as the server keeps it (``client.read_logs``): a traceback is part of its message."""
+
+    id: Any
+    created: Any
+    updated: Any
+    name: str
+    level: int
+    message: str
+    timestamp: Any
+    flow_run_id: Any = None
+    task_run_id: Any = None
+    _searchable_text: str = ""  # not a field: what LogFilter(text=...) searches
+
+    @classmethod
+    def from_record(cls, index: int, log: LogEmitted, flow_run_id: str) -> Log:
+        stamp = _at(log.timestamp)
+        message = log.message if log.traceback is None else f"{log.message}\n{log.traceback}"
+        line = cls.model_construct(
+            id=derived_id("log", index, log.timestamp), created=stamp, updated=stamp, name=log.logger,
+            level=_LEVELS.get(log.level, 0), message=message, timestamp=stamp, flow_run_id=_id(flow_run_id),
+            task_run_id=_id(log.run_id) if log.run_kind == "task" and log.run_id else None,
+        )  # fmt: skip
+        line._searchable_text = f"{message} {log.logger}"
+        return line
+
+
+_LEVELS = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40, "CRITICAL": 50}
+
+
+class Artifact(_ApiObject):
+    """An artifact as the server keeps it (``client.read_artifacts``): a progress artifact's latest value."""
+
+    id: Any
+    created: Any
+    updated: Any
+    key: str | None = None
+    type: str | None = None
+    description: str | None = None
+    data: Any = None
+    metadata_: Any = None
+    flow_run_id: Any = None
+    task_run_id: Any = None
+
+    @classmethod
+    def from_record(cls, artifact: ArtifactCreated, updates: list[ArtifactUpdated]) -> Artifact:
+        data, description, updated = artifact.data, artifact.description, artifact.timestamp
+        for update in updates:
+            data, updated = update.data, update.timestamp
+            description = update.description if update.description is not None else description
+        if isinstance(data, float) and data.is_integer():
+            data = int(data)  # the server's JSON column gives 55.0 back as 55
+        return cls.model_construct(
+            id=_id(artifact.artifact_id), created=_at(artifact.timestamp), updated=_at(updated), key=artifact.key,
+            type=artifact.type, description=description, data=data, metadata_=None,
+            flow_run_id=_uuid(artifact.flow_run_id), task_run_id=_uuid(artifact.task_run_id),
         )  # fmt: skip
 
 
@@ -200,10 +496,11 @@ class ConcurrencyLeaseHolder(Model):
     id: Any
 
 
-for _cls in (TaskRun, FlowRun, Variable, BlockType, BlockDocument, ConcurrencyLimit, ConcurrencyLeaseHolder):
+for _cls in (TaskRun, FlowRun, Flow, Log, Artifact, RunInput, TaskRunResult, FlowRunResult, Variable, BlockType, BlockDocument, ConcurrencyLimit, ConcurrencyLeaseHolder):
     _cls.__module__ = "prefect.client.schemas.objects"
 
 __all__ = [
+    "Artifact", "Flow", "FlowRunResult", "Log", "RunInput", "TaskRunResult", "derived_id", "stored_state",
     "BlockDocument", "BlockType", "ConcurrencyLeaseHolder", "ConcurrencyLimit", "FlowRun", "State", "StateType",
     "TaskRun", "Variable",
 ]  # fmt: skip

@@ -1,0 +1,1 @@
+"""``prefect.events.schemas``: see `events` (automations' triggers are not imitated)."""

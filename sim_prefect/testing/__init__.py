@@ -1,0 +1,1 @@
+"""``prefect.testing``: see `utilities` (``prefect_test_harness``)."""
