@@ -16,11 +16,15 @@ memory bounded, and it is the only place with a cap:
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from typing import Any
 
+from sim_prefect.learner_clock import ORIGINAL
+
 from . import ansi
+
+# Real time for batching, whatever clock the learner's code reads (learner_clock.py).
+_monotonic = ORIGINAL["monotonic"]
 
 Message = dict[str, Any]
 
@@ -28,6 +32,7 @@ MAX_LINES = 2000
 MAX_CHARS = 100_000
 MAX_EVENTS = 5000
 BATCH_SECONDS = 0.016
+SOON_SECONDS = 0.002
 CAP_NOTICE = "Output stopped after {limit}; the rest of the run continued without showing its output."
 EVENTS_NOTICE = "The timeline stops after {limit:,} changes; the run continued."
 
@@ -109,10 +114,12 @@ class Output:
         self._add({"type": "notice", "text": notice}, urgent=True)
 
     # -- events and notices ---------------------------------------------------------------
-    def event(self, event: dict[str, Any]) -> None:
+    def event(self, event: dict[str, Any], soon: bool = False) -> None:
+        """A run or state event; `soon`: the code may compute for long next, so post what is waiting
+        (within `SOON_SECONDS`: a flood of task runs still goes in batches)."""
         self.events += 1
         if self.events <= MAX_EVENTS:
-            self._add({"type": "event", "event": event})
+            self._add({"type": "event", "event": event}, interval=SOON_SECONDS if soon else BATCH_SECONDS)
         elif self.events == MAX_EVENTS + 1:
             self._add({"type": "notice", "text": EVENTS_NOTICE.format(limit=MAX_EVENTS)}, urgent=True)
 
@@ -129,17 +136,17 @@ class Output:
         self._add(message, urgent)
 
     # -- batching -------------------------------------------------------------------------
-    def _add(self, message: Message, urgent: bool = False) -> None:
+    def _add(self, message: Message, urgent: bool = False, interval: float = BATCH_SECONDS) -> None:
         self.batch.append(message)
-        now = time.monotonic()
-        if urgent or now - self.last_post >= BATCH_SECONDS:
+        now = _monotonic()
+        if urgent or now - self.last_post >= interval:
             self.flush(now)
 
     def flush(self, now: float | None = None) -> None:
         if self.batch and self.post is not None:
             self.post(json.dumps(self.batch))
         self.batch = []
-        self.last_post = time.monotonic() if now is None else now
+        self.last_post = _monotonic() if now is None else now
 
     @property
     def shown(self) -> str:

@@ -40,7 +40,7 @@ from typing import Any
 import sim_prefect
 from sim_prefect import learner_clock
 from sim_prefect.aliases import prefect_alias
-from sim_prefect.run_events import ArtifactCreated, ArtifactUpdated, Event, LogEmitted
+from sim_prefect.run_events import ArtifactCreated, ArtifactUpdated, Event, LogEmitted, StateChanged
 from sim_prefect.store import RunRecord, Store
 from sim_prefect.formatting import format_record, highlight
 from sim_prefect.results import MemoryStore
@@ -120,7 +120,9 @@ def _event_message(output: Output) -> Callable[[Event], None]:
         elif isinstance(event, (ArtifactCreated, ArtifactUpdated)):
             output.artifact(artifacts.view(event))
         else:
-            output.event(event.to_dict())
+            # A run that starts running may compute for long without a word: show where it is first.
+            starting = isinstance(event, StateChanged) and event.state.is_running()
+            output.event(event.to_dict(), soon=starting)
 
     return send
 
