@@ -287,11 +287,26 @@ def _log(ask: Ask, message: str) -> None:
         emit_logger_log("prefect.concurrency", level, message)
 
 
-class _Attempt:
-    """One ask, from the server's answer to the slots or an error: what the sync and async waits share."""
+def _delivered(error: BaseException) -> NoReturn:
+    """Raise `error` as Prefect's synchronous API does: out of its service's future, so a traceback shows
+    ``concurrent/futures/_base.py`` (``__get_result``) where Prefect's does."""
+    import concurrent.futures  # when first needed: only a failed acquisition gets here
 
-    def __init__(self, ask: Ask) -> None:
+    future: concurrent.futures.Future[None] = concurrent.futures.Future()
+    future.set_exception(error)
+    future._Future__get_result()  # type: ignore[attr-defined]
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+class _Attempt:
+    """One ask, from the server's answer to the slots or an error: what the sync and async waits share.
+
+    `sync`: the caller is synchronous code, whose errors Prefect hands over through a future.
+    """
+
+    def __init__(self, ask: Ask, sync: bool = True) -> None:
         self.ask = ask
+        self.sync = sync
         self.s = session()
         self.book = book_of(self.s.store)
         now = self.s.now()
@@ -302,7 +317,7 @@ class _Attempt:
             self.fail(refused)
         if not self.request.limits:  # nothing by those names: nothing to hold
             if ask.strict:
-                raise ConcurrencySlotAcquisitionError(_msgs.CONCURRENCY_LIMITS_STRICT.format(names=ask.names))
+                self.raise_(ConcurrencySlotAcquisitionError(_msgs.CONCURRENCY_LIMITS_STRICT.format(names=ask.names)))
             _log(ask, _msgs.CONCURRENCY_LIMITS_MISSING.format(names=ask.names))
             self.request = None
             return
@@ -315,9 +330,14 @@ class _Attempt:
     def fail(self, refused: _Refused) -> NoReturn:
         _service_failed(self.ask, self.book, type(refused.error).__name__, self.s)
         status = f"{refused.error.status}: {refused.error.detail}"  # Prefect's client quotes the server's detail
-        raise ConcurrencySlotAcquisitionError(
-            _msgs.CONCURRENCY_REFUSED.format(names=self.ask.names, status=status)
-        ) from refused.error
+        self.raise_(ConcurrencySlotAcquisitionError(_msgs.CONCURRENCY_REFUSED.format(names=self.ask.names, status=status)),
+                    refused.error)  # fmt: skip
+
+    def raise_(self, error: BaseException, cause: BaseException | None = None) -> NoReturn:
+        error.__cause__ = cause
+        if self.sync:
+            _delivered(error)
+        raise error
 
     def until(self) -> float | None:
         """When to look again: when decay frees the slots, or the deadline, whichever is first (None: on release)."""
@@ -337,9 +357,8 @@ class _Attempt:
         if self.deadline is not None and now >= self.deadline - _EPSILON:
             self.book.waiting.remove(self.request)
             _service_failed(self.ask, self.book, "TimeoutError", self.s)
-            raise AcquireConcurrencySlotTimeoutError(
-                _msgs.CONCURRENCY_TIMEOUT.format(timeout=self.ask.timeout_seconds)
-            ) from TimeoutError()
+            self.raise_(AcquireConcurrencySlotTimeoutError(
+                _msgs.CONCURRENCY_TIMEOUT.format(timeout=self.ask.timeout_seconds)), TimeoutError())  # fmt: skip
         return False
 
     def lease(self) -> Lease | None:
@@ -348,9 +367,9 @@ class _Attempt:
         return Lease(self.request, _announce(self.s, self.request, "acquired"))
 
 
-def acquire(ask: Ask) -> Lease | None:
+def acquire(ask: Ask, sync: bool = True) -> Lease | None:
     """The slots, waiting for them on the scheduler as long as it takes (None: no limit by those names)."""
-    attempt = _Attempt(ask)
+    attempt = _Attempt(ask, sync)
     request = attempt.request
     if request is not None:
         while not request.granted:
@@ -360,9 +379,9 @@ def acquire(ask: Ask) -> Lease | None:
     return attempt.lease()
 
 
-def acquire_steps(ask: Ask) -> Generator[Sleep | WaitFor, Any, Lease | None]:
+def acquire_steps(ask: Ask, sync: bool = True) -> Generator[Sleep | WaitFor, Any, Lease | None]:
     """`acquire` as a run's steps (``yield from``): the run waits as its driver waits, parking nothing."""
-    attempt = _Attempt(ask)
+    attempt = _Attempt(ask, sync)
     request = attempt.request
     if request is not None:
         while not request.granted:
@@ -376,8 +395,8 @@ def acquire_steps(ask: Ask) -> Generator[Sleep | WaitFor, Any, Lease | None]:
 async def aacquire(ask: Ask) -> Lease | None:
     """`acquire` in async code: the caller's other coroutines go on while it waits."""
     if len(asyncio.all_tasks()) <= 1:  # nothing else on this loop could free a slot: wait as sync code does
-        return acquire(ask)
-    attempt = _Attempt(ask)
+        return acquire(ask, sync=False)
+    attempt = _Attempt(ask, sync=False)
     request = attempt.request
     if request is not None:
         loop = asyncio.get_running_loop()

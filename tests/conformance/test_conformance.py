@@ -157,12 +157,16 @@ SCENARIOS = [
     Scenario("retry_condition_callables"),
     # area: the client and events
     # area: variables and blocks
+    Scenario("variables"),
+    Scenario("blocks"),
     # area: transactions and concurrency limits
     Scenario("transactions_rollback"),
     Scenario("transactions_modes"),
     Scenario("transactions_idempotent", runs=2),
     Scenario("transactions_serializable", concurrent=True),
     Scenario("transactions_failures", concurrent=True),
+    Scenario("concurrency_limits", concurrent=True),
+    Scenario("tag_concurrency_limits", concurrent=True),
     # area: deployments, schedules, serving and pausing
     # area: testing flows
 ]
