@@ -494,3 +494,25 @@ def test_a_task_without_limits_on_its_tags_runs_at_once_and_a_crash_frees_its_sl
     with pytest.raises(KeyboardInterrupt):
         crashes()
     assert sim_prefect.session().store.limits["tag:db"].active_slots == 0
+
+
+def test_a_sync_caller_gets_the_error_out_of_a_future_as_from_prefects_service(sim: Recorder) -> None:
+    """Prefect's sync API hands a refusal over through a future: its traceback shows that frame (not the async API)."""
+
+    def frames(error: BaseException) -> list[str]:
+        import traceback
+
+        return [f"{f.filename.rsplit('/', 3)[-3:]}:{f.name}" for f in traceback.extract_tb(error.__traceback__)]
+
+    with pytest.raises(ConcurrencySlotAcquisitionError) as sync_error:
+        with concurrency("does-not-exist", strict=True):
+            pass
+    assert any("concurrent', 'futures', '_base.py']:__get_result" in f for f in frames(sync_error.value))
+
+    async def main() -> None:
+        async with aconcurrency.concurrency("does-not-exist", strict=True):
+            pass
+
+    with pytest.raises(ConcurrencySlotAcquisitionError) as async_error:
+        asyncio.run(main())
+    assert not any("futures" in f for f in frames(async_error.value))

@@ -15,7 +15,7 @@ from typing import Any
 from ... import store
 from ...exceptions import ObjectAlreadyExists, ObjectNotFound, not_imitated
 from ..schemas.objects import BlockDocument, BlockType
-from .base import BaseClient
+from .base import BaseClient, paged
 
 OBFUSCATED_SECRET = "*" * 8  # what Prefect's server shows for a secret it does not send
 
@@ -34,11 +34,6 @@ def _find(records: store.Store, block_document_id: Any) -> store.BlockDocument:
     if record is None:
         raise ObjectNotFound()
     return record
-
-
-def _page(records: list[store.BlockDocument], offset: int | None, limit: int | None) -> list[store.BlockDocument]:
-    start = offset or 0
-    return records[start : start + limit] if limit is not None else records[start:]
 
 
 # The methods share the functions above, not each other: the async client's methods are coroutines.
@@ -103,14 +98,13 @@ class BlockClient(BaseClient):
         if block_schema_type is not None:
             raise not_imitated("block schemas", "read_block_documents(block_schema_type=...)")
         records = sorted(self.store.blocks.values(), key=lambda r: r.name)
-        chosen = _page(records, offset, limit)
-        return [_document(self.store, r, include_secrets) for r in chosen]
+        return [_document(self.store, r, include_secrets) for r in paged(records, limit, offset, "/block_documents/filter")]
 
     def read_block_documents_by_type(self, block_type_slug: str, offset: int | None = None,
                                      limit: int | None = None, include_secrets: bool = True) -> list[BlockDocument]:  # fmt: skip
         records = sorted((r for r in self.store.blocks.values() if r.block_type_slug == block_type_slug),
                          key=lambda r: r.name)  # fmt: skip
-        chosen = _page(records, offset, limit)
+        chosen = paged(records, limit, offset, f"/block_types/slug/{block_type_slug}/block_documents")
         return [_document(self.store, r, include_secrets) for r in chosen]
 
     def delete_block_document(self, block_document_id: Any) -> None:

@@ -18,7 +18,7 @@ from ..base import PrefectResponse
 from ..schemas.actions import ConcurrencyLimitCreate, GlobalConcurrencyLimitCreate, GlobalConcurrencyLimitUpdate
 from ..schemas.objects import ConcurrencyLimit
 from ..schemas.responses import GlobalConcurrencyLimitResponse
-from .base import BaseClient
+from .base import BaseClient, paged
 
 
 def _tag(tag: str) -> str:
@@ -83,7 +83,7 @@ class ConcurrencyLimitClient(BaseClient):
 
     def read_global_concurrency_limits(self, limit: int = 10, offset: int = 0) -> list[GlobalConcurrencyLimitResponse]:
         records = sorted(self.store.limits.values(), key=lambda r: r.name)  # the server's order: by name
-        return [GlobalConcurrencyLimitResponse.of(r) for r in records[offset : offset + limit]]
+        return [GlobalConcurrencyLimitResponse.of(r) for r in paged(records, limit, offset, "/v2/concurrency_limits/filter")]
 
     def upsert_global_concurrency_limit_by_name(self, name: str, limit: int, slot_decay_per_second: float | None = None) -> None:
         """Create the limit, or change its size (and decay) if it exists with others."""
@@ -116,7 +116,7 @@ class ConcurrencyLimitClient(BaseClient):
 
     def read_concurrency_limits(self, limit: int, offset: int) -> list[ConcurrencyLimit]:
         records = sorted((r for r in self.store.limits.values() if r.name.startswith("tag:")), key=lambda r: r.name)
-        return [ConcurrencyLimit.of(r) for r in records[offset : offset + limit]]
+        return [ConcurrencyLimit.of(r) for r in paged(records, limit, offset, "/concurrency_limits/filter")]
 
     def reset_concurrency_limit_by_tag(self, tag: str, slot_override: list[Any] | None = None) -> None:
         """Free the tag's slots (or hand them to `slot_override`'s task runs)."""

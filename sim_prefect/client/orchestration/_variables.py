@@ -13,7 +13,7 @@ from ... import store
 from ...exceptions import ObjectAlreadyExists, ObjectNotFound, PrefectHTTPStatusError
 from ..schemas.actions import VariableCreate, VariableUpdate
 from ..schemas.objects import Variable
-from .base import BaseClient
+from .base import BaseClient, paged
 
 
 class VariableClient(BaseClient):
@@ -34,7 +34,7 @@ class VariableClient(BaseClient):
 
     def read_variables(self, limit: int | None = None) -> list[Variable]:
         records = sorted(self.store.variables.values(), key=lambda r: r.name)  # the server's NAME_ASC
-        return [Variable.of(r) for r in records[:limit]]
+        return [Variable.of(r) for r in paged(records, limit, None, "/variables/filter")]
 
     def update_variable(self, variable: VariableUpdate) -> None:
         record = self.store.variables.get(variable.name or "")

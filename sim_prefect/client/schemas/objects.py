@@ -398,12 +398,8 @@ class Artifact(_ApiObject):
 
 
 # -- what the server keeps beside runs: variables, blocks, concurrency limits ----------------------
-# (pydantic-style models: models.py. Ids are uuid.UUID and times datetimes in UTC; the annotations say Any
+# (pydantic-style models: models.py. Ids are uuid.UUID and times DateTimes in UTC; the annotations say Any
 # because uuid is imported only when first needed: it costs the page's first boot.)
-
-
-def _time(value: float) -> datetime.datetime:
-    return datetime.datetime.fromtimestamp(value, datetime.timezone.utc)
 
 
 class Variable(Model):
@@ -418,7 +414,7 @@ class Variable(Model):
 
     @classmethod
     def of(cls, record: store.Variable) -> Variable:
-        return cls(id=_id(record.id), created=_time(record.created), updated=_time(record.updated),
+        return cls(id=_id(record.id), created=_at(record.created), updated=_at(record.updated),
                    name=record.name, value=record.value, tags=list(record.tags))  # fmt: skip
 
 
@@ -438,7 +434,7 @@ class BlockType(Model):
 
     @classmethod
     def of(cls, record: store.BlockType) -> BlockType:
-        return cls(id=_id(record.id), created=_time(record.created), updated=_time(record.updated),
+        return cls(id=_id(record.id), created=_at(record.created), updated=_at(record.updated),
                    name=record.name, slug=record.slug)  # fmt: skip
 
 
@@ -466,7 +462,7 @@ class BlockDocument(Model):
     @classmethod
     def of(cls, record: store.BlockDocument, block_type: store.BlockType | None = None) -> BlockDocument:
         return cls(
-            id=_id(record.id), created=_time(record.created), updated=_time(record.updated), name=record.name,
+            id=_id(record.id), created=_at(record.created), updated=_at(record.updated), name=record.name,
             data=dict(record.data), block_type_id=_uuid(block_type.id if block_type else None),
             block_type_name=record.block_type_name, block_type=BlockType.of(block_type) if block_type else None,
         )  # fmt: skip
@@ -484,7 +480,7 @@ class ConcurrencyLimit(Model):
 
     @classmethod
     def of(cls, record: store.ConcurrencyLimit) -> ConcurrencyLimit:
-        return cls(id=_id(record.id), created=_time(record.created), updated=_time(record.updated),
+        return cls(id=_id(record.id), created=_at(record.created), updated=_at(record.updated),
                    tag=record.name.removeprefix("tag:"), concurrency_limit=record.limit,
                    active_slots=[_id(h) for h in record.holders])  # fmt: skip
 

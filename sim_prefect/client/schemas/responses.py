@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-import datetime
 import enum
 from typing import Any, Literal, Optional
 
 from ... import store
 from ...models import Model
+from ...types import DateTime
 
 
-def _time(value: float) -> datetime.datetime:
-    return datetime.datetime.fromtimestamp(value, datetime.timezone.utc)
+def _time(value: float) -> DateTime:
+    return DateTime.at(value)
 
 
 class GlobalConcurrencyLimitResponse(Model):
     """A global concurrency limit as the server shows it (``client.read_global_concurrency_limit_by_name``)."""
 
     id: Any  # uuid.UUID
-    created: Any  # datetimes in UTC
+    created: Any  # DateTimes in UTC
     updated: Any
     active: bool
     name: str
