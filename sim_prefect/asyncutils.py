@@ -82,7 +82,9 @@ class _ClockSelector:
             self.woken.wait(0.01)
         elif timeout > 0:
             deadline = loop.time() + timeout
-            loop.session.scheduler.run_until(lambda: False, deadline)  # submitted runs take their turns until then
+            # Submitted runs take their turns until then, or until one of them wakes the loop (it frees a
+            # concurrency slot a coroutine here waits for: call_soon_threadsafe).
+            loop.session.scheduler.run_until(self.woken.is_set, deadline)
         self.woken.clear()
         return []
 

@@ -516,3 +516,29 @@ def test_a_sync_caller_gets_the_error_out_of_a_future_as_from_prefects_service(s
     with pytest.raises(ConcurrencySlotAcquisitionError) as async_error:
         asyncio.run(main())
     assert not any("futures" in f for f in frames(async_error.value))
+
+
+def test_a_coroutine_waiting_beside_others_gets_the_slot_a_submitted_run_frees_at_once(sim: Recorder) -> None:
+    limit("db", 1)
+    starts: list[float] = []
+
+    @task
+    def holder() -> None:
+        with concurrency("db"):
+            time.sleep(2.5)
+
+    async def waiter() -> None:
+        async with aconcurrency.concurrency("db"):
+            starts.append(now())
+            await asyncio.sleep(0.5)
+
+    @flow
+    async def main() -> None:
+        future = holder.submit()
+        await asyncio.sleep(0.1)
+        await asyncio.gather(waiter(), waiter())  # two coroutines on the loop: they await, they do not block it
+        future.wait()
+
+    start = now()
+    asyncio.run(main())
+    assert [round(t - start, 1) for t in starts] == [2.5, 3.0]
