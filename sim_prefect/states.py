@@ -171,11 +171,15 @@ class State:
 
     @property
     def state_details(self) -> StateDetails:
-        """Which run owns this state (set once the state is a run's), and when a retry is due."""
+        """Which run owns this state (set once the state is a run's: ``uuid.UUID``s, as Prefect's), and when
+        a retry is due."""
+        import uuid  # when first read: importing it costs the page's first boot
+
         run = self.run_id
+        flow_run = run if self.run_kind == "flow" else self.flow_run_id
         return StateDetails(
-            flow_run_id=run if self.run_kind == "flow" else self.flow_run_id,
-            task_run_id=run if self.run_kind == "task" else None,
+            flow_run_id=uuid.UUID(flow_run) if flow_run else None,
+            task_run_id=uuid.UUID(run) if run and self.run_kind == "task" else None,
             scheduled_time=self.scheduled_time,
         )
 
@@ -268,8 +272,8 @@ def state_exception(state: State) -> BaseException:
 class StateDetails:
     """The ids a state carries (a small part of Prefect's ``StateDetails``)."""
 
-    flow_run_id: str | None = None
-    task_run_id: str | None = None
+    flow_run_id: uuid.UUID | None = None
+    task_run_id: uuid.UUID | None = None
     scheduled_time: _dt.datetime | None = None
 
 
@@ -312,6 +316,14 @@ def Cancelled(**kwargs: Any) -> State:  # noqa: N802
 
 def Paused(**kwargs: Any) -> State:  # noqa: N802
     return _make(StateType.PAUSED, None, kwargs)
+
+
+def Cancelling(**kwargs: Any) -> State:  # noqa: N802
+    return _make(StateType.CANCELLING, None, kwargs)
+
+
+def Late(**kwargs: Any) -> State:  # noqa: N802
+    return _make(StateType.SCHEDULED, "Late", kwargs)
 
 
 def AwaitingRetry(**kwargs: Any) -> State:  # noqa: N802
@@ -401,6 +413,8 @@ __all__ = [
     "Crashed",
     "Cancelled",
     "Paused",
+    "Cancelling",
+    "Late",
     "AwaitingRetry",
     "Retrying",
     "TimedOut",

@@ -156,6 +156,8 @@ SCENARIOS = [
     Scenario("overlapping_waits", concurrent=True, measured=(r"(?<=took )\d+\.\ds",)),
     Scenario("retry_condition_callables"),
     # area: the client and events
+    Scenario("client_reads"),
+    Scenario("events_emit_read"),
     # area: variables and blocks
     Scenario("variables"),
     Scenario("blocks"),
@@ -169,6 +171,7 @@ SCENARIOS = [
     Scenario("tag_concurrency_limits", concurrent=True),
     # area: deployments, schedules, serving and pausing
     # area: testing flows
+    Scenario("testing_harness"),
 ]
 BY_NAME = {s.golden_name: s for s in SCENARIOS}
 

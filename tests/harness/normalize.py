@@ -25,8 +25,8 @@ The fields:
   line number of a warning raised from the standard library, which changes with
   the Python version; the runner's run tag; real Prefect's temporary-server lines
   (sim_prefect has no server); traceback frames that belong to the engine, not the
-  user (Prefect's ``site-packages/prefect/``, sim_prefect's, and the ``contextlib``
-  frames of their context managers) and every caret line (``^^^^``), because
+  user (Prefect's ``site-packages/prefect/``, sim_prefect's, the ``contextlib``
+  frames of their context managers, and pydantic's, which validates Prefect's models) and every caret line (``^^^^``), because
   sim_prefect deliberately prints only user frames, without carets;
 - in page output only: the durations in the state-log table (``10.018s``), which
   include real elapsed time, and that table's column padding, which follows the
@@ -93,9 +93,13 @@ def _without_carets(lines: Iterable[str]) -> list[str]:
 
 
 def is_engine_frame(filename: str) -> bool:
-    """A traceback frame from Prefect's or sim_prefect's engine (or the contextlib they use)."""
+    """A traceback frame from Prefect's or sim_prefect's engine (or the contextlib they use, or pydantic,
+    which validates Prefect's own models, such as an event)."""
     path = filename.replace("\\", "/")
-    return "/site-packages/prefect/" in path or "/sim_prefect/" in path or path.endswith("/contextlib.py")
+    return (
+        "/site-packages/prefect/" in path or "/site-packages/pydantic/" in path or "/sim_prefect/" in path
+        or path.endswith("/contextlib.py")
+    )  # fmt: skip
 
 
 def _drop_engine_frames(lines: list[str]) -> list[str]:
