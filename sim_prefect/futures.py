@@ -60,6 +60,8 @@ class PrefectFuture(Generic[R]):
         self.wait(timeout)
         if not self.done():
             raise TimeoutError(_msgs.FUTURE_TIMEOUT.format(run_id=self.task_run_id, timeout=timeout))
+        if self._run.refused is not None:  # it never started (its tags' slots were refused): Prefect raises why
+            raise self._run.refused
         return self._run.state.result(raise_on_failure=raise_on_failure, _sync=True)  # type: ignore[no-any-return]
 
     def add_done_callback(self, fn: Callable[[PrefectFuture[R]], None]) -> None:

@@ -79,6 +79,7 @@ _PLAIN_VALUES = frozenset({int, float, str, bool, bytes, type(None)})
 
 class TaskRun(Run):
     kind = "task"
+    refused: BaseException | None = None  # its tags' slots were refused (a limit of 0): it never starts
 
     def __init__(
         self,
@@ -227,8 +228,11 @@ class TaskRun(Run):
 
         try:
             lease = yield from self.take_tag_slots()
-        except Exception:  # refused (a limit of 0): the run never starts, and its caller gets the error
+        except Exception as refusal:  # refused (a limit of 0): the run never starts, and its caller gets the error
+            self.refused = self._raised = refusal
             self.log_finished()
+            if self.submitted:  # raised in Prefect's worker thread: its future raises it
+                return
             raise
         self.set_state(_RUNNING)
         timeout = self.task.timeout_seconds
@@ -308,6 +312,9 @@ class TaskRun(Run):
             holder = ConcurrencyLeaseHolder(type="task_run", id=uuid.UUID(self.id))
         ask = Ask(names, 1, lease_duration=60, holder=holder, suppress_warnings=True)
         return (yield from acquire_steps(ask, sync=not self.task.isasync))
+
+    def done(self) -> bool:
+        return self.refused is not None or super().done()
 
     def log_finished(self) -> None:
         if self.state.is_pending() and self.state.name != "NotReady":  # it never started: Prefect's advice follows

@@ -542,3 +542,23 @@ def test_a_coroutine_waiting_beside_others_gets_the_slot_a_submitted_run_frees_a
     start = now()
     asyncio.run(main())
     assert [round(t - start, 1) for t in starts] == [2.5, 3.0]
+
+
+def test_a_submitted_task_refused_its_slot_fails_its_futures_result(sim: Recorder) -> None:
+    with get_client(sync_client=True) as client:
+        client.create_concurrency_limit(tag="blocked", concurrency_limit=0)
+
+    @task(tags=["blocked"])
+    def never_runs() -> str:
+        return "ran!"
+
+    @flow
+    def zero_flow() -> str:
+        future = never_runs.submit()
+        future.wait()  # it is done: it will never start
+        assert future.state.name == "Pending"
+        return future.result()
+
+    state = zero_flow(return_state=True)
+    assert state.message is not None and state.message.endswith("422 Unprocessable Entity: Slots requested is greater than the limit")
+    assert sim_prefect.state_log()[1].state_names == ["Pending"]
