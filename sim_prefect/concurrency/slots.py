@@ -32,7 +32,8 @@ import asyncio
 import logging
 import math
 import weakref
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal, NoReturn
 
@@ -361,6 +362,21 @@ class _Attempt:
                 _msgs.CONCURRENCY_TIMEOUT.format(timeout=self.ask.timeout_seconds)), TimeoutError())  # fmt: skip
         return False
 
+    @contextmanager
+    def withdrawn_if_abandoned(self) -> Iterator[None]:
+        """A wait that ends in an error (a timeout around it, a crash, the run cancelled) leaves the line,
+        and gives back what it may have been granted meanwhile."""
+        try:
+            yield
+        except BaseException:
+            request = self.request
+            if request is not None:
+                if request in self.book.waiting:
+                    self.book.waiting.remove(request)
+                elif request.granted:
+                    self.book.release(request, self.s.now())
+            raise
+
     def lease(self) -> Lease | None:
         if self.request is None:
             return None
@@ -372,10 +388,11 @@ def acquire(ask: Ask, sync: bool = True) -> Lease | None:
     attempt = _Attempt(ask, sync)
     request = attempt.request
     if request is not None:
-        while not request.granted:
-            attempt.s.scheduler.run_until(lambda: request.granted, attempt.until())
-            if attempt.after_wait():
-                break
+        with attempt.withdrawn_if_abandoned():
+            while not request.granted:
+                attempt.s.scheduler.run_until(lambda: request.granted, attempt.until())
+                if attempt.after_wait():
+                    break
     return attempt.lease()
 
 
@@ -384,11 +401,12 @@ def acquire_steps(ask: Ask, sync: bool = True) -> Generator[Sleep | WaitFor, Any
     attempt = _Attempt(ask, sync)
     request = attempt.request
     if request is not None:
-        while not request.granted:
-            until = attempt.until()
-            yield WaitFor((request,)) if until is None else Sleep(max(0.0, until - attempt.s.now()))
-            if attempt.after_wait():
-                break
+        with attempt.withdrawn_if_abandoned():
+            while not request.granted:
+                until = attempt.until()
+                yield WaitFor((request,)) if until is None else Sleep(max(0.0, until - attempt.s.now()))
+                if attempt.after_wait():
+                    break
     return attempt.lease()
 
 
@@ -399,26 +417,32 @@ async def aacquire(ask: Ask) -> Lease | None:
     attempt = _Attempt(ask, sync=False)
     request = attempt.request
     if request is not None:
-        loop = asyncio.get_running_loop()
-        while not request.granted:
-            woken: asyncio.Future[None] = loop.create_future()
-
-            def wake(woken: asyncio.Future[None] = woken) -> None:
-                loop.call_soon_threadsafe(_settle, woken)
-
-            request.on_grant.append(wake)
-            until = attempt.until()
-            try:
-                # A second at most: the loop's own waits are what let the scheduler run others meanwhile.
-                timeout = 1.0 if until is None else max(0.0, until - attempt.s.now())
-                await asyncio.wait_for(woken, timeout)
-            except TimeoutError:
-                pass
-            finally:
-                request.on_grant.remove(wake)
-            if attempt.after_wait():
-                break
+        with attempt.withdrawn_if_abandoned():
+            await _wait_async(attempt, request)
     return attempt.lease()
+
+
+async def _wait_async(attempt: _Attempt, request: Request) -> None:
+    """Wait for the slots without blocking the loop: a grant wakes it (call_soon_threadsafe)."""
+    loop = asyncio.get_running_loop()
+    while not request.granted:
+        woken: asyncio.Future[None] = loop.create_future()
+
+        def wake(woken: asyncio.Future[None] = woken) -> None:
+            loop.call_soon_threadsafe(_settle, woken)
+
+        request.on_grant.append(wake)
+        until = attempt.until()
+        try:
+            # A second at most: the loop's own waits are what let the scheduler run others meanwhile.
+            timeout = 1.0 if until is None else max(0.0, until - attempt.s.now())
+            await asyncio.wait_for(woken, timeout)
+        except TimeoutError:
+            pass
+        finally:
+            request.on_grant.remove(wake)
+        if attempt.after_wait():
+            break
 
 
 def release(lease: Lease) -> None:

@@ -20,7 +20,7 @@ from sim_prefect import flow, task
 from sim_prefect.client.orchestration import get_client
 from sim_prefect.client.schemas.actions import GlobalConcurrencyLimitCreate, GlobalConcurrencyLimitUpdate
 from sim_prefect.concurrency import asyncio as aconcurrency
-from sim_prefect.concurrency.slots import AcquireConcurrencySlotTimeoutError, ConcurrencySlotAcquisitionError
+from sim_prefect.concurrency.slots import AcquireConcurrencySlotTimeoutError, ConcurrencySlotAcquisitionError, book_of
 from sim_prefect.concurrency.sync import concurrency, rate_limit
 from sim_prefect.exceptions import NotImitatedError, ObjectAlreadyExists, ObjectNotFound, PrefectHTTPStatusError
 from sim_prefect.formatting import format_record
@@ -562,3 +562,23 @@ def test_a_submitted_task_refused_its_slot_fails_its_futures_result(sim: Recorde
     state = zero_flow(return_state=True)
     assert state.message is not None and state.message.endswith("422 Unprocessable Entity: Slots requested is greater than the limit")
     assert sim_prefect.state_log()[1].state_names == ["Pending"]
+
+
+def test_a_wait_given_up_leaves_the_line(sim: Recorder) -> None:
+    limit("one", 1)
+    with concurrency("one"):
+        with pytest.raises(AcquireConcurrencySlotTimeoutError):
+            with concurrency("one", timeout_seconds=0.5):
+                pass
+
+        async def impatient() -> None:
+            await asyncio.wait_for(asyncio.gather(waiting(), asyncio.sleep(0.1)), 0.5)
+
+        async def waiting() -> None:
+            async with aconcurrency.concurrency("one"):
+                pass
+
+        with pytest.raises(TimeoutError):
+            asyncio.run(impatient())  # cancelled while it waits
+    assert book_of(sim_prefect.session().store).waiting == []
+    assert sim_prefect.session().store.limits["one"].active_slots == 0
