@@ -33,4 +33,17 @@ def lookup(module: str, fields: dict[str, Callable[[], Any]], name: str) -> Any:
     return cast(os.environ[env_key])
 
 
-__all__ = ["lookup"]
+def api_url() -> str | None:
+    """The API's address, as Prefect's setting gives it (none here unless the environment names one)."""
+    return os.environ.get("PREFECT_API_URL") or None
+
+
+def ui_url() -> str | None:
+    """The UI's address: PREFECT_UI_URL, else the API's without its ``/api``, as Prefect works it out."""
+    if "PREFECT_UI_URL" in os.environ:
+        return os.environ["PREFECT_UI_URL"]
+    api = api_url()
+    return api.removesuffix("/api") if api else None
+
+
+__all__ = ["api_url", "lookup", "ui_url"]

@@ -158,6 +158,7 @@ SCENARIOS = [
     # area: the client and events
     Scenario("client_reads"),
     Scenario("events_emit_read"),
+    Scenario("runtime_info"),
     # area: variables and blocks
     Scenario("variables"),
     Scenario("blocks"),
