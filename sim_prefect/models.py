@@ -21,6 +21,7 @@ lengths, bounds) and `_extra` (what to do with unknown keywords: ``ignore``,
 from __future__ import annotations
 
 import copy
+import inspect
 import re
 import sys
 import typing
@@ -221,7 +222,11 @@ def fields_of(cls: type) -> dict[str, FieldInfo]:
             fields.update((name, copy.copy(info)) for name, info in vars(base)["model_fields"].items())
     module = sys.modules.get(cls.__module__)
     namespace = {**_defining_locals(), **(vars(module) if module is not None else {})}
-    for name, annotation in vars(cls).get("__annotations__", {}).items():
+    try:
+        own = inspect.get_annotations(cls)  # the class's own (as strings under `from __future__ import annotations`)
+    except Exception as exc:
+        raise TypeError(f"the annotations of {cls.__name__} cannot be read: {exc}") from exc
+    for name, annotation in own.items():
         if isinstance(annotation, str):
             try:
                 annotation = eval(annotation, namespace, dict(vars(cls)))  # noqa: S307 - as typing.get_type_hints
@@ -237,7 +242,7 @@ def fields_of(cls: type) -> dict[str, FieldInfo]:
         else:
             fields[name] = FieldInfo(annotation, default)
     for name, info in fields.items():  # a subclass may give an inherited field a new default
-        if name in vars(cls) and name not in vars(cls).get("__annotations__", {}):
+        if name in vars(cls) and name not in own:
             info.default = vars(cls)[name]
     return fields
 
