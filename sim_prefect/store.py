@@ -17,6 +17,7 @@ is what the page draws the run view from.
 from __future__ import annotations
 
 import datetime as _dt
+import enum
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
@@ -42,7 +43,7 @@ def jsonable(value: Any) -> Any:
     dump = getattr(value, "model_dump", None)  # a pydantic model
     if callable(dump):
         return jsonable(dump(mode="json"))
-    if hasattr(value, "value") and type(value).__module__ == "enum":
+    if isinstance(value, enum.Enum):
         return jsonable(value.value)
     return repr(value)
 
