@@ -84,7 +84,7 @@ class EventHandler(logging.Handler):
             s.emit(event)
             if record.name.startswith(_OWN_ROOT):  # one of ours: root's handlers have not seen it
                 record.name = event.logger
-                _to_root_handlers(record)
+                _to_root_handlers(record, _prefect_logger.handlers)
         except Exception:  # logging must never break the run
             self.handleError(record)
 
@@ -97,8 +97,9 @@ _prefect_logger = logging.getLogger(_OWN_ROOT)
 _root = logging.getLogger()
 
 
-def _to_root_handlers(record: logging.LogRecord) -> None:
-    """Hand one of Prefect's records to the root logger's other handlers.
+def _to_root_handlers(record: logging.LogRecord, seen_by: list[logging.Handler] | None = None) -> None:
+    """Hand one of Prefect's records to the root logger's other handlers (but those in `seen_by`, which
+    handle it anyway: pytest attaches its own to every logger that does not propagate, ours among them).
 
     Prefect's loggers propagate to the root logger, so its handlers (pytest's
     ``caplog``, a learner's own) see every run's records, under Prefect's
@@ -106,7 +107,7 @@ def _to_root_handlers(record: logging.LogRecord) -> None:
     own-logging-namespace), and from here to root's other handlers.
     """
     for handler in _root.handlers:
-        if handler is not _handler and record.levelno >= handler.level:
+        if handler is not _handler and record.levelno >= handler.level and not (seen_by and handler in seen_by):
             handler.handle(record)
 
 

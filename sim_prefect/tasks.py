@@ -115,7 +115,9 @@ class Task(Runnable[P, R]):
         # viz_return_value is read by flow.visualize() only, which is not imitated; results are
         # always kept in memory here, whatever cache_result_in_memory says.
         self.source_code = task_source_code(fn)
-        self.task_key = f"{getattr(fn, '__qualname__', self.name)}-{hash_objects(fn.__code__.co_code.hex())[:8]}"  # type: ignore[index]
+        # Prefect's: the function's own name (the last part of its qualified name) and a hash of its code.
+        qualname = getattr(fn, "__qualname__", self.name).split(".")[-1]
+        self.task_key = f"{qualname}-{hash_objects(fn.__code__.co_code.hex())[:8]}"  # type: ignore[index]
         self._configure_caching(o)
 
     def _configure_caching(self, o: dict[str, Any]) -> None:

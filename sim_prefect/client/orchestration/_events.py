@@ -59,8 +59,9 @@ class EventClient(BaseClient):
         return self._page(event_filter, offset, limit)
 
     def _page(self, event_filter: EventFilter, offset: int, limit: int) -> EventPage:
-        events = [e for e in self._events() if event_filter.includes(e)]
-        events.sort(key=lambda e: e.occurred, reverse=event_filter.order == EventOrder.DESC)
+        events = [e for e in self._events() if event_filter.includes(e)]  # oldest first
+        if event_filter.order == EventOrder.DESC:
+            events.reverse()
         next_page = None
         if offset + limit < len(events):
             token = base64.b64encode(json.dumps({"offset": offset + limit, "query": len(_QUERIES)}).encode()).decode()
