@@ -122,6 +122,18 @@ class PrefectHTTPStatusError(PrefectException):
         return cls(message, status_code, detail)
 
 
+class EventTooLarge(PrefectException):
+    """An event larger than the server takes (``emit_event`` raises it; every other failure is logged)."""
+
+    def __init__(self, size: int, maximum: int) -> None:
+        super().__init__(f"Event is too large to emit ({size} > {maximum} bytes)")
+        self.size = size
+        self.maximum = maximum
+
+
+EventTooLarge.__module__ = "prefect.exceptions"
+
+
 class UnknownBlockType(PrefectException):
     """No block class of that type is defined in this process (``Block.load("slug/name")``)."""
 

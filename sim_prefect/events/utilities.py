@@ -4,16 +4,20 @@ It returns the `Event` it sent, and the session's server keeps it (store.py),
 with the resources of the run it was emitted in added to its related ones,
 as Prefect's events worker adds them. An event that cannot be made (a
 resource without ``prefect.resource.id``) is not raised: Prefect logs
-``Error emitting event: <name>`` with the traceback and returns None.
+``Error emitting event: <name>`` with the traceback and returns None. One
+larger than the server takes (1.5 MB of JSON) raises ``EventTooLarge``.
 """
 
 from __future__ import annotations
 
 import datetime
+import json
 import logging
+import os
 from typing import Any
 
 from .. import current_run
+from ..exceptions import EventTooLarge
 from ..loggers import emit_logger_log
 from ..session import session
 from ..store import EventRecord, Store, flow_id, jsonable
@@ -21,6 +25,7 @@ from .schemas.events import Event, RelatedResource
 from .state_changes import TIGHT_TIMING
 
 LOGGER = "prefect.events.utilities"
+MAXIMUM_SIZE_BYTES = 1_500_000  # PREFECT_SERVER_EVENTS_MAXIMUM_SIZE_BYTES's default: an event's JSON, at most
 
 
 def emit_event(
@@ -51,6 +56,13 @@ def emit_event(
             if -TIGHT_TIMING < moment - follows.occurred < TIGHT_TIMING:
                 fields["follows"] = follows.id
         sent = Event(**fields)
+        size = len(json.dumps(jsonable(sent.model_dump()), separators=(",", ":")).encode())
+        maximum = int(os.environ.get("PREFECT_SERVER_EVENTS_MAXIMUM_SIZE_BYTES")
+                      or os.environ.get("PREFECT_EVENTS_MAXIMUM_SIZE_BYTES") or MAXIMUM_SIZE_BYTES)  # fmt: skip
+        if size > maximum:
+            raise EventTooLarge(size, maximum)
+    except EventTooLarge:
+        raise
     except Exception as exc:
         emit_logger_log(LOGGER, logging.ERROR, f"Error emitting event: {event}", exc)
         return None

@@ -20,7 +20,7 @@ from sim_prefect.events.filters import (
     EventRelatedFilter,
     EventResourceFilter,
 )
-from sim_prefect.exceptions import NotImitatedError, PrefectHTTPStatusError
+from sim_prefect.exceptions import EventTooLarge, NotImitatedError, PrefectHTTPStatusError
 from sim_prefect.models import ValidationError
 from sim_prefect.store import Store
 
@@ -67,6 +67,13 @@ def test_a_resource_without_an_id_is_logged_not_raised(sim) -> None:
     assert sim_prefect.session().store.events == []
     with pytest.raises(ValidationError, match="Related Resources must include the prefect.resource.role label"):
         Event(event="x", resource={"prefect.resource.id": "r"}, related=[{"prefect.resource.id": "o"}])
+
+
+def test_an_event_larger_than_the_server_takes_is_raised(sim, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PREFECT_SERVER_EVENTS_MAXIMUM_SIZE_BYTES", "1000")
+    with pytest.raises(EventTooLarge, match=r"Event is too large to emit \(\d+ > 1000 bytes\)"):
+        emit_event(event="big", resource={"prefect.resource.id": "r"}, payload={"x": "y" * 1000})
+    assert emit_event(event="small", resource={"prefect.resource.id": "r"}) is not None
 
 
 def test_follows_is_kept_only_within_five_minutes(sim) -> None:
