@@ -95,6 +95,14 @@ _configured = False
 
 _prefect_logger = logging.getLogger(_OWN_ROOT)
 _root = logging.getLogger()
+# Prefect sets up logging when it is imported, putting its own handler in place of the root logger's: here
+# the root's earlier handlers stay, but get none of Prefect's records (under Prefect they would be gone), and
+# ours takes the root's place now if it has none (so a later logging.basicConfig() changes nothing, as under
+# Prefect).
+_replaced = tuple(_root.handlers)
+if not _root.handlers:
+    _root.addHandler(_handler)
+    _configured = True
 
 
 def _to_root_handlers(record: logging.LogRecord, seen_by: list[logging.Handler] | None = None) -> None:
@@ -107,14 +115,17 @@ def _to_root_handlers(record: logging.LogRecord, seen_by: list[logging.Handler] 
     own-logging-namespace), and from here to root's other handlers.
     """
     for handler in _root.handlers:
-        if handler is not _handler and record.levelno >= handler.level and not (seen_by and handler in seen_by):
+        if (
+            handler is not _handler and record.levelno >= handler.level and handler not in _replaced
+            and not (seen_by and handler in seen_by)
+        ):  # fmt: skip
             handler.handle(record)
 
 
 def _root_listens() -> bool:
     """Whether the root logger has a handler other than ours (cheap: the engine asks for every line)."""
     handlers = _root.handlers
-    return bool(handlers) and (len(handlers) > 1 or handlers[0] is not _handler)
+    return bool(handlers) and (len(handlers) > 1 or handlers[0] is not _handler) and handlers != list(_replaced)
 
 
 def _as_record(event: LogEmitted, level: int) -> logging.LogRecord:

@@ -81,6 +81,32 @@ def test_a_disabled_run_logger_silences_the_engines_lines_too(sim, caplog: pytes
     assert caplog.records == [] and sim.logs == []
 
 
+BASIC_CONFIG = """
+import logging, sim_prefect
+from sim_prefect import flow, get_run_logger
+logging.basicConfig(level=logging.INFO)  # after the import: as under Prefect, it changes nothing
+logging.getLogger("mylib").warning("from mylib")
+
+@flow
+def f():
+    get_run_logger().info("hello")
+
+f()
+"""
+
+
+def test_a_learners_basic_config_after_the_import_prints_nothing_twice(tmp_path: Path) -> None:
+    env = {**clean_env(), "SIM_PREFECT_MODE": "deterministic"}
+    done = subprocess.run([sys.executable, "-c", BASIC_CONFIG], env=env, capture_output=True, text=True, timeout=120, check=False)
+    lines = [line.split(" | ", 1)[1] for line in done.stderr.splitlines()]
+    assert lines == [
+        "WARNING | mylib - from mylib",
+        "INFO    | Flow run 'olive-ocelot' - Beginning flow run 'olive-ocelot' for flow 'f'",
+        "INFO    | Flow run 'olive-ocelot' - hello",
+        "INFO    | Flow run 'olive-ocelot' - Finished in state Completed()",
+    ], done.stderr
+
+
 # -- the guide's examples, with pytest, in a fresh process -----------------------------------------
 
 
