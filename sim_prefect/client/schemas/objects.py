@@ -57,7 +57,8 @@ def _at(value: float | datetime.datetime | None) -> DateTime | None:
 
 
 def derived_id(*parts: object) -> uuid.UUID:
-    """An id for what the store keeps without one (a log line, a flow's id): the same on every read."""
+    """An id for what the store keeps without one (a log line, a heartbeat, a task run's dynamic key): the
+    same on every read."""
     import hashlib  # when first needed: importing it costs the page's first boot
     import uuid
 
