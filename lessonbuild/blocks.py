@@ -8,6 +8,11 @@
 - ``{exercise} FILE``: the same, with the starter code ``FILE``, the hidden
   ``:check:`` file, the hints, and a ``:solution:`` that never reaches the page
   but must pass the check (`exercises.py`).
+- ``:runner: pytest`` (on either): ``FILE`` is a test module (``test_*.py``),
+  and a Run runs pytest on it, beside the demo modules it imports, which the
+  page gets as hidden text (playground/pytest_runner.py). An exercise's
+  ``:fixed: NAME.fixed.py`` is NAME.py with its bug fixed: the check runs the
+  learner's tests on both.
 - ``{prefect-code} FILE`` (real Prefect code, shown, not run) and ``{file} FILE``:
   highlighted code (``templates/partials/code_file.html``).
 
@@ -26,7 +31,7 @@ from markupsafe import Markup
 
 from .cache import BuildCache
 from .demos import Demo
-from .directives import Directive
+from .directives import RUNNERS, Directive
 from .errors import BuildError
 from .highlight import highlight_code
 from .output import cached_output
@@ -89,12 +94,43 @@ class BlockRenderer:
             "expected_html": self.expected_html(directive, path, env),
             "check_code": None,
             "hints": [Markup(self.inline(hint)) for hint in directive.options.get("hint", [])],
+            "runner": self.runner(directive, env),
+            "beside": {},
+            "fixed": {},
         }
+        beside: dict[str, Path] = {}
+        if context["runner"] == "pytest":
+            for name, other in Demo(path).beside().items():
+                beside[name], context["beside"][name] = self.read(other.name, env, directive.line, "module")
+        fixed: dict[str, Path] = {}
+        for name in directive.options.get("fixed", []):
+            target = name.split(".")[0] + ".py"
+            if context["runner"] != "pytest" or not name.endswith(".fixed.py") or target not in beside:
+                raise BuildError(
+                    env["path"], directive.line, f"':fixed: {name}' must name NAME.fixed.py for a module NAME.py that "
+                    f"the test module imports (here: {', '.join(beside) or 'none'}), with ':runner: pytest'"
+                )  # fmt: skip
+            fixed[target], context["fixed"][target] = self.read(name, env, directive.line, "fixed module")
         if directive.name == "exercise":
             check_path, context["check_code"] = self.read(directive.option("check") or "", env, directive.line, "check file")
             solution_path, _ = self.read(directive.option("solution") or "", env, directive.line, "solution file")
-            env.setdefault("exercises", []).append(Exercise(env["path"], directive.line, path, check_path, solution_path))
+            env.setdefault("exercises", []).append(
+                Exercise(env["path"], directive.line, path, check_path, solution_path, context["runner"],
+                         {n: str(p) for n, p in beside.items()}, {n: str(p) for n, p in fixed.items()})  # fmt: skip
+            )
         return self.templates.render("partials/runnable.html", env["path"], **context)
+
+    def runner(self, directive: Directive, env: dict[str, Any]) -> str:
+        """``:runner:``: python (the default) runs the file as a script, pytest as a test module (test_*.py)."""
+        runner = directive.option("runner") or "python"
+        if runner not in RUNNERS:
+            raise BuildError(env["path"], directive.line, f"':runner: {runner}' is not one of: {', '.join(RUNNERS)}")
+        if (runner == "pytest") != Path(directive.argument).name.startswith("test_"):
+            raise BuildError(
+                env["path"], directive.line,
+                f"'{directive.argument}': a test module (test_*.py) runs with ':runner: pytest', and only a test module does",
+            )  # fmt: skip
+        return runner
 
     def expected_html(self, directive: Directive, path: Path, env: dict[str, Any]) -> Markup:
         name = directive.option("expected")

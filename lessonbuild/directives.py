@@ -38,13 +38,15 @@ if TYPE_CHECKING:  # markdown-it is imported only when a page is parsed (pages.p
 
 # Each directive and the options it accepts.
 DIRECTIVES: dict[str, frozenset[str]] = {
-    "runnable": frozenset({"title", "expected"}),
-    "exercise": frozenset({"title", "expected", "check", "solution", "hint"}),
+    "runnable": frozenset({"title", "expected", "runner"}),
+    "exercise": frozenset({"title", "expected", "check", "solution", "hint", "runner", "fixed"}),
     "prefect-code": frozenset({"title"}),
     "file": frozenset({"title", "lang"}),
 }
 REQUIRED: dict[str, frozenset[str]] = {"exercise": frozenset({"check", "solution"})}
-REPEATABLE = frozenset({"hint"})
+REPEATABLE = frozenset({"hint", "fixed"})
+# What ``:runner:`` may say: how a Run runs the file (python, as a script; pytest, as a test module).
+RUNNERS = ("python", "pytest")
 PYTHON_LANGS = frozenset({"python", "py", "python3", "pycon"})
 
 _INFO = re.compile(r"^\{(?P<name>[^}\s]*)\}\s*(?P<arg>\S*)\s*(?P<rest>.*)$")

@@ -51,6 +51,9 @@ class Exercise:
     starter: Path
     check: Path
     solution: Path
+    runner: str = "python"
+    beside: dict[str, str] = field(default_factory=dict)  # a pytest exercise's code under test: name -> path
+    fixed: dict[str, str] = field(default_factory=dict)  # the same, fixed: name -> path of its NAME.fixed.py
 
 
 @dataclass
@@ -129,7 +132,8 @@ class Page:
             warnings=entry["warnings"],
             files=entry["files"],
             exercises=[
-                Exercise(e["page"], e["line"], Path(e["starter"]), Path(e["check"]), Path(e["solution"]))
+                Exercise(e["page"], e["line"], Path(e["starter"]), Path(e["check"]), Path(e["solution"]),
+                         e.get("runner", "python"), e.get("beside", {}), e.get("fixed", {}))  # fmt: skip
                 for e in entry["exercises"]
             ],
             cache_entries=entry["cache_entries"],

@@ -9,6 +9,12 @@ returns the message for a pass, or raises ``AssertionError("what to try
 next")``. Nothing the learner's code does (patching builtins, printing the
 right text, posting messages) can reach it, and `Attempt.unchanged` lets a
 check hold the learner to what the exercise says must stay as it is.
+
+An exercise whose code is a test module (``:runner: pytest``) is judged from
+its tests' outcomes as pytest reported them (`Attempt.tests`, pytest_plugin.py),
+on the code under test as the lesson gives it, and, in `Attempt.variants`, on
+each other version of it the exercise names (``:fixed:``), each run in a fresh
+interpreter of its own.
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ from typing import Any
 
 from sim_prefect.store import RunRecord, select_runs
 
+from .pytest_plugin import TestOutcome
+
 @dataclass
 class Attempt:
     """One Run of an exercise, as data."""
@@ -29,6 +37,9 @@ class Attempt:
     source: str
     starter: str = ""
     artifacts: list[dict[str, Any]] = field(default_factory=list)
+    tests: list[TestOutcome] = field(default_factory=list)  # a pytest Run's tests, as pytest reported them
+    exit_code: int | None = None  # a pytest Run's exit code (0: all passed, 1: some failed, ...)
+    variants: dict[str, Attempt] = field(default_factory=dict)  # the same tests on other code under test
 
     def flows(self) -> list[RunRecord]:
         return select_runs(self.runs, "flow")
@@ -59,7 +70,11 @@ class Attempt:
     @classmethod
     def from_report(cls, report: dict[str, Any], starter: str = "") -> Attempt:
         runs = [RunRecord.from_dict(r) for r in report.get("runs", [])]
-        return cls(runs, report.get("output", ""), report.get("source", ""), starter, report.get("artifacts", []))
+        tests = [TestOutcome.from_dict(t) for t in report.get("tests", [])]
+        variants = {name: cls.from_report({**other, "source": report.get("source", "")}, starter)
+                    for name, other in (report.get("variants") or {}).items()}  # fmt: skip
+        return cls(runs, report.get("output", ""), report.get("source", ""), starter, report.get("artifacts", []),
+                   tests, report.get("exit_code"), variants)  # fmt: skip
 
 
 def _parse(source: str) -> ast.Module | None:

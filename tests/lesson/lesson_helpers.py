@@ -121,12 +121,17 @@ class Exercise:
     check: str
     solution: str
     hints: tuple[str, ...]
+    runner: str = "python"  # pytest: the starter is a test module
+    fixed: tuple[str, ...] = ()  # a pytest exercise's NAME.fixed.py files
 
 
 def exercises(pages: list[Page]) -> list[Exercise]:
     """Every exercise of the course, in page order."""
     return [
-        Exercise(page.name, fence.line, fence.argument, fence.options("check")[0], fence.options("solution")[0], tuple(fence.options("hint")))
+        Exercise(
+            page.name, fence.line, fence.argument, fence.options("check")[0], fence.options("solution")[0],
+            tuple(fence.options("hint")), (fence.options("runner") or ["python"])[0], tuple(fence.options("fixed")),
+        )  # fmt: skip
         for page in pages
         for fence in page.fences
         if fence.directive == "exercise"
