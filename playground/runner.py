@@ -44,7 +44,7 @@ from sim_prefect.run_events import ArtifactCreated, ArtifactUpdated, Event, LogE
 from sim_prefect.store import RunRecord, Store
 from sim_prefect.formatting import format_record, highlight
 from sim_prefect.results import MemoryStore
-from sim_prefect.session import Mode
+from sim_prefect.session import Mode, terminal_sink
 from sim_prefect.tracebacks import format_exception, innermost_user_line
 
 from . import artifacts, checks
@@ -112,9 +112,11 @@ class _Stream:
         """As a text stream's: the page's streams already pass each write on at once."""
 
 
-def _event_message(output: Output) -> Callable[[Event], None]:
+def _event_message(output: Output, log_lines: bool = True) -> Callable[[Event], None]:
     def send(event: Event) -> None:
         if isinstance(event, LogEmitted):
+            if not log_lines:
+                return
             line = format_record(event) + "\n"
             output.log({"type": "log", "level": event.level, "text": line, "segments": [list(s) for s in highlight(line)]})
         elif isinstance(event, (ArtifactCreated, ArtifactUpdated)):
@@ -140,12 +142,15 @@ def run(
     results: dict[str, str] | None = None,
     store: dict[str, Any] | None = None,
     max_lines: int = MAX_LINES,
+    execute: Callable[[str, str], None] | None = None,
 ) -> RunResult:
     """Run `code` as ``__main__`` on a fresh sim_prefect session.
 
     `post` receives the messages, a JSON list per batch. `results` are the
     stored result records the page kept from earlier Runs; each new one is
-    posted as a ``result`` message.
+    posted as a ``result`` message. `execute(code, filename)` runs
+    the code another way than as ``__main__`` (pytest_runner.py); then Prefect's
+    log lines go to stderr, as in a terminal, where the runner's capture sees them.
     """
     output = Output(post, max_lines=max_lines)
     records = MemoryStore(results, on_save=lambda key, record: output.message({"type": "result", "key": key, "record": record}))
@@ -153,7 +158,9 @@ def run(
     session = sim_prefect.configure(
         mode, terminal=False, results=records, library_frames=False, store=Store.from_dict(store) if store else None
     )
-    session.bus.subscribe(_event_message(output))
+    session.bus.subscribe(_event_message(output, log_lines=execute is None))
+    if execute is not None:
+        session.bus.subscribe(terminal_sink)
     known = session.store
     runs_before, artifacts_before = len(known.runs), len(known.artifacts)
     linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
@@ -175,7 +182,10 @@ def run(
     clock = learner_clock.patched_everywhere() if mode != "real" else contextlib.nullcontext()
     try:
         with prefect_alias(), clock:
-            exec(compile(code, filename, "exec"), main.__dict__)
+            if execute is None:
+                exec(compile(code, filename, "exec"), main.__dict__)
+            else:
+                execute(code, filename)
     except BaseException as exc:  # the learner's error is data, not our crash
         failure = exc
     finally:
@@ -276,6 +286,13 @@ def run_json(code: str, filename: str, post: Callable[[str], None], options_json
     return json.dumps(outcome, default=repr)
 
 
+def run_pytest_json(code: str, filename: str, post: Callable[[str], None], options_json: str = "{}") -> str:
+    """One Run of a test module for the page, with pytest (pytest_runner.py: it imports this module)."""
+    from .pytest_runner import run_pytest_json as run_tests
+
+    return run_tests(code, filename, post, options_json)
+
+
 check_json = checks.judge_json
 
-__all__ = ["CheckResult", "RunResult", "check_json", "run", "run_check", "run_json", "summary", "warm_up"]
+__all__ = ["CheckResult", "RunResult", "check_json", "run", "run_check", "run_json", "run_pytest_json", "summary", "warm_up"]

@@ -33,8 +33,10 @@ const stoppedOutcome = () => ({ ok: false, stopped: true, error: null });
  */
 
 export class PythonHost {
-  constructor({ workerUrl, pyodideUrl, pythonUrl, integrity = {} }) {
+  constructor({ workerUrl, pyodideUrl, pythonUrl, pytestUrl = null, integrity = {} }) {
     this.urls = { workerUrl, pyodideUrl, pythonUrl, integrity };
+    this.pytestUrl = pytestUrl;
+    this.pytest = null; // pytest.zip's bytes, fetched when a test module first runs (a promise)
     this.listeners = new Set();
     this.status = { state: "loading", step: "Starting Python…", loaded: 0, total: 0 };
     // The first worker's memory, once warmed up, and our python.zip, which a snapshot does not hold.
@@ -153,10 +155,10 @@ export class PythonHost {
    * batches. Returns a handle whose `done` resolves with the outcome ({ok, error}),
    * or {stopped: true} after `stop(handle)`.
    */
-  run({ code, filename }, onMessages) {
+  run({ code, filename, runner = "python", files = {} }, onMessages) {
     const handle = this.begin();
-    const options = { mode: "fast", results: Object.fromEntries(this.results) };
-    handle.call = this.call(toWorker.run(code, filename, options), (messages) => {
+    const options = { mode: "fast", results: Object.fromEntries(this.results), ...tests(runner, files) };
+    handle.call = this.request(toWorker.run(code, filename, options), (messages) => {
       for (const m of messages) if (m.type === "result" && typeof m.key === "string") this.results.set(m.key, m.record);
       onMessages(messages);
     });
@@ -169,18 +171,61 @@ export class PythonHost {
    * judge its records with the exercise's check in another fresh worker, one that
    * never ran the learner's code. The source judged is the one the page sent.
    */
-  check({ code, filename, check, starter }, onMessages) {
+  check({ code, filename, check, starter, runner = "python", files = {}, fixed = null }, onMessages) {
     const handle = this.begin();
     handle.done = (async () => {
-      handle.call = this.call(toWorker.run(code, filename, { mode: "fast", report: true, results: {} }), onMessages);
+      const options = { mode: "fast", report: true, results: {}, ...tests(runner, files) };
+      handle.call = this.request(toWorker.run(code, filename, options), onMessages);
       const outcome = await handle.call.done;
       if (outcome.stopped || !outcome.report) return outcome;
-      handle.call = this.call(toWorker.judge(check, JSON.stringify({ ...outcome.report, source: code }), starter));
+      const report = { ...outcome.report, source: code };
+      if (fixed) {
+        // The same tests on the fixed code under test, in a fresh worker of their own: nothing the
+        // first Run kept (a counter, a flag) can tell the two apart. Their output is not shown.
+        handle.call = this.request(toWorker.run(code, filename, { ...options, files: { ...files, ...fixed } }));
+        const other = await handle.call.done;
+        if (other.stopped) return { ...outcome, stopped: true };
+        report.variants = { fixed: other.report ?? { tests: [], exit_code: null } };
+      }
+      handle.call = this.call(toWorker.judge(check, JSON.stringify(report), starter));
       const verdict = await handle.call.done;
       if (verdict.stopped) return { ...outcome, stopped: true };
       return { ...outcome, passed: verdict.passed === true, message: String(verdict.message ?? "") };
     })().finally(() => this.release(handle));
     return handle;
+  }
+
+  /**
+   * `call`, but a test module's Run first fetches pytest.zip (once for the page) and hands it to
+   * the worker: pytest costs nothing until a test module runs. A failed fetch is the Run's error.
+   */
+  request(message, onMessages) {
+    if (message.options.runner !== "pytest") return this.call(message, onMessages);
+    let inner = null;
+    let cancelled = false;
+    let resolve;
+    const done = new Promise((r) => (resolve = r));
+    this.pytestArchive().then((archive) => {
+      if (cancelled) return;
+      inner = this.call(toWorker.run(message.code, message.filename, message.options, archive), onMessages);
+      inner.done.then(resolve);
+    }, (err) => resolve(errorOutcome("WorkerError", `pytest could not be loaded: ${(err && err.message) || err}`)));
+    const cancel = () => {
+      if (cancelled) return;
+      cancelled = true;
+      if (inner) inner.cancel();
+      else resolve(stoppedOutcome());
+    };
+    return { done, cancel };
+  }
+
+  pytestArchive() {
+    this.pytest ??= fetch(this.pytestUrl).then(async (response) => {
+      if (!response.ok) throw new Error(`HTTP ${response.status} for ${this.pytestUrl}`);
+      return new Uint8Array(await response.arrayBuffer());
+    });
+    this.pytest.catch(() => { this.pytest = null; }); // try again on the next Run
+    return this.pytest;
   }
 
   begin() {
@@ -208,4 +253,9 @@ export class PythonHost {
     this.results.clear();
     this.notify({ ...this.status });
   }
+}
+
+/** A test module's Run options: pytest, and the modules it imports from the lesson. */
+function tests(runner, files) {
+  return runner === "pytest" ? { runner, files } : {};
 }

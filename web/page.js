@@ -33,6 +33,7 @@ function createHost(urls) {
     workerUrl: url(urls.workerUrl),
     pyodideUrl: url(urls.pyodide),
     pythonUrl: url(urls.pythonUrl),
+    pytestUrl: url(urls.pytestUrl),
     integrity,
   });
 }

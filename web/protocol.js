@@ -14,7 +14,7 @@
 // Each message's fields and their kinds ("?" marks an optional field).
 const FIELDS = {
   init: { port: "port", pyodideUrl: "string", integrity: "object", pythonUrl: "string?", python: "bytes?", snapshot: "bytes?", interruptBuffer: "bytes?" },
-  run: { code: "string", filename: "string", options: "object" },
+  run: { code: "string", filename: "string", options: "object", archive: "bytes?" },
   judge: { check: "string", report: "string", starter: "string" },
   progress: { step: "string", loaded: "number", total: "number" },
   snapshot: { snapshot: "bytes", python: "bytes" },
@@ -56,7 +56,8 @@ export const toWorker = {
   /** Our python.zip comes as `python` (bytes) or `pythonUrl`; a worker started from the page's memory also gets `snapshot`. */
   init: ({ port, pyodideUrl, integrity = {}, pythonUrl, python, snapshot, interruptBuffer }) =>
     make("init", { port, pyodideUrl, integrity, pythonUrl, python, snapshot, interruptBuffer }),
-  run: (code, filename, options) => make("run", { code, filename, options }),
+  /** `archive`: a zip the worker unpacks beside our Python before the Run (pytest.zip, for a test module's Run). */
+  run: (code, filename, options, archive) => make("run", { code, filename, options, archive }),
   judge: (check, report, starter) => make("judge", { check, report, starter }),
 };
 

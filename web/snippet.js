@@ -49,6 +49,11 @@ export class Snippet {
     this.original = root.querySelector("[data-source]").value;
     this.originalHash = root.dataset.originalHash;
     this.checkCode = root.querySelector("[data-check]")?.value ?? null;
+    // A test module (data-runner="pytest") runs with pytest, beside the lesson's modules it imports;
+    // an exercise's check also runs it on the fixed ones.
+    this.runner = root.dataset.runner ?? "python";
+    this.files = textareas(root, "beside");
+    this.fixed = root.querySelector("[data-fixed]") ? textareas(root, "fixed") : null;
     const $ = (selector) => root.querySelector(selector);
     this.statusEl = $("[data-status]");
     this.runButton = $("[data-run]");
@@ -327,11 +332,11 @@ export class Snippet {
     this.editor?.clearError();
     if (this.checkResult) this.checkResult.textContent = "";
     this.root.classList.add("is-running");
-    const request = { code: this.code, filename: this.filename };
+    const request = { code: this.code, filename: this.filename, runner: this.runner, files: this.files };
     const started = performance.now();
     const onMessages = (messages) => this.onMessages(messages);
     this.handle = kind === "check"
-      ? this.host.check({ ...request, check: this.checkCode, starter: this.original }, onMessages)
+      ? this.host.check({ ...request, check: this.checkCode, starter: this.original, fixed: this.fixed }, onMessages)
       : this.host.run(request, onMessages);
     this.setStatus(kind === "check" ? "Checking…" : "Running…");
     this.onHostStatus(this.host.status);
@@ -365,6 +370,8 @@ export class Snippet {
       this.setStatus(`Stopped after ${seconds(ms)}.`, { sticky: true });
     } else if (error) {
       this.setStatus(String(error.summary ?? error.type ?? "Error"), { sticky: true });
+    } else if (result.tests?.summary) {
+      this.setStatus(`pytest: ${result.tests.summary}. Finished in ${seconds(ms)}.`, { sticky: true });
     } else {
       this.setStatus(`Finished in ${seconds(ms)}.`, { sticky: true });
     }
@@ -389,6 +396,13 @@ export class Snippet {
     this.checkResult.className = `check-result ${result.passed ? "is-pass" : "is-fail"}`;
     this.checkResult.textContent = `${result.passed ? "✓ Passed" : "✗ Not yet"}: ${result.message}`;
   }
+}
+
+/** The hidden texts `data-KIND="name"` of a snippet, as {name: text}. */
+function textareas(root, kind) {
+  const found = {};
+  for (const area of root.querySelectorAll(`textarea[data-${kind}]`)) found[area.dataset[kind]] = area.value;
+  return found;
 }
 
 function mb(bytes) {

@@ -25,7 +25,7 @@ self.onmessage = ({ data: init }) => {
   }
   const send = (message, transfer = []) => init.port.postMessage(message, transfer);
   boot(init, send).then(
-    (runner) => { init.port.onmessage = ({ data }) => serve(runner, data, send); },
+    (python) => { init.port.onmessage = ({ data }) => serve(python, data, send); },
     (err) => send(toPage.fatal(String((err && err.message) || err))),
   );
 };
@@ -70,7 +70,7 @@ async function boot({ pyodideUrl, pythonUrl, python, snapshot, interruptBuffer, 
     performance.mark("snapshot-made");
     send(toPage.snapshot(made, zip.slice()), [made.buffer]);
   }
-  return runner;
+  return { pyodide, runner };
 }
 
 /**
@@ -94,15 +94,18 @@ function lockDown() {
 // take turns.
 const STACK_SWITCHING = "Suspending" in WebAssembly || "Suspender" in WebAssembly;
 
-async function serve(runner, msg, send) {
+async function serve({ pyodide, runner }, msg, send) {
   let outcome;
   try {
     if (!isMessage(msg, ["run", "judge"])) throw new Error(`a malformed request: ${JSON.stringify(msg?.type)}`);
     if (msg.type === "judge") {
       outcome = runner.check_json(msg.check, msg.report, msg.starter);
     } else {
+      // A test module's Run brings pytest's files (pytest.zip): they go beside ours, for this worker only.
+      if (msg.archive) pyodide.unpackArchive(msg.archive, "zip", { extractDir: "/home/pyodide/lib" });
+      const entry = msg.options.runner === "pytest" ? runner.run_pytest_json : runner.run_json;
       const args = [msg.code, msg.filename, (json) => send(toPage.messages(json)), JSON.stringify(msg.options)];
-      outcome = await (STACK_SWITCHING ? runner.run_json.callPromising(...args) : runner.run_json(...args));
+      outcome = await (STACK_SWITCHING ? entry.callPromising(...args) : entry(...args));
     }
   } catch (err) {
     // Our own Python (or the page) failed: the learner's errors come back as data in the outcome.

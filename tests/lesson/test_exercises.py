@@ -21,6 +21,9 @@ from typing import Any
 
 import pytest
 
+from lessonbuild.demos import Demo
+from lessonbuild.exercises import run_exercise
+from lessonbuild.pages import Exercise as BuiltExercise
 from playground.runner import run_check
 from tests.lesson.lesson_helpers import DEMO_DIR, Exercise, exercises, lesson_pages
 
@@ -98,6 +101,26 @@ def _with_task(decorator: str, imports: str = "") -> Make:
     line = "from sim_prefect import flow, print_state_log, task\n"
     return replaced(("@task\ndef geocode", f"{decorator}\ndef geocode"), (line, line + imports))
 
+
+# Tests a learner may add to test_payouts.py (page 7).
+_RAISES_TEST = """def test_a_bad_night_raises():
+    with pytest.raises(ValueError):
+        nightly_payouts([{"id": 1, "amount": 120.0}, {"id": 2, "amount": -40.0}])
+"""
+_TASK_ONLY_TEST = """def test_check_payout_names_the_payout():
+    with pytest.raises(ValueError, match="payout 2"):
+        check_payout.fn({"id": 2, "amount": -40.0})
+"""
+_PINS_THE_BUG_TEST = """def test_pays_120():
+    assert nightly_payouts([{"id": 1, "amount": 120.0}, {"id": 2, "amount": -40.0}]) == 120.0
+"""
+_COUNTER_TEST = """import builtins
+
+
+def test_second_time_lucky():
+    builtins.runs = getattr(builtins, "runs", 0) + 1
+    assert builtins.runs > 1
+"""
 
 TABLES: dict[str, Table] = {
     "flaky_source.py": Table(
@@ -269,11 +292,104 @@ TABLES: dict[str, Table] = {
             NearMiss("printing-the-expected-log", printing_the_log(), passes=False, says=("retried 3 time(s)",)),
         ),
     ),
+    "test_payouts.py": Table(
+        page="07-testing-flows.md",
+        hints=3,
+        solution_says=("Well done", "test_a_negative_payout_fails_the_run"),
+        starter_says=("Every test passes on payouts.py as it is",),
+        solution_is=replaced(
+            (
+                "# Your test: a night with a negative payout must end in a failed run.\n",
+                "def test_a_negative_payout_fails_the_run():\n"
+                '    state = nightly_payouts([{"id": 1, "amount": 120.0}, {"id": 2, "amount": -40.0}], return_state=True)\n'
+                "    assert state.is_failed()\n",
+            ),
+        ),
+        near_misses=(
+            NearMiss(
+                "pytest-raises-instead-of-the-state",
+                replaced(("# Your test", _RAISES_TEST + "\n\n# Your test")),
+                passes=True,
+                says=("test_a_bad_night_raises",),
+            ),
+            NearMiss(
+                "a-test-that-always-passes",
+                replaced(("# Your test", "def test_new():\n    assert True\n\n\n# Your test")),
+                passes=False,
+                says=("Every test passes on payouts.py as it is",),
+            ),
+            NearMiss(
+                "a-test-that-always-fails",
+                replaced(("# Your test", "def test_new():\n    assert False\n\n\n# Your test")),
+                passes=False,
+                says=("test_new also fails once the bug is fixed",),
+            ),
+            NearMiss(
+                "a-test-of-the-task-alone",
+                replaced(("# Your test", _TASK_ONLY_TEST + "\n\n# Your test")),
+                passes=False,
+                says=("Every test passes on payouts.py as it is",),
+            ),
+            NearMiss(
+                "the-wrong-state",
+                replaced(("assert state.is_failed()", "assert state.is_completed()"), base="solution"),
+                passes=False,
+                says=("test_a_negative_payout_fails_the_run passes on payouts.py as it is and fails once the bug is fixed",),
+            ),
+            NearMiss(
+                "pinning-what-the-buggy-flow-returns",
+                replaced(("# Your test", _PINS_THE_BUG_TEST + "\n\n# Your test")),
+                passes=False,
+                says=("test_pays_120 passes on payouts.py as it is and fails once the bug is fixed",),
+            ),
+            NearMiss(
+                "a-counter-that-fails-only-the-first-run",
+                replaced(("# Your test", _COUNTER_TEST + "\n\n# Your test")),
+                passes=False,
+                says=("test_second_time_lucky also fails once the bug is fixed",),
+            ),
+            NearMiss(
+                "an-expected-failure",
+                replaced(("def test_a_negative", "@pytest.mark.xfail\ndef test_a_negative"), base="solution"),
+                passes=False,
+                says=("Every test passes on payouts.py as it is",),
+            ),
+            NearMiss(
+                "a-changed-given-test",
+                replaced(("== 135.5", "== 135.5 or True"), base="solution"),
+                passes=False,
+                says=("test_nightly_payouts_adds_up_the_night has changed",),
+            ),
+            NearMiss(
+                "a-syntax-error",
+                replaced(("# Your test", "def test_new(:\n    pass\n\n\n# Your test")),
+                passes=False,
+                says=("pytest could not run the module",),
+            ),
+            NearMiss(
+                "printing-pytests-verdict",
+                replaced(("# Your test", "print('1 failed, 2 passed')\nprint('Well done')\n\n\n# Your test")),
+                passes=False,
+                says=("Every test passes on payouts.py as it is",),
+            ),
+            NearMiss("printing-the-expected-log", printing_the_log(), passes=False, says=("Every test passes",)),
+        ),
+    ),
 }
 
 
 def _check(exercise: Exercise, files: Files, code: str) -> Any:
+    if exercise.runner == "pytest":  # a test module: as the build and the page check it (lessonbuild/exercises.py)
+        return run_exercise(_as_built(exercise), code, exercise.starter)
     return run_check(code, files.check, starter=files.starter, filename=exercise.starter)
+
+
+def _as_built(exercise: Exercise) -> BuiltExercise:
+    starter = DEMO_DIR / exercise.starter
+    beside = {name: str(path) for name, path in Demo(starter).beside().items()}
+    fixed = {name.split(".")[0] + ".py": str(DEMO_DIR / name) for name in exercise.fixed}
+    return BuiltExercise(exercise.page, exercise.line, starter, DEMO_DIR / exercise.check, DEMO_DIR / exercise.solution,
+                         exercise.runner, beside, fixed)  # fmt: skip
 
 
 def _near_misses() -> list[Any]:
