@@ -115,8 +115,12 @@ class ConcurrencyLimitClient(BaseClient):
         return ConcurrencyLimit.of(_found(self.store, _tag(tag)))
 
     def read_concurrency_limits(self, limit: int, offset: int) -> list[ConcurrencyLimit]:
-        records = sorted((r for r in self.store.limits.values() if r.name.startswith("tag:")), key=lambda r: r.name)
-        return [ConcurrencyLimit.of(r) for r in paged(records, limit, offset, "/concurrency_limits/filter")]
+        """As the server reads them: the first `limit + offset` global limits by name, the tags' among them, then
+        the page (so a small limit can find no tag's limit at all, as Prefect's `concurrency-limit ls --limit 1`)."""
+        paged([], limit, offset, "/concurrency_limits/filter")  # the server's checks of the limit
+        first = sorted(self.store.limits.values(), key=lambda r: r.name)[: limit + offset]
+        tagged = [r for r in first if r.name.startswith("tag:")]
+        return [ConcurrencyLimit.of(r) for r in tagged[offset : offset + limit]]
 
     def reset_concurrency_limit_by_tag(self, tag: str, slot_override: list[Any] | None = None) -> None:
         """Free the tag's slots (or hand them to `slot_override`'s task runs)."""

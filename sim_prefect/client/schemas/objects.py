@@ -226,18 +226,29 @@ class FlowRun(_ApiObject):
         state = record.state
         flow_id = _id(store.flow_id(record.owner))
         tracker = server.find(record.parent_task_run_id) if record.parent_task_run_id else None
+        labels = {"prefect.flow.id": str(flow_id)}
+        if record.deployment_id:
+            labels["prefect.deployment.id"] = record.deployment_id
+        # What the server keeps of a deployment's run (server/deployments.py; a run of no deployment has none of it).
+        made: dict[str, Any] = {
+            "deployment_version": getattr(record, "deployment_version", None),
+            "work_queue_name": getattr(record, "work_queue_name", None),
+            "idempotency_key": getattr(record, "idempotency_key", None),
+            "auto_scheduled": getattr(record, "auto_scheduled", False),
+            "job_variables": dict(getattr(record, "job_variables", None) or {}),
+        }
         run = cls.model_construct(
             id=_id(record.run_id), created=_at(record.created),
             updated=_at(state.timestamp if state is not None else record.created), name=record.name,
             flow_id=flow_id, state_id=state.id if state is not None else None,
-            deployment_id=_uuid(record.deployment_id), deployment_version=None, work_queue_name=None,
-            flow_version=record.version, parameters=dict(record.parameters), idempotency_key=None, context={},
-            tags=list(record.tags), labels={"prefect.flow.id": str(flow_id)},
+            deployment_id=_uuid(record.deployment_id), deployment_version=made["deployment_version"],
+            work_queue_name=made["work_queue_name"], flow_version=record.version, parameters=dict(record.parameters),
+            idempotency_key=made["idempotency_key"], context={}, tags=list(record.tags), labels=labels,
             parent_task_run_id=_uuid(record.parent_task_run_id), run_count=record.run_count,
-            **_run_times(record, now), auto_scheduled=False, infrastructure_document_id=None,
+            **_run_times(record, now), auto_scheduled=made["auto_scheduled"], infrastructure_document_id=None,
             infrastructure_pid=None, created_by=None, work_queue_id=None, work_pool_id=None,
             work_pool_name=deployment.work_pool_name if deployment is not None else None,
-            state=stored_state(state, record) if state is not None else None, job_variables={},
+            state=stored_state(state, record) if state is not None else None, job_variables=made["job_variables"],
             state_type=state.type if state is not None else None, state_name=state.name if state is not None else None,
         )  # fmt: skip
         run._parent_flow_run_id = _uuid(tracker.flow_run_id) if tracker is not None else None
