@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from lessonbuild.demos import Demo, diff, find_demos, run_in_terminal
+from playground.pytest_runner import run_pytest
 from playground.runner import run
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,7 +30,12 @@ def test_demo_in_terminal_prints_expected_log(demo: Demo) -> None:
 @pytest.mark.parametrize("demo", DEMOS, ids=[d.name for d in DEMOS])
 def test_demo_through_playground_runner_prints_expected_log(demo: Demo) -> None:
     expected = _expected(demo)
-    result = run(demo.path.read_text(encoding="utf-8"), filename=demo.name, mode="deterministic")
+    code = demo.path.read_text(encoding="utf-8")
+    if demo.is_test_module:  # a test module runs with pytest, beside the demo modules it imports
+        files = {name: path.read_text(encoding="utf-8") for name, path in demo.beside().items()}
+        result = run_pytest(code, filename=demo.module_name, files=files, mode="deterministic")
+    else:
+        result = run(code, filename=demo.name, mode="deterministic")
     assert result.output == expected, diff(expected, result.output, demo.name)
 
 
