@@ -36,29 +36,25 @@ from .current_run import tags
 from .run_events import Event
 from .store import RunRecord
 from .exceptions import MissingContextError
-from .flows import Flow, flow
+from .flows import Flow, aserve, flow, serve
 from .formatting import format_state_log
 from .loggers import get_run_logger
 from .session import configure, session
 from .states import State
 from .tasks import Task, task
-from .unsupported import (
-    apause_flow_run,
-    aresume_flow_run,
-    aserve,
-    asuspend_flow_run,
-    deploy,
-    pause_flow_run,
-    resume_flow_run,
-    serve,
-    suspend_flow_run,
-)
 
 # Prefect's top-level names for its server-side features, each loaded from its module when
 # first used (PEP 562), so that a Run that never uses them never loads them.
 LAZY_NAMES = {
     "get_client": "sim_prefect.client.orchestration",
     "Transaction": "sim_prefect.transactions",
+    "deploy": "sim_prefect.deployments.runner",
+    "pause_flow_run": "sim_prefect.flow_runs",
+    "apause_flow_run": "sim_prefect.flow_runs",
+    "suspend_flow_run": "sim_prefect.flow_runs",
+    "asuspend_flow_run": "sim_prefect.flow_runs",
+    "resume_flow_run": "sim_prefect.flow_runs",
+    "aresume_flow_run": "sim_prefect.flow_runs",
 }
 
 

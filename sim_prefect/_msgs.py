@@ -238,3 +238,61 @@ STATE_DATA_MISSING = (
     "State data is missing. Typically, this occurs when result persistence is disabled and the state has been "
     "retrieved from the API."
 )
+
+# -- deployments and serving (prefect/flows.py, prefect/runner, prefect/deployments) -------------
+# flow.serve's start message (rich expands the tab to 8 spaces); the UI line only when a UI address is known.
+SERVE_FLOW_TOP = "Your flow {flow_name!r} is being served and polling for scheduled runs!"
+SERVE_FLOW_HOW = "To trigger a run for this flow, use the following command:"
+SERVE_FLOW_COMMAND = "\t$ prefect deployment run '{flow_name}/{name}'"
+SERVE_FLOW_UI = "You can also run your flow via the Prefect UI: {ui_url}/deployments/deployment/{deployment_id}"
+# serve(*deployments)'s start message, around its table of deployments.
+SERVE_MANY_TOP = "Your deployments are being served and polling for scheduled runs!"
+SERVE_MANY_TABLE_TITLE = "Deployments"
+SERVE_MANY_HOW = "To trigger any of these deployments, use the following command:"
+SERVE_MANY_COMMAND = "\t$ prefect deployment run [DEPLOYMENT_NAME]"
+SERVE_MANY_UI = "You can also trigger your deployments via the Prefect UI: {ui_url}/deployments"
+PAUSING_DEPLOYMENTS = "Pausing all deployments..."
+DEPLOYMENTS_PAUSED = "All deployments have been paused!"
+SHUTTING_DOWN = "Received {signal}, shutting down..."
+SERVE_IN_ASYNC = "Cannot call `serve` in an asynchronous context. Use `aserve` instead."
+SERVE_WORK_POOL_IGNORED = (
+    "Work pools are not necessary for served deployments - the `work_pool_name` argument will be ignored. "
+    "Omit the `work_pool_name` argument from `to_deployment` for {name!r}."
+)
+RUNNER_NAME_INVALID = "Runner name cannot contain '/' or '%'"
+AT_CAPACITY = "{count} scheduled runs skipped (at capacity)"
+# A served run whose process fails before the flow starts (an unknown parameter).
+ENGINE_UNEXPECTED_EXIT = "Execution of flow run '{flow_run_id}' exited with unexpected exception"
+PROCESS_EXITED = "Process exited with status code: {code}. {explanation}"
+GENERAL_ERROR = "Process exited with a general error."
+GENERAL_ERROR_RESOLUTION = "Check the flow run logs for an unhandled exception or assertion error."
+REPORTED_CRASHED = "Reported flow run '{flow_run_id}' as crashed: {message}"
+INVALID_NAME = "Name {name!r} contains an invalid character. Must not contain any of: {banned}."
+BANNED_NAME_CHARACTERS = ["/", "%", "&", ">", "<"]
+ONE_SCHEDULE_KIND = "Only one of interval, cron, rrule, schedule, or schedules can be provided."
+INVALID_SCHEDULE = "Invalid schedule provided. Must be a schedule object, a dict,or a `DeploymentScheduleCreate` object"
+INTERACTIVE_FLOW = (
+    "Flows defined interactively cannot be deployed. Check out the quickstart guide for help getting started: "
+    "https://www.prefect.io/docs/latest/get-started/quickstart"
+)
+# The server's scheduler and its run-creation endpoint (prefect/server).
+SCHEDULED_BY_SCHEDULER = "Flow run scheduled"
+RUN_CREATION_FAILED = "Error creating flow run: {reason}"
+# run_deployment (prefect/deployments/flow_runs.py).
+NEGATIVE_RUN_TIMEOUT = "`timeout` cannot be negative"
+
+# -- pausing and resuming (prefect/flow_runs.py, the server's resume endpoint) -------------------
+PAUSING = "Pausing flow, execution will continue when this flow run is resumed."
+RESUMING = "Resuming flow run execution!"
+SUSPENDING = "Suspending flow run, execution will be rescheduled when this flow run is resumed."
+PAUSE_OUTSIDE_FLOW = "Flow runs can only be paused from within a flow run."
+SUSPEND_OUTSIDE_FLOW = "Flow runs can only be suspended from within a flow run."
+SUSPEND_IN_TASK = "Cannot suspend task runs."
+SUSPEND_WITHOUT_DEPLOYMENT = "Flow run cannot be suspended: Cannot suspend flows without a deployment."
+PAUSE_TIMED_OUT = "Flow run was paused and never resumed."
+RESUME_TOO_LATE = "Flow run can no longer be resumed."
+NOT_PAUSED = "Cannot resume a run that isn't paused!"
+CANNOT_RESUME = "Cannot resume this run: {reason}"
+# The server fails a run whose pause expired; the name is the state it was given then ("paused", "running", ...).
+NEVER_RESUMED = "The flow was {state} and never resumed."
+ENGINE_PAUSED = "Execution of flow run '{flow_run_id}' is paused."

@@ -77,6 +77,18 @@ PREFECT_MODULES = {
     "prefect.locking": "sim_prefect.locking",
     "prefect.locking.memory": "sim_prefect.locking.memory",
     "prefect.locking.protocol": "sim_prefect.locking.protocol",
+    "prefect.schedules": "sim_prefect.schedules",
+    "prefect.client.schemas.schedules": "sim_prefect.client.schemas.schedules",
+    "prefect.deployments": "sim_prefect.deployments",
+    "prefect.deployments.deployments": "sim_prefect.deployments.deployments",
+    "prefect.deployments.flow_runs": "sim_prefect.deployments.flow_runs",
+    "prefect.deployments.runner": "sim_prefect.deployments.runner",
+    "prefect.deployments.schedules": "sim_prefect.deployments.schedules",
+    "prefect.runner": "sim_prefect.runner",
+    "prefect.runner.runner": "sim_prefect.runner.runner",
+    "prefect.flow_runs": "sim_prefect.flow_runs",
+    "prefect.input": "sim_prefect.input",
+    "prefect.input.run_input": "sim_prefect.input.run_input",
 }
 
 
@@ -84,7 +96,6 @@ PREFECT_MODULES = {
 NOT_IMITATED_MODULES = {
     "prefect.assets": "assets",
     "prefect.automations": "automations",
-    "prefect.deployments": "deployments",
     "prefect.events.clients": "events clients (emit_event sends to the session's server)",
     "prefect.events.worker": "the events worker (emit_event sends to the session's server)",
     "prefect.events.actions": "automations' actions",
@@ -99,13 +110,14 @@ NOT_IMITATED_MODULES = {
     "prefect.blocks.redis": "Redis storage blocks",
     "prefect.concurrency.v1": "the first version of concurrency limits (prefect.concurrency.v1)",
     "prefect.locking.filesystem": "file-system locks (FileSystemLockManager)",
-    "prefect.schedules": "schedules",
     "prefect.server": "the Prefect server",
     "prefect.settings": "Prefect settings",
     "prefect.task_worker": "background task workers",
     "prefect.testing.fixtures": "Prefect's own pytest fixtures",
     "prefect.testing.standard_test_suites": "Prefect's own test suites",
-    "prefect.workers": "workers",
+    "prefect.workers": "work pools and workers",
+    "prefect.deployments.steps": "deployment steps (prefect.yaml pull steps)",
+    "prefect.runner.storage": "flow code storage for deployments (Flow.from_source)",
 }
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import time
 from time import sleep as _real_sleep  # taken before sim_prefect puts the learner's time in (learner_clock.py)
 from time import time as _real_time
+from collections.abc import Callable
 from typing import Protocol
 
 # The fixed start of deterministic runs: 2026-01-01 09:00:00 in local time, so
@@ -59,17 +60,28 @@ class SystemClock:
         pass
 
 
+# A skipped wait may still take some real time: `pace(seconds)` is called with the seconds a fast-forward or
+# virtual clock skips, and waits as long as it likes (the page's speed factor while a flow is served: see
+# serve_controls.py). None: skipped waits take no time at all.
+Pace = Callable[[float], None]
+
+
 class FastForwardClock:
-    """Real time plus every wait so far: waits return at once."""
+    """Real time plus every wait so far: waits return at once (or after `pace`'s real wait)."""
 
     def __init__(self) -> None:
         self.offset = 0.0
+        self.pace: Pace | None = None
 
     def now(self) -> float:
         return _real_time() + self.offset
 
     def sleep(self, seconds: float) -> None:
         if seconds > 0:
+            if self.pace is not None:
+                began = _real_time()
+                self.pace(seconds)
+                seconds = max(0.0, seconds - (_real_time() - began))  # the real time waited counts already
             self.offset += seconds
 
     def charge(self, seconds: float) -> None:
@@ -82,16 +94,26 @@ class VirtualClock:
     def __init__(self, start: float = DETERMINISTIC_START) -> None:
         self._start_us = round(start * 1_000_000)
         self._elapsed_us = 0
+        self.pace: Pace | None = None
 
     def now(self) -> float:
         return (self._start_us + self._elapsed_us) / 1_000_000
 
     def sleep(self, seconds: float) -> None:
         if seconds > 0:
+            if self.pace is not None:
+                self.pace(seconds)
             self._elapsed_us += round(seconds * 1_000_000)
 
     def charge(self, seconds: float) -> None:
         self.sleep(seconds)
 
 
-__all__ = ["Clock", "SystemClock", "FastForwardClock", "VirtualClock", "DETERMINISTIC_START"]
+
+def real_sleep(seconds: float) -> None:
+    """Wait `seconds` of real time, whatever clock the session has (the page's pace while serving)."""
+    if seconds > 0:
+        _real_sleep(seconds)
+
+
+__all__ = ["Clock", "DETERMINISTIC_START", "FastForwardClock", "Pace", "SystemClock", "VirtualClock", "real_sleep"]

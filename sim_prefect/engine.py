@@ -31,6 +31,7 @@ from .futures import jobs_of
 from .loggers import emit_log
 from .scheduler import CALL, Outcome, Sleep, Step, WaitFor
 from .session import STEP_COST, Session
+from .store import RunRecord
 from .states import EPOCH, TERMINAL_STATES, State, StateType, exception_to_crashed_state
 
 ReturnType = Literal["result", "state"]
@@ -42,6 +43,7 @@ _ONE_MICROSECOND = timedelta(microseconds=1)
 # 10,000 tasks) reads them often. `set_state` copies a template with its own
 # timestamp, so one template serves every run.
 COMPLETED, RUNNING, SCHEDULED = StateType.COMPLETED, StateType.RUNNING, StateType.SCHEDULED
+PAUSED = StateType.PAUSED
 PENDING = State(StateType.PENDING, "Pending", timestamp=EPOCH)
 
 
@@ -85,6 +87,22 @@ class Run:
         self._describe(event)
         s.emit(event)
         self.set_state(PENDING)
+
+    def _adopt(self, s: Session, record: RunRecord) -> None:
+        """Take over a run the server made (a deployment's run): its identity, name and history so far,
+        without announcing it again; its next state follows the last one it has."""
+        self.session = s
+        self._return = NotSet
+        self._raised = NotSet
+        self._args = ()
+        self._kwargs = {}
+        self.state = record.state or PENDING
+        self.id = record.run_id
+        self.name = record.name
+        self.run_count = record.run_count
+        self.start_time = record.start_time
+        self.end_time = None
+        self.created = datetime.fromtimestamp(record.created, UTC)
 
     def _describe(self, event: RunCreated) -> None:
         """Fill in what the server records of this kind of run (parameters, tags, inputs)."""

@@ -138,6 +138,50 @@ class UnknownBlockType(PrefectException):
     """No block class of that type is defined in this process (``Block.load("slug/name")``)."""
 
 
+class InvalidNameError(PrefectException, ValueError):
+    """A name with a character Prefect does not allow in it (a deployment's, ``/``)."""
+
+
+class SignatureMismatchError(PrefectException, TypeError):
+    """Parameters that do not fit the flow's signature (a deployment run given one the flow does not take)."""
+
+    @classmethod
+    def from_bad_params(cls, expected_params: list[str], provided_params: list[str]) -> SignatureMismatchError:
+        return cls(f"Function expects parameters {expected_params} but was provided with parameters {provided_params}")
+
+
+class NotPausedError(PrefectException):
+    """A resume for a run that is not paused."""
+
+
+class FlowPauseTimeout(PrefectException):
+    """A paused flow run was not resumed in time."""
+
+
+class PrefectSignal(BaseException):
+    """Prefect's signals: exceptions that no ``except Exception`` catches."""
+
+
+class Pause(PrefectSignal):
+    """A flow run suspended: its process leaves, and the run is scheduled again when resumed."""
+
+    def __init__(self, *args: object, state: object = None) -> None:
+        super().__init__(*args)
+        self.state = state
+
+
+class PrefectImportError(ImportError):
+    """A name Prefect 3 moved or removed (``from prefect.deployments import Deployment``)."""
+
+
+class TerminationSignal(BaseException):
+    """The process was told to stop (SIGTERM)."""
+
+    def __init__(self, signal: int) -> None:
+        super().__init__(signal)
+        self.signal = signal
+
+
 class NotImitatedError(NotImplementedError):
     """A Prefect feature that sim_prefect does not imitate (see PORT.yaml): it fails loudly, never silently."""
 
@@ -159,7 +203,9 @@ _PREFECT_MODULES = {
         PrefectException, MissingContextError, FailedRun, CancelledRun, CrashedRun, PausedRun,
         UnfinishedRun, MissingResult, UpstreamTaskError, ParameterBindError, ParameterTypeError,
         MappingMissingIterable, MappingLengthMismatch, HashError, SerializationError, ConfigurationError,
-        ObjectNotFound, ObjectAlreadyExists, PrefectHTTPStatusError, UnknownBlockType,
+        ObjectNotFound, ObjectAlreadyExists, PrefectHTTPStatusError, UnknownBlockType, InvalidNameError,
+        SignatureMismatchError, NotPausedError, FlowPauseTimeout, PrefectSignal, Pause, TerminationSignal,
+        PrefectImportError,
     ),
     "prefect._internal.concurrency.cancellation": (CancelledError,),
 }  # fmt: skip
@@ -168,6 +214,14 @@ for _module, _classes in _PREFECT_MODULES.items():
         _cls.__module__ = _module
 
 __all__ = [
+    "FlowPauseTimeout",
+    "InvalidNameError",
+    "NotPausedError",
+    "Pause",
+    "PrefectImportError",
+    "PrefectSignal",
+    "SignatureMismatchError",
+    "TerminationSignal",
     "CancelledError",
     "ConfigurationError",
     "HashError",

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from . import _msgs, current_run, names
 from .client.schemas.objects import FlowRun as FlowRunRecord
-from .run_events import RunCreated
-from .engine import COMPLETED, RUNNING, SCHEDULED, ReturnType, Run, Steps, drive, drive_async
+from .run_events import RunCreated, StateChanged
+from .engine import COMPLETED, PAUSED, RUNNING, SCHEDULED, ReturnType, Run, Steps, drive, drive_async
 from .cache_policies import hash_objects
 from .futures import all_done, resolve_futures_to_states
 from .hooks import call_hooks, select_hooks
@@ -27,16 +27,18 @@ from .loggers import emit_logger_log, setup_logging
 from .scheduler import CALL, Limit, Outcome, Sleep
 from .task_engine import crash_unstarted
 from .session import Session, session
-from .store import jsonable
+from .store import RunRecord, jsonable
 from .states import (
     TERMINAL_STATES,
     AwaitingRetry,
+    Failed,
     Running,
     State,
     TimedOut,
     exception_to_failed_state,
     return_value_to_state,
 )
+from .exceptions import Pause
 from .timeouts import AsyncTimeout, Timeout
 from .validation import Error, parameter_type_error, validate_parameters
 
@@ -85,14 +87,28 @@ class SubflowTracker(Run):
         return self.counted_name
 
 
+def mirror_state(s: Session, task_run_id: str, state: State) -> None:
+    """Give the task run that tracks a deployment subflow in its parent the state its flow run took (Prefect's
+    server does this for a run started by run_deployment in a flow)."""
+    tracker = s.store.find(task_run_id)
+    if tracker is None:
+        return
+    s.emit(StateChanged(task_run_id, State(
+        state.type, state.name, state.message, state.timestamp, None, state.scheduled_time,
+        task_run_id, "task", tracker.flow_run_id,
+    )))  # fmt: skip
+
+
 class FlowRun(Run):
     kind = "flow"
     unwraps_returned_states = True
 
-    def __init__(self, flow: Flow[Any, Any], parameters: dict[str, Any]) -> None:
+    def __init__(self, flow: Flow[Any, Any], parameters: dict[str, Any], adopt: RunRecord | None = None) -> None:
+        """A run of `flow`; with `adopt`, the run the server made for it (a deployment's run, which a served
+        process runs: outside the caller's context, with the run's own tags and name)."""
         s = session()
         setup_logging()
-        ctx = current_run.current()
+        ctx = current_run.current() if adopt is None else None
         self.flow = flow
         # Checked and converted against the annotations before the run starts (see validation.py).
         self.invalid: list[Error] = []
@@ -101,7 +117,9 @@ class FlowRun(Run):
             if not self.invalid:
                 parameters = validated
         self.parameters = parameters
-        self.tags = set(current_run.current_tags())
+        self.tags = set(current_run.current_tags()) if adopt is None else set(adopt.tags)
+        # A deployment run started from a flow (run_deployment) is that flow's subflow, though run elsewhere.
+        self.parent_task_run_id = adopt.parent_task_run_id if adopt is not None else None
         self.parent = ctx.run if ctx else None
         self.on_worker_thread = self.parent is not None and self.parent.on_worker_thread
         self.flow_run = self
@@ -114,7 +132,12 @@ class FlowRun(Run):
         self.tracker = SubflowTracker(s, parent_flow, flow) if parent_flow is not None else None
         # Prefect names a run from its template once it starts: a run that never starts gets a generated name.
         template = None if self.invalid else flow.flow_run_name
-        self._begin(s, flow.name, template, self.parent.id if self.parent else None)
+        if adopt is None:
+            self._begin(s, flow.name, template, self.parent.id if self.parent else None)
+            return
+        self._adopt(s, adopt)
+        if template is not None:  # the flow's flow_run_name renames the run when it starts, as in Prefect
+            adopt.name = self.name = self._custom_name(flow.name, template)
 
     def _default_name(self, s: Session) -> str:
         return names.flow_run_name(s.rng)
@@ -127,10 +150,25 @@ class FlowRun(Run):
             event.parent_task_run_id = self.tracker.id
 
     def set_state(self, state: State) -> State:
+        if self.session.store.pauses and self.state.type is PAUSED:
+            state = self._after_pause(state)
         state = super().set_state(state)
         if self.tracker is not None:  # the parent's tracking task run follows along
             self.tracker.set_state(state)
+        elif self.parent_task_run_id is not None:  # a deployment subflow's: the server copies its states there
+            mirror_state(self.session, self.parent_task_run_id, state)
         return state
+
+    def _after_pause(self, proposed: State) -> State:
+        """Prefect's server rule for a paused run whose pause ran out: whatever is proposed, it fails, named after
+        the proposed state (``The flow was failed and never resumed.``)."""
+        pause = self.session.store.pauses.get(self.id)
+        record = self.session.store.find(self.id)
+        if pause is None or pause.timeout is None or record is None or record.state is None:
+            return proposed
+        if not record.state.is_paused() or self.session.now() < pause.timeout:
+            return proposed
+        return Failed(message=_msgs.NEVER_RESUMED.format(state=proposed.name.lower()))
 
     def call(self) -> Outcome:
         """One attempt: call the flow's function in the run's context, within its timeout."""
@@ -192,7 +230,8 @@ class FlowRun(Run):
         self.call_hooks(first=True)
         try:
             while True:
-                template = _msgs.BEGINNING_SUBFLOW_RUN if self.parent else _msgs.BEGINNING_FLOW_RUN
+                subflow = self.parent is not None or self.parent_task_run_id is not None
+                template = _msgs.BEGINNING_SUBFLOW_RUN if subflow else _msgs.BEGINNING_FLOW_RUN
                 self.log(logging.INFO, template.format(run_name=self.name, flow_name=self.flow.name))
                 outcome = yield CALL
                 assert outcome is not None
@@ -204,6 +243,10 @@ class FlowRun(Run):
                 elif isinstance(error, Exception):
                     self.log(logging.ERROR, _msgs.FLOW_ENCOUNTERED_EXCEPTION.format(exc=error), exc=error)
                     self.handle_exception(error)
+                elif isinstance(error, Pause):  # suspended: the run leaves, to be scheduled again when resumed
+                    self.log_finished()
+                    emit_logger_log(ENGINE_LOGGER, logging.INFO, _msgs.ENGINE_PAUSED.format(flow_run_id=self.id))
+                    return
                 else:
                     raise error  # a crash: KeyboardInterrupt, SystemExit, ...
                 if self.state.type is SCHEDULED:  # AwaitingRetry: wait, then run again

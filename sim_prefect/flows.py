@@ -6,11 +6,14 @@ fails with ``FlowDecorator.__call__() got an unexpected keyword argument``.
 
 from __future__ import annotations
 
+import importlib
 import inspect
+from types import ModuleType
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from . import names, task_runners
+from .current_run import in_async_context
 from .exceptions import not_imitated
 from .flow_engine import run_flow, run_flow_async
 from .hooks import Hook
@@ -102,21 +105,113 @@ class Flow(Runnable[P, R]):
         run = run_flow_async if self.isasync else run_flow
         return run(self, parameters, "state" if return_state else "result")
 
-    def serve(self, *args: Any, **kwargs: Any) -> None:
-        raise not_imitated("flow.serve()", "deployments need a Prefect server")
+    # -- deployments: the server-side modules load when first used (runner/, deployments/) -----------
+    def serve(
+        self,
+        name: str | None = None,
+        interval: Any = None,
+        cron: Any = None,
+        rrule: Any = None,
+        paused: bool | None = None,
+        schedule: Any = None,
+        schedules: Any = None,
+        global_limit: Any = None,
+        triggers: Any = None,
+        parameters: dict[str, Any] | None = None,
+        description: str | None = None,
+        tags: list[str] | None = None,
+        version: str | None = None,
+        enforce_parameter_schema: bool = True,
+        pause_on_shutdown: bool = True,
+        print_starting_message: bool = True,
+        limit: int | None = None,
+        webserver: bool = False,
+        entrypoint_type: Any = None,
+    ) -> None:
+        """Make a deployment of this flow and run its runs in this process until stopped (Ctrl-C, Stop)."""
+        _server_side("sim_prefect.runner.runner").serve_flow(
+            self, name, interval=interval, cron=cron, rrule=rrule, paused=paused, schedule=schedule,
+            schedules=schedules, global_limit=global_limit, triggers=triggers, parameters=parameters,
+            description=description, tags=tags, version=version, enforce_parameter_schema=enforce_parameter_schema,
+            pause_on_shutdown=pause_on_shutdown, print_starting_message=print_starting_message, limit=limit,
+            webserver=webserver, entrypoint_type=entrypoint_type,
+        )  # fmt: skip
 
-    def deploy(self, *args: Any, **kwargs: Any) -> None:
-        raise not_imitated("flow.deploy()", "deployments need a Prefect server and a work pool")
+    async def ato_deployment(self, name: str, **options: Any) -> Any:
+        """`to_deployment`, to be awaited."""
+        return self._to_deployment(name, **options)
 
-    def to_deployment(self, *args: Any, **kwargs: Any) -> None:
-        raise not_imitated("flow.to_deployment()", "deployments need a Prefect server")
+    def to_deployment(
+        self,
+        name: str,
+        interval: Any = None,
+        cron: Any = None,
+        rrule: Any = None,
+        paused: bool | None = None,
+        schedule: Any = None,
+        schedules: Any = None,
+        concurrency_limit: Any = None,
+        parameters: dict[str, Any] | None = None,
+        triggers: Any = None,
+        description: str | None = None,
+        tags: list[str] | None = None,
+        version: str | None = None,
+        version_type: Any = None,
+        enforce_parameter_schema: bool = True,
+        work_pool_name: str | None = None,
+        work_queue_name: str | None = None,
+        job_variables: dict[str, Any] | None = None,
+        entrypoint_type: Any = None,
+        _sla: Any = None,
+        _sync: bool | None = None,
+    ) -> Any:
+        """A deployment of this flow (a ``RunnerDeployment``), to serve with ``serve(...)``; in async code, a
+        coroutine giving it, as Prefect's."""
+        options = dict(
+            interval=interval, cron=cron, rrule=rrule, paused=paused, schedule=schedule, schedules=schedules,
+            concurrency_limit=concurrency_limit, parameters=parameters, triggers=triggers, description=description,
+            tags=tags, version=version, version_type=version_type, enforce_parameter_schema=enforce_parameter_schema,
+            work_pool_name=work_pool_name, work_queue_name=work_queue_name, job_variables=job_variables,
+            entrypoint_type=entrypoint_type, _sla=_sla,
+        )  # fmt: skip
+        if _sync is False or (_sync is None and in_async_context()):
+            return self.ato_deployment(name, **options)
+        return self._to_deployment(name, **options)
+
+    def _to_deployment(self, name: str, **options: Any) -> Any:
+        runner = _server_side("sim_prefect.deployments.runner")
+        if not name.endswith(".py"):
+            _server_side("sim_prefect.server.deployments").check_name(name)
+        return runner.RunnerDeployment.from_flow(self, name, **options)
+
+    def deploy(self, *args: Any, **kwargs: Any) -> Any:
+        """To a work pool, for a worker to run: not imitated; fails naming the feature, with what to run at home."""
+        return _server_side("sim_prefect.runner.runner").deploy_flow(self, *args, **kwargs)
 
     @classmethod
     def from_source(cls, *args: Any, **kwargs: Any) -> None:
-        raise not_imitated("Flow.from_source()", "flow code stored remotely")
+        raise not_imitated(
+            "Flow.from_source()", "flow code loaded from a repository or storage; serve the flow from your script instead"
+        )
 
     def visualize(self, *args: Any, **kwargs: Any) -> None:
         raise not_imitated("flow.visualize()", "drawing the task graph needs graphviz")
+
+
+def _server_side(module: str) -> ModuleType:
+    """A server-side module, loaded when a flow is first served or deployed (as ``LAZY_NAMES`` in __init__):
+    a Run that never serves never loads them, so the page's first Run stays quick."""
+    return importlib.import_module(module)
+
+
+def serve(*args: Any, **kwargs: Any) -> None:
+    """``prefect.serve`` (also ``prefect.flows.serve``): serve several deployments (runner/runner.py)."""
+    _server_side("sim_prefect.runner.runner").serve(*args, **kwargs)
+
+
+async def aserve(*args: Any, **kwargs: Any) -> None:
+    """``prefect.aserve``: `serve` from async code."""
+    await _server_side("sim_prefect.runner.runner").aserve(*args, **kwargs)
 
 
 def _source_hash(fn: Callable[..., Any]) -> str | None:
@@ -179,4 +274,4 @@ flow = FlowDecorator()
 # `repr()` and tracebacks show Prefect's class path, as in Prefect: <prefect.flows.Flow object at 0x...>.
 Flow.__module__ = FlowDecorator.__module__ = "prefect.flows"
 
-__all__ = ["Flow", "flow"]
+__all__ = ["Flow", "aserve", "flow", "serve"]

@@ -33,6 +33,7 @@ from .formatting import format_record, style_runs, to_ansi
 from . import lanes, prefect_settings, tracebacks
 from .results import DirectoryStore, MemoryStore, ResultStore, default_folder, link_session
 from .scheduler import Scheduler
+from .serve_controls import ServeControls
 
 Mode = Literal["real", "fast", "deterministic"]
 MODES: tuple[Mode, ...] = ("real", "fast", "deterministic")
@@ -59,6 +60,8 @@ class Session:
     # The flow runs (or lone task runs) that stored a record: a DEFAULT key, which holds
     # its run's id, can find nothing in any other run (see task_engine.Cache).
     runs_with_records: set[str] = field(default_factory=set)
+    # What a terminal or the page tells a serving process (stop, until when, how fast): serve_controls.py.
+    serving: ServeControls = field(default_factory=ServeControls)
 
     # The hot path calls these for every state and log line: bound once, to the bus and the clock.
     emit: Callable[[Event], None] = field(init=False)

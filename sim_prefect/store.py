@@ -86,6 +86,14 @@ class RunRecord:
     task_key: str | None = None  # a task run's task (its function's name and a hash of its code)
     version: str | None = None  # the flow's (or task's) version when it ran
     parent_task_run_id: str | None = None  # a subflow run's: the task run that tracks it in its parent
+    # A deployment's run, as the server made it (server/deployments.py): by its scheduler (auto_scheduled, with
+    # its idempotency key and schedule), or on request (run_deployment, the CLI), with its work queue and job variables.
+    auto_scheduled: bool = False
+    idempotency_key: str | None = None
+    created_by: dict[str, Any] | None = None
+    deployment_version: str | None = None
+    work_queue_name: str | None = None
+    job_variables: dict[str, Any] = field(default_factory=dict)
 
     @property
     def state(self) -> State | None:
@@ -97,8 +105,10 @@ class RunRecord:
 
     @property
     def run_count(self) -> int:
-        """Attempts made: one per Running or Retrying state, as Prefect counts."""
-        return sum(1 for s in self.states if s.is_running())
+        """Attempts made: one per Running or Retrying state, as Prefect counts (a paused run resumed in its
+        process goes on with the same attempt)."""
+        states = self.states
+        return sum(1 for i, s in enumerate(states) if s.is_running() and not (i and states[i - 1].is_paused()))
 
     @property
     def started(self) -> _dt.datetime | None:
@@ -162,6 +172,12 @@ class Deployment:
     work_pool_name: str | None = None
     enforce_parameter_schema: bool = True
     parameter_names: list[str] = field(default_factory=list)  # the flow's parameters, for the CLI's check
+    parameter_schema: dict[str, Any] = field(default_factory=dict)  # Prefect's parameter_openapi_schema
+    concurrency_limit: int | None = None
+    path: str | None = None
+    work_queue_name: str | None = None
+    job_variables: dict[str, Any] = field(default_factory=dict)
+    last_polled: float | None = None  # when a served process last asked for its runs (None: never)
 
     @property
     def full_name(self) -> str:
@@ -218,6 +234,19 @@ class ConcurrencyLimit:
 
 
 @dataclass
+class PauseRecord:
+    """A flow run's current pause (Prefect keeps it in the Paused state's details): what ends it, and what
+    input it waits for (`keyset`: where the input's schema, description and response are kept)."""
+
+    run_id: str
+    pause_key: str
+    timeout: float | None  # the session time the pause expires at (None: never)
+    reschedule: bool  # a suspension: the run leaves, and is scheduled again when resumed
+    keyset: dict[str, str] | None = None
+    used_keys: list[str] = field(default_factory=list)  # every pause key the run has paused with
+
+
+@dataclass
 class EventRecord:
     """An event as Prefect's events system keeps it (``emit_event``)."""
 
@@ -238,6 +267,7 @@ _TABLES = {  # what to_dict / from_dict carry: attribute -> record type, keyed b
     "block_types": BlockType,
     "blocks": BlockDocument,
     "limits": ConcurrencyLimit,
+    "pauses": PauseRecord,
 }
 
 
@@ -255,6 +285,9 @@ class Store:
         self.blocks: dict[str, BlockDocument] = {}  # by "slug/name"
         self.limits: dict[str, ConcurrencyLimit] = {}  # by name
         self.events: list[EventRecord] = []  # emitted events; runs' state events are made when read
+        self.pauses: dict[str, PauseRecord] = {}  # by flow run id: the pause each paused run is in
+        # Inputs a flow run was given or waits for (Prefect's flow run input): by run id, then key, as JSON text.
+        self.flow_run_inputs: dict[str, dict[str, str]] = {}
 
     # -- the event stream -----------------------------------------------------------------
     def __call__(self, event: Event) -> None:
@@ -292,6 +325,8 @@ class Store:
     def delete_run(self, run_id: str) -> None:
         """Forget a run and the task runs inside it (the server's database cascades a flow run's deletion)."""
         self._runs.pop(run_id, None)
+        self.pauses.pop(run_id, None)
+        self.flow_run_inputs.pop(run_id, None)
         for inner in [r.run_id for r in self._runs.values() if r.flow_run_id == run_id]:
             del self._runs[inner]
 
@@ -323,6 +358,7 @@ class Store:
             "logs": [log.to_dict() for log in self.logs],
             "artifacts": [a.to_dict() for a in self.artifacts],
             "events": [asdict(e) for e in self.events],
+            "flow_run_inputs": self.flow_run_inputs,
         }
         for name in _TABLES:
             data[name] = [asdict(record) for record in getattr(self, name).values()]
@@ -347,6 +383,8 @@ class Store:
         store.blocks = {f"{r['block_type_slug']}/{r['name']}": BlockDocument(**r) for r in data.get("blocks", [])}
         store.block_types = {r["slug"]: BlockType(**r) for r in data.get("block_types", [])}
         store.limits = {r["name"]: ConcurrencyLimit(**r) for r in data.get("limits", [])}
+        store.pauses = {r["run_id"]: PauseRecord(**r) for r in data.get("pauses", [])}
+        store.flow_run_inputs = {k: dict(v) for k, v in data.get("flow_run_inputs", {}).items()}
         for limit in store.limits.values():
             # Slots are held by leases of a process that has ended: Prefect's server frees them when the lease
             # expires; here the next process starts without them (PORT.yaml: limits-released-between-runs).
@@ -355,6 +393,7 @@ class Store:
 
 
 __all__ = [
-    "BlockDocument", "BlockType", "ConcurrencyLimit", "Deployment", "EventRecord", "RunRecord", "Store", "Variable",
+    "BlockDocument", "BlockType", "ConcurrencyLimit", "Deployment", "EventRecord", "PauseRecord", "RunRecord", "Store",
+    "Variable",
     "flow_id", "jsonable", "select_runs",
 ]  # fmt: skip

@@ -1,8 +1,11 @@
 """The current deployment (``prefect.runtime.deployment``).
 
-Runs here never come from a deployment (there is no server), so every
-attribute has Prefect's value for a run started by calling the flow: None, or
-the flow run's parameters for ``parameters``, as Prefect falls back to them.
+In a deployment's run (one a served process runs: runner/runner.py) these
+are the deployment's ``id`` (text), ``name`` and ``version``, the run's id,
+and ``parameters``: the run's parameters as the server keeps them (the
+deployment's and the run's own, without the flow's defaults). In a run
+started by calling the flow, as in Prefect: None, and the flow run's
+parameters for ``parameters``.
 """
 
 from __future__ import annotations
@@ -11,14 +14,28 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import current_run
+from ..session import session
+from ..store import Deployment
 from .environment import lookup
 
 __all__ = ["flow_run_id", "id", "name", "parameters", "version"]
 
 
+def _deployment() -> Deployment | None:
+    run = current_run.current_flow_run()
+    record = session().store.find(run.id) if run is not None else None
+    if record is None or record.deployment_id is None:
+        return None
+    return session().store.deployments.get(record.deployment_id)
+
+
 def _parameters() -> dict[str, Any]:
     run = current_run.current_flow_run()
-    return dict(run.parameters) if run is not None else {}
+    if run is None:
+        return {}
+    if _deployment() is not None:
+        return dict(session().store.get(run.id).parameters)
+    return dict(run.parameters)
 
 
 def _flow_run_id() -> str | None:
@@ -27,11 +44,11 @@ def _flow_run_id() -> str | None:
 
 
 _FIELDS: dict[str, Callable[[], Any]] = {
-    "id": lambda: None,
+    "id": lambda: d.id if (d := _deployment()) is not None else None,
     "flow_run_id": _flow_run_id,
-    "name": lambda: None,
+    "name": lambda: d.name if (d := _deployment()) is not None else None,
     "parameters": _parameters,
-    "version": lambda: None,
+    "version": lambda: d.version if (d := _deployment()) is not None else None,
 }
 
 

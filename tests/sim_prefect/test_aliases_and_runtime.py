@@ -28,16 +28,16 @@ def test_install_as_prefect_makes_prefect_imports_find_the_simulator() -> None:
         import prefect
         print(prefect.__name__, flow.__module__ if hasattr(flow, "__module__") else "", wait.__module__)
         try:
-            import prefect.deployments
+            import prefect.workers
         except ModuleNotFoundError:
-            print("not simulated: prefect.deployments")
+            print("not simulated: prefect.workers")
         """
     )
     out = subprocess.run(
         [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True
     ).stdout.splitlines()
     assert out[0].startswith("sim_prefect ")
-    assert out[1] == "not simulated: prefect.deployments"
+    assert out[1] == "not simulated: prefect.workers"
 
 
 def test_alias_table_points_at_importable_modules() -> None:

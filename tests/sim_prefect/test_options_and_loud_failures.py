@@ -14,7 +14,7 @@ import pytest
 
 import sim_prefect
 from sim_prefect.store import select_runs
-from sim_prefect import flow, task, unsupported
+from sim_prefect import flow, task
 from sim_prefect.aliases import NOT_IMITATED_MODULES
 from sim_prefect.exceptions import NotImitatedError
 from sim_prefect.flows import FLOW_OPTIONS
@@ -112,12 +112,6 @@ def test_an_unknown_prefect_module_does_not_reach_sim_prefects_own() -> None:
     assert "No module named 'prefect.engine'" in out
 
 
-@pytest.mark.parametrize("name", unsupported.__all__)
-def test_top_level_names_import_but_fail_when_used(name: str) -> None:
-    with pytest.raises(NotImitatedError, match="PORT.yaml"):
-        getattr(sim_prefect, name)()
-
-
 def _plain() -> int:
     return 1
 
@@ -125,8 +119,8 @@ def _plain() -> int:
 @pytest.mark.parametrize(
     "build",
     [
-        lambda: flow(_plain).serve(name="x"),
-        lambda: flow(_plain).deploy(name="x"),
+        lambda: flow(_plain).from_source("https://github.com/org/repo.git", "flows.py:f"),
+        lambda: flow(_plain).deploy(name="x", work_pool_name="pool"),
         lambda: task(_plain).delay(),
         lambda: task(_plain).apply_async(),
         lambda: task(result_storage="local-file-system/my-storage")(_plain),
@@ -135,7 +129,7 @@ def _plain() -> int:
         lambda: flow(task_runner=object())(_plain),
         lambda: task(lambda: (yield 1)),
     ],
-    ids=["serve", "deploy", "delay", "apply_async", "storage-block", "serializer", "assets", "task-runner",
+    ids=["from_source", "deploy", "delay", "apply_async", "storage-block", "serializer", "assets", "task-runner",
          "generator-task"],
 )
 def test_features_that_are_not_imitated_fail_loudly(build) -> None:  # type: ignore[no-untyped-def]
