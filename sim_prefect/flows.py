@@ -272,6 +272,6 @@ class FlowDecorator:
 flow = FlowDecorator()
 
 # `repr()` and tracebacks show Prefect's class path, as in Prefect: <prefect.flows.Flow object at 0x...>.
-Flow.__module__ = FlowDecorator.__module__ = "prefect.flows"
+Flow.__module__ = FlowDecorator.__module__ = serve.__module__ = aserve.__module__ = "prefect.flows"
 
 __all__ = ["Flow", "aserve", "flow", "serve"]

@@ -164,9 +164,9 @@ def schedule_runs(s: Session, deployment: Deployment) -> list[RunRecord]:
         dates = schedule.get_dates(n=most, start=start, end=stamp(now + MAX_SCHEDULED_TIME))
         wanted: list[dt.datetime] = []
         for date in dates:
-            if len(wanted) >= MIN_RUNS and date.timestamp() >= now + MIN_SCHEDULED_TIME:
-                break
             wanted.append(date)
+            if len(wanted) >= MIN_RUNS and date.timestamp() >= now + MIN_SCHEDULED_TIME:
+                break  # both minimums met (the date that meets them is kept, as Prefect keeps it)
         existing = {r.idempotency_key for r in s.store.runs if r.deployment_id == deployment.id and r.auto_scheduled}
         for date in wanted:
             key = f"scheduled {deployment.id} {entry['id']} {date.astimezone(dt.timezone.utc).isoformat()}"

@@ -41,6 +41,46 @@ class GlobalConcurrencyLimitResponse(Model):
 # -- what the server answers a proposed state (``client.set_flow_run_state``) ------------------------
 
 
+class DeploymentResponse(Model):
+    """A deployment as the server shows it (``client.read_deployment_by_name``); its schedules as the store's JSON."""
+
+    id: Any  # uuid.UUID
+    created: Any
+    updated: Any
+    name: str
+    version: Optional[str] = None
+    description: Optional[str] = None
+    flow_id: Any = None
+    paused: bool = False
+    schedules: list[Any] = []
+    parameters: dict[str, Any] = {}
+    tags: list[str] = []
+    entrypoint: Optional[str] = None
+    path: Optional[str] = None
+    work_pool_name: Optional[str] = None
+    work_queue_name: Optional[str] = None
+    job_variables: dict[str, Any] = {}
+    enforce_parameter_schema: bool = True
+    parameter_openapi_schema: Optional[dict[str, Any]] = None
+    concurrency_limit: Optional[int] = None
+    last_polled: Any = None
+
+    @classmethod
+    def of(cls, record: store.Deployment) -> DeploymentResponse:
+        import uuid  # when first needed: it costs the page's first boot
+
+        return cls.model_construct(
+            id=uuid.UUID(record.id), created=_time(record.created), updated=_time(record.updated), name=record.name,
+            version=record.version, description=record.description, flow_id=uuid.UUID(record.flow_id),
+            paused=record.paused, schedules=[dict(s) for s in record.schedules], parameters=dict(record.parameters),
+            tags=list(record.tags), entrypoint=record.entrypoint, path=record.path,
+            work_pool_name=record.work_pool_name, work_queue_name=record.work_queue_name,
+            job_variables=dict(record.job_variables), enforce_parameter_schema=record.enforce_parameter_schema,
+            parameter_openapi_schema=record.parameter_schema or None, concurrency_limit=record.concurrency_limit,
+            last_polled=_time(record.last_polled) if record.last_polled is not None else None,
+        )  # fmt: skip
+
+
 class SetStateStatus(str, enum.Enum):
     """Enumerates return statuses for setting run states."""
 
@@ -92,12 +132,13 @@ class OrchestrationResult(Model):
 
 
 for _cls in (
-    GlobalConcurrencyLimitResponse, SetStateStatus, StateAcceptDetails, StateRejectDetails, StateAbortDetails,
+    DeploymentResponse, GlobalConcurrencyLimitResponse, SetStateStatus, StateAcceptDetails, StateRejectDetails, StateAbortDetails,
     StateWaitDetails, OrchestrationResult,
 ):  # fmt: skip
     _cls.__module__ = "prefect.client.schemas.responses"
 
 __all__ = [
+    "DeploymentResponse",
     "GlobalConcurrencyLimitResponse", "OrchestrationResult", "SetStateStatus", "StateAbortDetails",
     "StateAcceptDetails", "StateRejectDetails", "StateWaitDetails",
 ]  # fmt: skip
