@@ -136,6 +136,7 @@ class FlowRun(Run):
             self._begin(s, flow.name, template, self.parent.id if self.parent else None)
             return
         self._adopt(s, adopt)
+        adopt.version = flow.version  # the flow's version, reported by the process that runs it, as Prefect's engine does
         if template is not None:  # the flow's flow_run_name renames the run when it starts, as in Prefect
             adopt.name = self.name = self._custom_name(flow.name, template)
 

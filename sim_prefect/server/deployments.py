@@ -138,8 +138,7 @@ def _new_run(
     event.parameters = jsonable(parameters)
     event.tags = tuple(tags)
     event.deployment_id = deployment.id
-    event.expected_start = when
-    event.version = deployment.version
+    event.expected_start = when  # no flow version until a process runs it (the engine reports it then)
     event.parent_task_run_id = parent_task_run_id
     s.emit(event)
     record = s.store.get(run_id)

@@ -93,7 +93,11 @@ def parameter_schema(fn: Callable[..., Any]) -> dict[str, Any]:
             required.append(name)
         entry.update(position=position, title=name, **schema)
         properties[name] = dict(sorted(entry.items()))
-    return {"title": "Parameters", "type": "object", "properties": properties, "required": required, "definitions": {}}
+    # As Prefect's ParameterSchema dumps it for a deployment (exclude_unset): `required` only when some parameter is.
+    schema: dict[str, Any] = {"title": "Parameters", "type": "object", "properties": properties}
+    if required:
+        schema["required"] = required
+    return schema
 
 
 # -- validating ---------------------------------------------------------------------------------
