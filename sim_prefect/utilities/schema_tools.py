@@ -94,10 +94,10 @@ def parameter_schema(fn: Callable[..., Any]) -> dict[str, Any]:
         entry.update(position=position, title=name, **schema)
         properties[name] = dict(sorted(entry.items()))
     # As Prefect's ParameterSchema dumps it for a deployment (exclude_unset): `required` only when some parameter is.
-    schema: dict[str, Any] = {"title": "Parameters", "type": "object", "properties": properties}
+    described: dict[str, Any] = {"title": "Parameters", "type": "object", "properties": properties}
     if required:
-        schema["required"] = required
-    return schema
+        described["required"] = required
+    return described
 
 
 # -- validating ---------------------------------------------------------------------------------
