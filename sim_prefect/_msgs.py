@@ -260,6 +260,8 @@ SERVE_WORK_POOL_IGNORED = (
     "Omit the `work_pool_name` argument from `to_deployment` for {name!r}."
 )
 RUNNER_NAME_INVALID = "Runner name cannot contain '/' or '%'"
+# A served deployment added as a deployment (serve(...)), not as a flow (flow.serve()): its run loads the flow.
+DOWNLOADING_FLOW_CODE = "Downloading flow code from storage at {path!r}"
 AT_CAPACITY = "{count} scheduled runs skipped (at capacity)"
 # A served run whose process fails before the flow starts (an unknown parameter).
 ENGINE_UNEXPECTED_EXIT = "Execution of flow run '{flow_run_id}' exited with unexpected exception"
@@ -288,7 +290,8 @@ SUSPENDING = "Suspending flow run, execution will be rescheduled when this flow 
 PAUSE_OUTSIDE_FLOW = "Flow runs can only be paused from within a flow run."
 SUSPEND_OUTSIDE_FLOW = "Flow runs can only be suspended from within a flow run."
 SUSPEND_IN_TASK = "Cannot suspend task runs."
-SUSPEND_WITHOUT_DEPLOYMENT = "Flow run cannot be suspended: Cannot suspend flows without a deployment."
+CANNOT_SUSPEND_WITHOUT_DEPLOYMENT = "Cannot suspend flows without a deployment."
+SUSPEND_ABORTED = "Flow run cannot be suspended: {reason}"
 PAUSE_TIMED_OUT = "Flow run was paused and never resumed."
 RESUME_TOO_LATE = "Flow run can no longer be resumed."
 NOT_PAUSED = "Cannot resume a run that isn't paused!"

@@ -162,6 +162,10 @@ class PrefectSignal(BaseException):
     """Prefect's signals: exceptions that no ``except Exception`` catches."""
 
 
+class Abort(PrefectSignal):
+    """The server answered a proposed state with ABORT (``Cannot suspend flows without a deployment.``)."""
+
+
 class Pause(PrefectSignal):
     """A flow run suspended: its process leaves, and the run is scheduled again when resumed."""
 
@@ -204,7 +208,7 @@ _PREFECT_MODULES = {
         UnfinishedRun, MissingResult, UpstreamTaskError, ParameterBindError, ParameterTypeError,
         MappingMissingIterable, MappingLengthMismatch, HashError, SerializationError, ConfigurationError,
         ObjectNotFound, ObjectAlreadyExists, PrefectHTTPStatusError, UnknownBlockType, InvalidNameError,
-        SignatureMismatchError, NotPausedError, FlowPauseTimeout, PrefectSignal, Pause, TerminationSignal,
+        SignatureMismatchError, NotPausedError, FlowPauseTimeout, PrefectSignal, Abort, Pause, TerminationSignal,
         PrefectImportError,
     ),
     "prefect._internal.concurrency.cancellation": (CancelledError,),
@@ -214,6 +218,7 @@ for _module, _classes in _PREFECT_MODULES.items():
         _cls.__module__ = _module
 
 __all__ = [
+    "Abort",
     "FlowPauseTimeout",
     "InvalidNameError",
     "NotPausedError",

@@ -30,7 +30,7 @@ from typing import Any
 
 from . import _msgs, current_run
 from .async_dispatch import async_dispatch
-from .exceptions import FlowPauseTimeout, NotPausedError, ObjectNotFound, Pause, PrefectHTTPStatusError, not_imitated
+from .exceptions import Abort, FlowPauseTimeout, NotPausedError, ObjectNotFound, Pause, PrefectHTTPStatusError, not_imitated
 from .input.run_input import keyset_from_base_key, run_input_subclass_from_type
 from .server.flow_runs import expire_pauses, resume, start_pause
 from .session import Session, session
@@ -142,7 +142,10 @@ def _suspend(wait_for_input: Any, flow_run_id: Any, timeout: int | None, key: st
     pause_key = key or _next_pause_key(run)
     record = s.store.get(run.id)
     if record.deployment_id is None:
-        raise RuntimeError(_msgs.SUSPEND_WITHOUT_DEPLOYMENT)
+        try:  # the server aborts the proposed Suspended state; Prefect raises its own error from that
+            raise Abort(_msgs.CANNOT_SUSPEND_WITHOUT_DEPLOYMENT)
+        except Abort as exc:
+            raise RuntimeError(_msgs.SUSPEND_ABORTED.format(reason=exc))  # noqa: B904 - chained, as Prefect's is
     input_cls = run_input_subclass_from_type(wait_for_input) if wait_for_input else None
     keys = keyset_from_base_key(f"suspended-{pause_key}") if input_cls is not None else None
     timeout_at = s.now() + timeout if timeout is not None else None

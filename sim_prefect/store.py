@@ -105,10 +105,18 @@ class RunRecord:
 
     @property
     def run_count(self) -> int:
-        """Attempts made: one per Running or Retrying state, as Prefect counts (a paused run resumed in its
-        process goes on with the same attempt)."""
-        states = self.states
-        return sum(1 for i, s in enumerate(states) if s.is_running() and not (i and states[i - 1].is_paused()))
+        """Attempts made: one per Running or Retrying state, as Prefect's server counts them: a resume after a
+        paused run's first pause counts one more, later resumes none (Prefect 3.9.1: two pauses and three
+        both leave a run_count of 2)."""
+        count = paused = 0
+        previous: State | None = None
+        for state in self.states:
+            if state.is_paused():
+                paused += 1
+            elif state.is_running() and (paused <= 1 or previous is None or not previous.is_paused()):
+                count += 1
+            previous = state
+        return count
 
     @property
     def started(self) -> _dt.datetime | None:

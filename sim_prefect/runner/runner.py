@@ -95,6 +95,7 @@ class Runner:
         self._deployment_ids: list[str] = []
         self._in_flight: dict[str, Job] = {}  # run id -> its job
         self._runs: dict[str, FlowRun] = {}  # run id -> its engine, once started
+        self._loaded_from: dict[str, str] = {}  # deployment id -> the path its flow's code is loaded from
 
     def __repr__(self) -> str:
         return f"Runner(name={self.name!r})"
@@ -105,6 +106,7 @@ class Runner:
         deployment_id: uuid.UUID = deployment.apply()
         if deployment._flow is not None:
             self._flows[str(deployment_id)] = deployment._flow
+            self._loaded_from[str(deployment_id)] = deployment._path or "."
         if str(deployment_id) not in self._deployment_ids:
             self._deployment_ids.append(str(deployment_id))
         return deployment_id
@@ -116,7 +118,10 @@ class Runner:
         """Make a deployment of `flow` (``flow.to_deployment``'s options) and serve it."""
         deployment = flow.to_deployment(name=self.name if name is None else name, **options)
         deployment.work_pool_name = deployment.work_queue_name = None
-        return self.add_deployment(deployment)
+        deployment_id = self.add_deployment(deployment)
+        # Prefect's runner keeps a flow it was given and runs it as it is; a deployment's flow it loads from its path.
+        self._loaded_from.pop(str(deployment_id), None)
+        return deployment_id
 
     async def aadd_flow(self, flow: Flow[Any, Any], name: str | None = None, **options: Any) -> uuid.UUID:
         return self.add_flow(flow, name, **options)
@@ -234,6 +239,9 @@ class Runner:
             parameters = flow.shape.bind((), dict(record.parameters))  # the flow's defaults, in its order
             run = FlowRun(flow, parameters, adopt=record)
             self._runs[record.run_id] = run
+            path = self._loaded_from.get(record.deployment_id or "")
+            if path is not None:
+                run.log(logging.INFO, _msgs.DOWNLOADING_FLOW_CODE.format(path=path))
             if flow.isasync:
                 asyncio.run(run.run_async("state"))
             else:

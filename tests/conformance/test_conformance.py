@@ -102,6 +102,15 @@ class Scenario:
     """A script run on both backends: a scenario of its own, or one of the lesson's demo files."""
 
     name: str
+def serving(deployments: list[str], commands: list[str], ended: int = 1) -> tuple[tuple[str, str], ...]:
+    """A serving scenario's environment (tests/harness/serving.py): its deployments, the `prefect` commands typed
+    while it serves, and how many runs end before its Ctrl-C; Prefect's runner polls every second."""
+    return (
+        ("CONFORMANCE_DEPLOYMENTS", ",".join(deployments)), ("CONFORMANCE_WHILE_SERVING", ";".join(commands)),
+        ("CONFORMANCE_SERVED_RUNS", str(ended)), ("PREFECT_RUNNER_POLL_FREQUENCY", "1"),
+    )  # fmt: skip
+
+
     concurrent: bool = False  # compare each run's lines in order, not the interleaving
     deviations: tuple[str, ...] = ()
     runs: int = 1  # run more than once, on the same result storage (a second run reads the first's cache)
@@ -114,6 +123,7 @@ class Scenario:
     def path(self) -> Path:
         return DEMO_DIR / f"{self.name}.py" if self.demo else SCENARIO_DIR / f"{self.name}.py"
 
+    env: tuple[tuple[str, str], ...] = ()  # the script's environment (a serving scenario's: tests/harness/serving.py)
     @property
     def golden_name(self) -> str:
         return f"demo-{self.name}" if self.demo else self.name
@@ -176,6 +186,11 @@ SCENARIOS = [
 ]
 BY_NAME = {s.golden_name: s for s in SCENARIOS}
 
+    Scenario("serve_flow", env=serving(["my-flow/my-first-deployment"],
+                                       ["deployment run my-flow/my-first-deployment --param name=cli"])),
+    Scenario("serve_schedules", env=serving(["send-email/office-emails", "send-email/minute-reminder"], [])),
+    Scenario("run_deployments", env=(("CONFORMANCE_DEPLOYMENTS", "my-flow/sdk-deployment"),)),
+    Scenario("pausing", concurrent=True),
 
 @dataclass(frozen=True)
 class Case:
@@ -186,7 +201,7 @@ class Case:
 
     @property
     def script(self) -> Script:
-        return Script(self.scenario.path, runs=self.scenario.runs, colour=self.colour)
+        return Script(self.scenario.path, runs=self.scenario.runs, colour=self.colour, env=self.scenario.env)
 
     def __str__(self) -> str:
         return self.scenario.golden_name + (f"-colour{self.colour}" if self.colour else "")

@@ -142,7 +142,8 @@ def run_names(text: str, extra: Iterable[tuple[str, str]] = ()) -> dict[str, str
     Names come from the transcript's ``Flow run '...'`` / ``Task run '...'``
     prefixes, then from `extra` (kind, name) pairs such as the state records.
     Only generated names are mapped: templated ones (``run-for-Paris-3``) are
-    the same in every run and stay as they are.
+    the same in every run and stay as they are. A task run named like a flow run
+    (``cheerful-robin``: the one run_deployment adds in a flow) is ``<task-run-N>``.
     """
     found: list[tuple[str, str]] = [
         ("flow" if m.group("kind") == "Flow run" else "task", m.group("run"))
@@ -150,7 +151,7 @@ def run_names(text: str, extra: Iterable[tuple[str, str]] = ()) -> dict[str, str
     ]
     found.extend(extra)
     mapping: dict[str, str] = {}
-    flows = tasks = 0
+    flows = tasks = slugs = 0
     for kind, name in found:
         if name in mapping:
             continue
@@ -160,6 +161,9 @@ def run_names(text: str, extra: Iterable[tuple[str, str]] = ()) -> dict[str, str
         elif kind == "task" and (m := TASK_RUN_SUFFIX.match(name)):
             tasks += 1
             mapping[name] = f"{m.group('task')}-<{tasks}>"
+        elif kind == "task" and FLOW_RUN_SLUG.match(name):  # the task run run_deployment adds: the server names it
+            slugs += 1
+            mapping[name] = f"<task-run-{slugs}>"
     return mapping
 
 

@@ -38,6 +38,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import serving  # beside this file (python tests/harness/runner.py puts its folder first on the import path)
+
 RUNNER_FILES = {os.path.abspath(__file__)}
 
 
@@ -63,6 +65,7 @@ def _real_states(tag: str) -> list[dict[str, Any]]:
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import (
         FlowRunFilter,
+        FlowRunFilterId,
         FlowRunFilterTags,
         TaskRunFilter,
         TaskRunFilterTags,
@@ -71,6 +74,14 @@ def _real_states(tag: str) -> list[dict[str, Any]]:
     def read(client: Any) -> list[dict[str, Any]]:
         flow_runs = client.read_flow_runs(flow_run_filter=FlowRunFilter(tags=FlowRunFilterTags(all_=[tag])))
         task_runs = client.read_task_runs(task_run_filter=TaskRunFilter(tags=TaskRunFilterTags(all_=[tag])))
+        # A deployment's runs carry the deployment's tags, not the script's: a serving scenario names its
+        # deployments (serving.py), and the task runs of every run read count too (run_deployment's own).
+        setup = serving.configured()
+        extra_flows, extra_tasks = serving.real_deployment_runs(setup[0]) if setup else ([], [])
+        flow_runs = list({r.id: r for r in [*flow_runs, *extra_flows]}.values())
+        if flow_runs:
+            inside = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[r.id for r in flow_runs])))
+            task_runs = list({r.id: r for r in [*task_runs, *extra_tasks, *inside]}.values())
         names = {fr.id: fr.name for fr in flow_runs}
         records = []
         for kind, run, reader in [("flow", fr, client.read_flow_run_states) for fr in flow_runs] + [
@@ -232,6 +243,7 @@ def main(argv: list[str] | None = None) -> int:
         import sim_prefect
 
         sim_prefect.install_as_prefect()
+        serving.drive("sim")
         with sim_prefect.tags(f"conformance-{uuid.uuid4().hex}"):  # as the real leg tags its runs
             status = run_script(args.script, args.args)
         states = _sim_states()
@@ -240,6 +252,7 @@ def main(argv: list[str] | None = None) -> int:
 
         tag = f"conformance-{uuid.uuid4().hex}"
         _real_as_sim_prefect(tag)
+        serving.drive("real")
         with tags(tag):
             status = run_script(args.script, args.args)
         states = _real_states(tag)
