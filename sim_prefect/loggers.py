@@ -114,12 +114,22 @@ def _to_root_handlers(record: logging.LogRecord, seen_by: list[logging.Handler] 
     names. Ours go to the event stream instead (see PORT.yaml,
     own-logging-namespace), and from here to root's other handlers.
     """
-    for handler in _root.handlers:
-        if (
-            handler is not _handler and record.levelno >= handler.level and handler not in _replaced
-            and not (seen_by and handler in seen_by)
-        ):  # fmt: skip
-            handler.handle(record)
+    global _handing
+    if _handing:
+        return  # a record made while a root handler works (its error printed under log_prints): not again
+    _handing = True
+    try:
+        for handler in _root.handlers:
+            if (
+                handler is not _handler and record.levelno >= handler.level and handler not in _replaced
+                and not (seen_by and handler in seen_by)
+            ):  # fmt: skip
+                handler.handle(record)
+    finally:
+        _handing = False
+
+
+_handing = False
 
 
 def _root_listens() -> bool:

@@ -192,3 +192,33 @@ def test_terminal_sink_writes_prefects_line_to_stderr(capsys, monkeypatch) -> No
     terminal_sink(LogEmitted(0.0, "INFO", "prefect.flow_runs", "hello", "id", "flow", "a-b"))
     err = capsys.readouterr().err
     assert err.endswith(" | INFO    | Flow run 'a-b' - hello\n") and "\x1b" not in err
+
+
+def test_a_root_handler_that_prints_under_log_prints_does_not_loop(sim) -> None:
+    """A root handler's own print inside a task with log_prints becomes a log line once, not forever."""
+    import logging
+    import sys
+
+    seen: list[str] = []
+
+    class Printing(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(record.getMessage())
+            print("handler saw", record.getMessage(), file=sys.stderr)
+
+    handler = Printing()
+    logging.getLogger().addHandler(handler)
+    try:
+        @task(log_prints=True)
+        def t() -> None:
+            print("hello")
+
+        @flow(log_prints=True)
+        def f() -> None:
+            t()
+
+        f()
+    finally:
+        logging.getLogger().removeHandler(handler)
+    assert "hello" in seen and len(seen) < 20
+    assert "handler saw hello" in sim.messages()
