@@ -39,6 +39,7 @@ from .exceptions import MissingContextError
 from .flows import Flow, aserve, flow, serve
 from .formatting import format_state_log
 from .loggers import get_run_logger
+from .prefect_settings import PREFECT_VERSION
 from .session import configure, session
 from .states import State
 from .tasks import Task, task
@@ -71,7 +72,6 @@ install_clock_loops()
 learner_clock.install()
 
 __version__ = "0.1.0"
-PREFECT_VERSION = "3.9.1"  # the Prefect release our conformance suite checks against
 
 
 def state_log() -> list[RunRecord]:

@@ -14,12 +14,18 @@ Logging and colours are read by session.py; these decide caching and results:
 ``PREFECT_RESULTS_LOCAL_STORAGE_PATH`` (or ``PREFECT_LOCAL_STORAGE_PATH``)
     the folder of result records;
 ``PREFECT_INTERNAL_LOGGING_LEVEL``
-    what Prefect's internal loggers print (ERROR and above by default).
+    what Prefect's internal loggers print (ERROR and above by default);
+``PREFECT_TASKS_RUNNER_THREAD_POOL_MAX_WORKERS``
+    the ``max_workers`` of a ``ThreadPoolTaskRunner()`` that names none (no limit by default).
 """
 
 from __future__ import annotations
 
 import os
+
+# The Prefect release sim_prefect imitates and the conformance suite checks against (one place:
+# the package, PORT.yaml and the test extra's pin are held equal to it by tests/test_packaging.py).
+PREFECT_VERSION = "3.9.1"
 
 _TRUE = {"1", "true", "t", "yes", "y", "on"}
 _FALSE = {"0", "false", "f", "no", "n", "off"}
@@ -31,6 +37,7 @@ _read: dict[str, bool | None] = {}
 def reload() -> None:
     """Read the settings again when next asked (a new session)."""
     _read.clear()
+    _numbers.clear()
 
 
 def flag(name: str) -> bool | None:
@@ -80,3 +87,22 @@ def default_no_cache() -> bool:
 
 def local_storage_path() -> str | None:
     return os.environ.get("PREFECT_RESULTS_LOCAL_STORAGE_PATH") or os.environ.get("PREFECT_LOCAL_STORAGE_PATH") or None
+
+
+def thread_pool_max_workers() -> int | None:
+    """``PREFECT_TASKS_RUNNER_THREAD_POOL_MAX_WORKERS``: a whole number, or None when it is not set."""
+    return number("PREFECT_TASKS_RUNNER_THREAD_POOL_MAX_WORKERS")
+
+
+_numbers: dict[str, int | None] = {}
+
+
+def number(name: str) -> int | None:
+    """A whole-number setting, read on first use in the session; None when it is not set."""
+    if name not in _numbers:
+        value = os.environ.get(name, "").strip()
+        try:
+            _numbers[name] = int(value) if value else None
+        except ValueError:
+            raise ValueError(f"{name} must be a whole number; got {value!r}") from None
+    return _numbers[name]

@@ -46,7 +46,6 @@ from . import _msgs, prefect_settings
 from .exceptions import ConfigurationError, SerializationError, not_imitated
 
 PICKLE = {"type": "pickle", "picklelib": "cloudpickle", "picklelib_version": None}
-_PREFECT_VERSION = "3.9.1"
 
 
 @dataclass
@@ -91,7 +90,7 @@ def dump_record(record: ResultRecord, storage_key: str) -> str:
         "storage_key": storage_key,
         "expiration": _iso(record.expiration),
         "serializer": PICKLE if serializer == "pickle" else {"type": "json"},
-        "prefect_version": _PREFECT_VERSION,
+        "prefect_version": prefect_settings.PREFECT_VERSION,
         "storage_block_id": None,
     }
     document = {"metadata": metadata, "result": base64.encodebytes(data).decode()}

@@ -5,6 +5,7 @@
 // recorded output, with a note saying why the code cannot run.
 
 import { PythonHost } from "./host.js";
+import { watchRuns } from "./run-view-loader.js";
 import { Snippet } from "./snippet.js";
 
 function capabilityProblem() {
@@ -33,6 +34,7 @@ function createHost(urls) {
     workerUrl: url(urls.workerUrl),
     pyodideUrl: url(urls.pyodide),
     pythonUrl: url(urls.pythonUrl),
+    snapshotUrl: url(urls.snapshotUrl),
     pytestUrl: url(urls.pytestUrl),
     integrity,
   });
@@ -58,6 +60,7 @@ function start() {
     });
   }
   for (const root of roots) new Snippet(root, host);
+  watchRuns(host);
 }
 
 /** Code blocks that scroll sideways get keyboard focus, so the hidden part can be read. */
@@ -97,7 +100,7 @@ addEventListener("resize", () => {
 });
 
 /**
- * Live reload under `build.py --serve`, which marks every response with
+ * Live reload under `python -m lessonbuild --serve`, which marks every response with
  * `Server-Timing: livereload` (lessonbuild/serve.py): the page reads that from its
  * own navigation timing, so a static host gets no request at all.
  */
