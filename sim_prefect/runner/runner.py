@@ -103,7 +103,7 @@ class Runner:
     # -- what it serves ------------------------------------------------------------------------
     def add_deployment(self, deployment: RunnerDeployment) -> uuid.UUID:
         """Apply the deployment to the server; its runs are run by this runner once it starts."""
-        deployment_id: uuid.UUID = deployment.apply()
+        deployment_id: uuid.UUID = deployment.apply(_sync=True)
         if deployment._flow is not None:
             self._flows[str(deployment_id)] = deployment._flow
             self._loaded_from[str(deployment_id)] = deployment._path or "."
