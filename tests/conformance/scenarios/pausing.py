@@ -63,7 +63,7 @@ def greet_user():
 @flow
 def caught():
     try:
-        pause_flow_run(timeout=4)
+        pause_flow_run(timeout=2)  # looked at after 1 s and 11 s: the server has failed it by then
     except FlowPauseTimeout as exc:
         get_run_logger().warning(f"caught {type(exc).__name__}: {exc}")
     return "done"
