@@ -2,13 +2,50 @@
 
 It passes when the busy API was retried and its invoice loaded, while the
 invoice that does not exist failed on its first attempt with no retry, with
-billing_api exactly as the lesson gives it. It reads the runs the code made,
-not what it printed.
+billing_api exactly as the lesson gives it, load_invoice still at retries=3,
+and a retry_condition_fn, not a lack of retries, deciding to give up. It
+reads the runs the code made; of the output, only Prefect's own log line
+"Task run failed with exception", which Prefect writes for a run that gives
+up because no retries are left, and never for one its retry_condition_fn
+stopped.
 """
+
+import ast
 
 
 def _retried(run) -> bool:
     return run.run_count > 1 or "AwaitingRetry" in run.state_names or "Retrying" in run.state_names
+
+
+def _calls(source: str) -> list:
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    return [node for node in ast.walk(tree) if isinstance(node, ast.Call)]
+
+
+def _has_retry_condition(source: str) -> bool:
+    """Is a retry_condition_fn given anywhere: in a decorator, in with_options, or set on the task?"""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return False
+    return any(
+        (isinstance(node, ast.keyword) and node.arg == "retry_condition_fn")
+        or (isinstance(node, ast.Attribute) and node.attr == "retry_condition_fn")
+        for node in ast.walk(tree)
+    )
+
+
+def _other_retries(source: str) -> bool:
+    """Does a with_options(...) call give some calls another number of retries than 3?"""
+    for call in _calls(source):
+        if isinstance(call.func, ast.Attribute) and call.func.attr == "with_options":
+            for keyword in call.keywords:
+                if keyword.arg == "retries" and not (isinstance(keyword.value, ast.Constant) and keyword.value.value == 3):
+                    return True
+    return False
 
 
 def check(attempt):
@@ -43,6 +80,30 @@ def check(attempt):
         raise AssertionError(f"'{busy[0].name}' was retried but did not complete: retry the busy API until it answers.")
     completed = flow_run.state is not None and flow_run.state.is_completed()
     assert completed, f"Flow run '{flow_run.name}' ended {flow_run.state.name if flow_run.state else 'without a state'}; it should complete."
+    options = attempt.decorator_options("load_invoice") or {}
+    if options.get("retries") != 3:
+        raise AssertionError(
+            "Keep retries=3 in load_invoice's @task(...). A busy API can need more than one retry; the "
+            "retry_condition_fn decides which failures use them."
+        )
+    if not _has_retry_condition(attempt.source):
+        raise AssertionError(
+            f"'{missing[0].name}' failed at once, but no retry_condition_fn decided it: load_invoice has none. "
+            "Taking the retries away from invoice 3 works only because you know in advance which invoice is "
+            "missing. Give load_invoice a retry_condition_fn that returns False for a LookupError."
+        )
+    if _other_retries(attempt.source):
+        raise AssertionError(
+            "A with_options(retries=...) call changes how often some invoices are retried. Keep retries=3 for "
+            "every call, and let the retry_condition_fn decide from the error whether to retry."
+        )
+    for run in missing:
+        if f"Task run '{run.name}' - Task run failed with exception:" in attempt.output:
+            raise AssertionError(
+                f"'{run.name}' gave up because it had no retries left, not because the retry_condition_fn said so "
+                "(Prefect logged 'Task run failed with exception' for it, which it does not when the condition "
+                "returns False). Keep retries=3 for every call, and let the condition return False for a LookupError."
+            )
     return (
         f"Well done: '{busy[0].name}' was retried until the API answered, and '{missing[0].name}' failed "
         "at once, with no retry wasted on an invoice that does not exist."

@@ -35,7 +35,7 @@ def waits_and_reports() -> str:
 @flow(log_prints=True)
 def summarizes_anyway() -> str:
     counts = load.map(FILES)
-    blocked = summarize.submit(counts)  # waits for all three inputs; one failed, so it never starts
+    blocked = summarize.submit(counts)  # waits for its inputs in order; one failed, so it never starts
     blocked.wait()
     print(f"Without allow_failure, summarize ended {blocked.state.name}")
     summary = summarize(allow_failure(counts))  # starts although an input failed

@@ -102,6 +102,20 @@ def _with_task(decorator: str, imports: str = "") -> Make:
     return replaced(("@task\ndef geocode", f"{decorator}\ndef geocode"), (line, line + imports))
 
 
+_EACH_INVOICE = "load_invoice(n, return_state=True) for n in numbers"
+_INVOICE_3_WITHOUT_RETRIES = "(load_invoice.with_options(retries=0) if n == 3 else load_invoice)(n, return_state=True) for n in numbers"
+
+
+def _with_condition(definition: str, condition: str) -> Make:
+    """The starter with `definition` before load_invoice and `condition` as its retry_condition_fn."""
+    return replaced(
+        (
+            "@task(retries=3, retry_delay_seconds=2)\n",
+            f"{definition}\n\n@task(retries=3, retry_delay_seconds=2, retry_condition_fn={condition})\n",
+        )
+    )
+
+
 # Tests a learner may add to test_payouts.py (page 7).
 _RAISES_TEST = """def test_a_bad_night_raises():
     with pytest.raises(ValueError):
@@ -248,6 +262,73 @@ TABLES: dict[str, Table] = {
                     )
                 ),
                 passes=True,
+            ),
+            NearMiss(
+                "an-async-condition",  # Prefect awaits it; `await state.aresult()` raises the attempt's exception
+                _with_condition(
+                    "async def worth_retrying(task, task_run, state):\n"
+                    "    try:\n        await state.aresult()\n    except LookupError:\n        return False\n"
+                    "    except Exception:\n        return True\n    return True\n",
+                    "worth_retrying",
+                ),
+                passes=True,
+            ),
+            NearMiss(
+                "a-functools-partial",
+                _with_condition(
+                    "import functools\n\n\ndef retry_unless(permanent, task, task_run, state):\n"
+                    "    return not isinstance(state.data, permanent)\n",
+                    "functools.partial(retry_unless, LookupError)",
+                ),
+                passes=True,
+            ),
+            NearMiss(
+                "a-callable-object",
+                _with_condition(
+                    "class RetryUnless:\n    def __init__(self, permanent):\n        self.permanent = permanent\n\n"
+                    "    def __call__(self, task, task_run, state):\n"
+                    "        return not isinstance(state.data, self.permanent)\n",
+                    "RetryUnless(LookupError)",
+                ),
+                passes=True,
+            ),
+            NearMiss(
+                "a-condition-given-at-the-call",
+                replaced(
+                    (
+                        "load_invoice(n, return_state=True) for n in numbers",
+                        "load_invoice.with_options(retry_condition_fn=lambda t, r, s: not isinstance(s.data, LookupError))"
+                        "(n, return_state=True) for n in numbers",
+                    )
+                ),
+                passes=True,
+            ),
+            NearMiss(
+                "no-retries-for-invoice-3",  # the right runs, but no retry_condition_fn decided anything
+                replaced((_EACH_INVOICE, _INVOICE_3_WITHOUT_RETRIES)),
+                passes=False,
+                says=("no retry_condition_fn decided it",),
+            ),
+            NearMiss(
+                "a-condition-and-no-retries-for-invoice-3",
+                replaced((_EACH_INVOICE, _INVOICE_3_WITHOUT_RETRIES), base="solution"),
+                passes=False,
+                says=("with_options(retries=...)",),
+            ),
+            NearMiss(
+                "a-condition-and-a-task-without-retries-for-invoice-3",
+                replaced(
+                    (_EACH_INVOICE, "(task(retries=0)(load_invoice.fn) if n == 3 else load_invoice)(n, return_state=True) for n in numbers"),
+                    base="solution",
+                ),
+                passes=False,
+                says=("no retries left",),
+            ),
+            NearMiss(
+                "a-condition-and-one-retry",  # enough for this busy API, but the exercise says keep retries=3
+                replaced(("@task(retries=3, retry_delay_seconds=2, retry_condition_fn", "@task(retries=1, retry_delay_seconds=2, retry_condition_fn"), base="solution"),
+                passes=False,
+                says=("Keep retries=3",),
             ),
             NearMiss(
                 "no-retries-at-all",

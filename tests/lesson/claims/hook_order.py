@@ -61,7 +61,7 @@ def hooked() -> str:
     return "done"
 
 
-@flow(retries=1, on_failure=[say("flow-failure")])
+@flow(flow_run_name="fails-twice", retries=1, on_running=[logger_probe("flow-retried-running")], on_failure=[say("flow-failure")])
 def fails_twice() -> None:
     print("BODY flow attempt")
     raise RuntimeError("the flow fails")
