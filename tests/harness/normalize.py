@@ -192,6 +192,70 @@ def mask_transcript(text: str, mapping: dict[str, str], paths: dict[str, str] | 
     return text.splitlines()
 
 
+# -- CLI transcripts: real Prefect's `prefect` command against sim_prefect.cli -----------------
+
+CLI_COMMAND = re.compile(r"^\$ (?:COLUMNS=\d+ )?prefect")  # the line a transcript shows before a command's output
+DATE = r"\d{4}-\d{2}-\d{2}"
+ISO_TIME = re.compile(rf"\b{DATE}T\d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)?(?:Z|[+-]\d{{2}}:\d{{2}})?")
+LOG_DATE = re.compile(rf"^{DATE} \d{{2}}:\d{{2}}:\d{{2}}\.\d{{3}}(?= \| )", re.M)  # `prefect flow-run logs`
+SHOWN_TIME = re.compile(rf"\b{DATE} \d{{2}}:\d{{2}}:\d{{2}} [A-Z]{{2,5}}\b")  # a scheduled start time
+DATETIME_REPR = re.compile(r"\b(?:DateTime|datetime\.datetime)\(\d{4}, [^)]*?tzinfo=(?:Timezone\('UTC'\)|TzInfo\(0\))\)")
+DURATION_REPR = re.compile(r"\bdatetime\.timedelta\([^)]*\)")
+DURATION_JSON = re.compile(r'("(?:total_run_time|estimated_run_time|estimated_start_time_delta)": )[-0-9.e]+')
+RELATIVE = re.compile(
+    r"\b(?:in (?:a few seconds|\d+ (?:second|minute|hour|day|week|month|year)s?)"
+    r"|(?:a few seconds|\d+ (?:second|minute|hour|day|week|month|year)s?) ago)\b"
+)
+WATCH_LINE = re.compile(r"^● .{12} .{12} ")  # a `--watch` event line: time and run id
+CUT_UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f-]*…")  # an id cut short to fit its table column
+BOX_FILL = re.compile(r"([━─])\1+| {2,}")
+BOX_CHARS = re.compile(r"[┃│┏┓┗┛┡┩└┘╭╮╰╯┳┻╇┴┬┼━─]")
+
+
+def _without_widths(lines: list[str]) -> list[str]:
+    """A table or panel without the widths its cells give it: runs of spaces and rules made one, titles unpadded."""
+    return [BOX_FILL.sub(lambda m: m.group(1) or " ", line) if BOX_CHARS.search(line) else line.strip() for line in lines]
+
+
+def mask_cli_transcript(text: str, paths: dict[str, str] | None = None) -> list[str]:
+    """A CLI session's transcript (tests/harness/cli_session.py) with only what varies masked, as lines.
+
+    Ids, dates and times (ISO, reprs, log lines, scheduled start times), durations, and
+    the engine's traceback frames (as in `mask_transcript`). A command marked
+    ``# relative`` tells times in words ("2 minutes ago"): those are masked, and its
+    tables' widths, which follow their length, are not compared.
+    """
+    for folder, label in (paths or {}).items():
+        text = text.replace(folder, label)
+    out: list[str] = []
+    block: list[str] = []
+
+    def flush() -> None:
+        if not block:
+            return
+        header, body = block[0], _drop_engine_frames(block[1:])
+        body_text = "\n".join(LOG_TIMESTAMP.sub(MASKED_TIME, line) for line in body)
+        body_text = LOG_DATE.sub("<date> HH:MM:SS.mmm", body_text)
+        body_text = DATETIME_REPR.sub("<datetime>", body_text)
+        body_text = ISO_TIME.sub("<datetime>", body_text)
+        body_text = SHOWN_TIME.sub("<date> <time> <zone>", body_text)
+        body_text = DURATION_REPR.sub("<duration>", body_text)
+        body_text = DURATION_JSON.sub(r"\1<duration>", body_text)
+        body_text = "\n".join(WATCH_LINE.sub("● <time> <run-id> ", line) for line in body_text.split("\n"))
+        lines = CUT_UUID.sub("<uuid>…", _common(body_text)).split("\n")
+        if header.endswith("# relative"):
+            lines = _without_widths([RELATIVE.sub("<relative>", line) for line in lines])
+        out.extend([_common(header), *lines])
+        block.clear()
+
+    for line in text.splitlines():
+        if CLI_COMMAND.match(line):
+            flush()
+        block.append(line)
+    flush()
+    return out
+
+
 # -- page output: a Run in the page against the expected log ------------------------------
 
 
@@ -226,6 +290,7 @@ __all__ = [
     "UUID",
     "is_engine_frame",
     "mask_interpreters",
+    "mask_cli_transcript",
     "mask_page_output",
     "mask_transcript",
     "rename",
