@@ -198,6 +198,7 @@ BY_NAME = {s.golden_name: s for s in SCENARIOS}
     Scenario("serve_schedules", env=serving(["send-email/office-emails", "send-email/minute-reminder"], [])),
     Scenario("run_deployments", env=(("CONFORMANCE_DEPLOYMENTS", "my-flow/sdk-deployment"),)),
     Scenario("pausing", concurrent=True),
+    Scenario("schedules"),
 
 @dataclass(frozen=True)
 class Case:
