@@ -5,7 +5,8 @@
 ``from prefect.runtime import task_run`` find the simulator's module, each when
 it is first imported. Only the modules listed in `PREFECT_MODULES` exist; any
 other ``prefect.*`` import fails with ModuleNotFoundError, as a missing feature
-should.
+should. Prefect's integrations that the pages name (``from prefect_dask import
+DaskTaskRunner``) are served the same way, from `INTEGRATION_MODULES`.
 
 Used by the conformance suite (which runs the same scripts on both), and by
 any page that wants a learner's ``import prefect`` to work.
@@ -91,6 +92,15 @@ PREFECT_MODULES = {
     "prefect.input.run_input": "sim_prefect.input.run_input",
 }
 
+# Prefect's integration packages that the pages name, served the same way (prefect_dask.py says why its
+# names import and fail when used).
+INTEGRATION_MODULES = {
+    "prefect_dask": "sim_prefect.prefect_dask",
+    "prefect_dask.task_runners": "sim_prefect.prefect_dask",
+    "prefect_dask.client": "sim_prefect.prefect_dask",
+    "prefect_dask.utils": "sim_prefect.prefect_dask",
+}
+
 
 # Prefect modules that Prefect's documentation imports and sim_prefect leaves out: the feature each is.
 NOT_IMITATED_MODULES = {
@@ -118,7 +128,12 @@ NOT_IMITATED_MODULES = {
     "prefect.workers": "work pools and workers",
     "prefect.deployments.steps": "deployment steps (prefect.yaml pull steps)",
     "prefect.runner.storage": "flow code storage for deployments (Flow.from_source)",
+    "prefect_ray": "prefect-ray's RayTaskRunner (task runs on a Ray cluster)",
 }
+
+# Top-level packages served here besides prefect: Prefect's integrations (`pip install prefect-dask`).
+INTEGRATIONS = ("prefect_dask", "prefect_ray")
+_SERVED = {**PREFECT_MODULES, **INTEGRATION_MODULES}
 
 
 class _PrefectModules(importlib.abc.MetaPathFinder, importlib.abc.Loader):
@@ -132,9 +147,9 @@ class _PrefectModules(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def find_spec(
         self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
     ) -> importlib.machinery.ModuleSpec | None:
-        if fullname != "prefect" and not fullname.startswith("prefect."):
+        if not _is_prefects(fullname):
             return None
-        if fullname in PREFECT_MODULES:
+        if fullname in _SERVED:
             return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
         feature = next(
             (f for m, f in NOT_IMITATED_MODULES.items() if fullname == m or fullname.startswith(m + ".")), None
@@ -144,7 +159,7 @@ class _PrefectModules(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         raise ModuleNotFoundError(_msgs.NOT_IMITATED.format(feature=feature, detail=fullname), name=fullname)
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType:
-        return importlib.import_module(PREFECT_MODULES[spec.name])
+        return importlib.import_module(_SERVED[spec.name])
 
     def exec_module(self, module: ModuleType) -> None:
         """The stand-in is imported already (`create_module`)."""
@@ -154,7 +169,8 @@ _finder = _PrefectModules()
 
 
 def _is_prefects(name: str) -> bool:
-    return name == "prefect" or name.startswith("prefect.")
+    top = name.partition(".")[0]
+    return top == "prefect" or top in INTEGRATIONS
 
 
 def install_as_prefect() -> ModuleType:
@@ -192,4 +208,4 @@ def prefect_alias() -> Iterator[None]:
         sys.modules.update(saved)
 
 
-__all__ = ["NOT_IMITATED_MODULES", "PREFECT_MODULES", "install_as_prefect", "prefect_alias"]
+__all__ = ["INTEGRATION_MODULES", "NOT_IMITATED_MODULES", "PREFECT_MODULES", "install_as_prefect", "prefect_alias"]

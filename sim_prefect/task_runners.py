@@ -14,6 +14,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from . import prefect_settings
 from .exceptions import not_imitated
 
 
@@ -21,7 +22,8 @@ class ThreadPoolTaskRunner:
     """The default task runner: submitted tasks run side by side, at most `max_workers` at a time."""
 
     def __init__(self, max_workers: int | None = None) -> None:
-        self._max_workers = sys.maxsize if max_workers is None else max_workers
+        # As Prefect's: None reads PREFECT_TASKS_RUNNER_THREAD_POOL_MAX_WORKERS, and unset (or 0) is no limit.
+        self._max_workers = (prefect_settings.thread_pool_max_workers() or sys.maxsize) if max_workers is None else max_workers
 
     def duplicate(self) -> ThreadPoolTaskRunner:
         return type(self)(max_workers=self._max_workers)

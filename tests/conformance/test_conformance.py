@@ -190,6 +190,10 @@ SCENARIOS = [
     # area: deployments, schedules, serving and pausing
     # area: testing flows
     Scenario("testing_harness"),
+    # area: scaling out (page 9's demos: a thread pool's max_workers; the exercise's starter and solution)
+    Scenario("thread_pool", demo=True, concurrent=True, measured=(r"(?<=took )\d+(?= s\b)",)),
+    Scenario("supplier_pages", demo=True),
+    Scenario("supplier_pages.solution", demo=True, concurrent=True),
 ]
 BY_NAME = {s.golden_name: s for s in SCENARIOS}
 

@@ -396,3 +396,52 @@ def test_flow_parameters_are_coerced_and_a_bad_one_fails_before_the_body(backend
         "PARAMETER ERROR ParameterTypeError",
         "CALLS [21]",  # the body never ran for the bad value
     ], result.output
+
+
+# -- task runners: page 9 ------------------------------------------------------------------------------
+
+
+def _running_spans(states: list[dict[str, Any]], flow_run: str) -> list[tuple[float, float]]:
+    """(first Running, last state) of each task run of this flow run."""
+    spans = []
+    for record in states:
+        if record["kind"] == "task" and record["flow"] == flow_run:
+            running = next(n for n, (_name, kind) in enumerate(record["states"]) if kind == "RUNNING")
+            spans.append((record["timestamps"][running], record["timestamps"][-1]))
+    return spans
+
+
+def _most_at_once(spans: list[tuple[float, float]]) -> int:
+    moments = sorted([(start, 1) for start, _ in spans] + [(end, -1) for _, end in spans])
+    most = now = 0
+    for _, step in moments:
+        now += step
+        most = max(most, now)
+    return most
+
+
+@_case(CLAIMS / "task_runners.py")
+def test_max_workers_is_how_many_submitted_runs_run_at_once(backend: Backend, case: Case) -> None:
+    result = backend.run(case.script)
+    assert _marked(result.output, "DEFAULT", "PROCESSES") == [
+        "DEFAULT ThreadPoolTaskRunner no limit: True",
+        "PROCESSES the flow's own only: True",  # threads: every task run in the flow's process
+    ], result.output
+    unlimited, two = _running_spans(result.states, "no-limit"), _running_spans(result.states, "two-threads")
+    assert len(unlimited) == len(two) == 6, result.states
+    assert _most_at_once(unlimited) == 6
+    assert max(end for _, end in unlimited) - min(start for start, _ in unlimited) < 3.5  # the six waits overlap
+    assert _most_at_once(two) == 2
+    assert max(end for _, end in two) - min(start for start, _ in two) >= 5.9  # three rounds of two
+
+
+@_case(CLAIMS / "task_runners.py")
+def test_a_run_waiting_for_a_thread_does_not_exist_yet(
+    backend: Backend, case: Case, request: pytest.FixtureRequest
+) -> None:
+    sim_prefect_differs(request, backend, "a submitted task run waiting for a free thread is already Pending")
+    result = backend.run(case.script)
+    for record in result.states:
+        if record["kind"] == "task" and record["flow"] == "two-threads":
+            # Prefect creates the task run in the thread that runs it: Pending, then Running at once.
+            assert record["timestamps"][1] - record["timestamps"][0] < 1.0, record

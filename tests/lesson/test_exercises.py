@@ -136,6 +136,34 @@ def test_second_time_lucky():
     assert builtins.runs > 1
 """
 
+_SUPPLIER_STARTER_DOC = (
+    '"""Exercise: fetch the supplier\'s twelve pages as fast as its API allows.\n\n'
+    "The supplier's API serves at most three requests at a time and refuses any\n"
+    "more with 429 Too Many Requests. Each page takes it a second. The flow asks\n"
+    "for the pages one by one, so it takes twelve seconds and never upsets the API.\n"
+    'Make it faster, without a single request refused.\n"""'
+)
+_SUPPLIER_SOLUTION_DOC = (
+    '"""Solution: the supplier\'s twelve pages, three at a time.\n\n'
+    "`.map()` submits one task run per page to the flow's task runner, and\n"
+    "`ThreadPoolTaskRunner(max_workers=3)` lets at most three of them run at once:\n"
+    "the API's own limit. The others wait for a free thread, so no request is\n"
+    'refused, and the twelve pages take four seconds instead of twelve.\n"""'
+)
+_SUPPLIER_IMPORT = "from sim_prefect import flow, print_state_log, task\n"
+_SUPPLIER_DIRECT = "items = [item for page in pages for item in fetch_page(page)]"
+_SUPPLIER_MAPPED = (_SUPPLIER_DIRECT, "items = [item for items in fetch_page.map(pages).result() for item in items]")
+
+
+def _supplier_pool(max_workers: int, fetching: str = _SUPPLIER_MAPPED[1]) -> Make:
+    """The supplier's starter with a thread pool of `max_workers` and the pages fetched by `fetching`."""
+    return replaced(
+        (_SUPPLIER_IMPORT, _SUPPLIER_IMPORT + "from sim_prefect.task_runners import ThreadPoolTaskRunner\n"),
+        ("@flow(log_prints=True)", f"@flow(log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers={max_workers}))"),
+        (_SUPPLIER_DIRECT, fetching),
+    )
+
+
 TABLES: dict[str, Table] = {
     "flaky_source.py": Table(
         page="02-prefect-in-practice.md",
@@ -454,6 +482,61 @@ TABLES: dict[str, Table] = {
                 says=("Every test passes on payouts.py as it is",),
             ),
             NearMiss("printing-the-expected-log", printing_the_log(), passes=False, says=("Every test passes",)),
+        ),
+    ),
+    "supplier_pages.py": Table(
+        page="09-scaling-out.md",
+        hints=3,
+        solution_says=("Well done: 12 pages in ", "never more than 3 requests at once"),
+        starter_says=("one after another", "fetch_page.map(pages)"),
+        solution_is=replaced(
+            (_SUPPLIER_STARTER_DOC, _SUPPLIER_SOLUTION_DOC),
+            (_SUPPLIER_IMPORT, _SUPPLIER_IMPORT + "from sim_prefect.task_runners import ThreadPoolTaskRunner\n"),
+            ("@flow(log_prints=True)", "@flow(log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=3))"),
+            _SUPPLIER_MAPPED,
+        ),
+        near_misses=(
+            NearMiss("mapped-with-no-limit", replaced(_SUPPLIER_MAPPED), passes=False, says=("9 of the 12 requests were refused",)),
+            NearMiss("two-at-a-time", _supplier_pool(2), passes=False, says=("never more than 2 at once, in 6.1 s", "let 3 run at once")),
+            NearMiss("four-at-a-time", _supplier_pool(4), passes=False, says=("of the 12 requests were refused",)),
+            NearMiss(
+                "submitted-three-at-a-time",
+                _supplier_pool(3, "futures = [fetch_page.submit(page) for page in pages]\n    items = [item for future in futures for item in future.result()]"),
+                passes=True,
+                says=("Well done",),
+            ),
+            NearMiss(
+                "retrying-the-refused-requests",
+                replaced(_SUPPLIER_MAPPED, ("@task\ndef fetch_page", "@task(retries=10, retry_delay_seconds=1)\ndef fetch_page")),
+                passes=False,
+                says=("refused first and retried",),
+            ),
+            NearMiss(
+                "raising-the-apis-limit",
+                replaced(_SUPPLIER_MAPPED, ("api = SupplierAPI()\n", "api = SupplierAPI()\napi.limit = 12\n")),
+                passes=False,
+                says=("12 requests ran at once", "API's limit was changed"),
+            ),
+            NearMiss(
+                "a-changed-supplier-api",
+                replaced(_SUPPLIER_MAPPED, ("    limit = 3\n", "    limit = 12\n")),
+                passes=False,
+                says=("SupplierAPI has changed",),
+            ),
+            NearMiss(
+                "pages-that-skip-the-api",
+                replaced(_SUPPLIER_MAPPED, ("    return api.get_page(page)\n", "    return [f\"item-{page}-{n}\" for n in (1, 2, 3)]\n")),
+                passes=False,
+                says=("took less than the second each page takes",),
+            ),
+            NearMiss(
+                "fewer-pages",
+                replaced(("    sync_catalogue(PAGES)", "    sync_catalogue(PAGES[:4])")),
+                passes=False,
+                says=("made 4 fetch_page runs, not 12",),
+            ),
+            NearMiss("printing-the-expected-log", printing_the_log(), passes=False, says=("one after another",)),
+            NearMiss("printing-the-log-and-no-flow", printing_the_log(before_main_only=True), passes=False, says=("No flow ran",)),
         ),
     ),
 }

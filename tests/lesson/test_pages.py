@@ -35,9 +35,12 @@ def _ids(pages: list[Page]) -> list[str]:
     return [p.name for p in pages]
 
 
-def test_the_five_pages_exist_in_order() -> None:
-    assert [p.name for p in PAGES] == EXPECTED_PAGES
-    assert [p.meta["order"] for p in PAGES] == [1, 2, 3, 4, 5]
+def test_the_pages_exist_in_order() -> None:
+    """The first five pages, then the new ones (issue 17's pages 6 to 9, as each is written), each file named by its order."""
+    assert [p.name for p in PAGES][: len(EXPECTED_PAGES)] == EXPECTED_PAGES
+    orders = [p.meta["order"] for p in PAGES]
+    assert orders[: len(EXPECTED_PAGES)] == [1, 2, 3, 4, 5] and orders == sorted(set(orders)) and orders[-1] <= 9
+    assert all(p.name.startswith(f"{p.meta['order']:02d}-") for p in PAGES), [p.name for p in PAGES]
 
 
 @pytest.mark.parametrize("page", PAGES, ids=_ids(PAGES))
@@ -141,9 +144,10 @@ def test_prefect_code_imports_prefect_not_the_simulator(name: str) -> None:
 
 @pytest.mark.parametrize("name", _prefect_code())
 def test_prefect_code_is_run_on_real_prefect_by_a_test(name: str) -> None:
-    """Each {prefect-code} file is named by the real-Prefect driver or by a claim that runs on both legs."""
+    """Each {prefect-code} file is named by the real-Prefect driver, by a claim that runs on both legs, or by
+    a page's own real-Prefect test (page 9's Dask lab: test_scaling_out.py)."""
     here = ROOT / "tests" / "lesson"
-    runners = (here / "test_real_prefect.py").read_text(encoding="utf-8") + (here / "test_claims.py").read_text(encoding="utf-8")
+    runners = "".join((here / f).read_text(encoding="utf-8") for f in ("test_real_prefect.py", "test_claims.py", "test_scaling_out.py"))
     stem = name.removeprefix("real/").removesuffix(".py")
     assert re.search(rf"\b{re.escape(stem)}(\.py\b|\b)", runners), f"no test runs demo/{name} on real Prefect"
 
