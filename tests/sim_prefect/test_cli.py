@@ -1,6 +1,6 @@
 """The Prefect CLI on sim_prefect (sim_prefect/cli): its layout against rich's, its parsing, and its commands.
 
-The transcripts of whole sessions against real Prefect's CLI are in tests/conformance/test_cli.py;
+The transcripts of whole sessions against real Prefect's CLI are in tests/conformance/test_cli_transcripts.py;
 here each part is held on its own. rich and pendulum (installed with real Prefect, the test
 extra) are the references for the layout and for times in words.
 """
