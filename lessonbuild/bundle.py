@@ -1,11 +1,14 @@
 """The page's JavaScript, bundled for the browser by esbuild (npm ``esbuild``).
 
-Three entry points, each one minified ES module:
+Four entry points, each one minified ES module:
 
 - ``web/page.js``: the page's own code (worker host, snippets, output, timeline),
   small, so the Python worker starts as early as possible;
 - ``web/editor.js``: CodeMirror 6 from node_modules, which the page imports
   when an editor is first needed (its URL is the body's ``data-editor-url``);
+- ``web/run-view.js``: the run view and the runs list (web/run-view-loader.js
+  imports it after the first Run that made a flow run; its URL is the body's
+  ``data-run-view-url``);
 - ``web/worker.js``: the worker. Pyodide itself is not bundled: the worker
   imports it at run time from ``pyodide/`` (or the CDN).
 
@@ -70,3 +73,7 @@ def worker_script(web_dir: Path, project_root: Path) -> bytes:
 
 def editor_script(web_dir: Path, project_root: Path) -> bytes:
     return bundle(web_dir / "editor.js", project_root)
+
+
+def run_view_script(web_dir: Path, project_root: Path) -> bytes:
+    return bundle(web_dir / "run-view.js", project_root)

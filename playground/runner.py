@@ -272,7 +272,9 @@ def warm_up() -> None:
 def run_json(code: str, filename: str, post: Callable[[str], None], options_json: str = "{}") -> str:
     """One Run for the page. Options: ``mode``, ``results`` (records kept from earlier Runs),
     ``store`` (what the session's server knew after the last Run), ``report`` (include the Run's
-    records, for a check). The outcome carries the store afterwards, for the page to keep."""
+    records, for a check). The outcome carries the store afterwards, for the page to keep, and
+    ``flow_run_ids``: the flow runs this Run made, in order (the ones its run view shows), those the
+    server scheduled ahead for a deployment last."""
     options = json.loads(options_json)
     result = run(
         code, filename=filename, post=post, mode=options.get("mode", "fast"), results=options.get("results"),
@@ -283,6 +285,8 @@ def run_json(code: str, filename: str, post: Callable[[str], None], options_json
         outcome["report"] = result.report()
     if result.store is not None:
         outcome["store"] = result.store.to_dict()
+    made = [r for r in result.runs if r.kind == "flow"]
+    outcome["flow_run_ids"] = [r.run_id for r in sorted(made, key=lambda r: bool(getattr(r, "auto_scheduled", False)))]
     return json.dumps(outcome, default=repr)
 
 

@@ -75,8 +75,10 @@ __version__ = "0.1.0"
 
 
 def state_log() -> list[RunRecord]:
-    """Every run so far in this session, in creation order, with all its states."""
-    return session().store.runs
+    """Every run so far in this session, in creation order, with all its states: this process's runs,
+    not those of earlier ones that its server kept (the page hands each Run the store of the last)."""
+    store = session().store
+    return [r for r in store.runs if r.run_id not in store.inherited] if store.inherited else store.runs
 
 
 def print_state_log(file: IO[str] | None = None) -> None:

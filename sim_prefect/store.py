@@ -284,6 +284,7 @@ class Store:
 
     def __init__(self) -> None:
         self._runs: dict[str, RunRecord] = {}
+        self.inherited: set[str] = set()  # runs kept from earlier processes (from_dict): not this session's own
         self.logs: list[LogEmitted] = []
         self.artifacts: list[ArtifactCreated] = []
         self.artifact_updates: list[ArtifactUpdated] = []
@@ -381,6 +382,7 @@ class Store:
         for raw in data.get("runs", []):
             record = RunRecord.from_dict(raw)
             store._runs[record.run_id] = record
+        store.inherited = set(store._runs)
         for raw in data.get("logs", []):
             store.logs.append(LogEmitted.from_dict(raw))
         for raw in data.get("artifacts", []):

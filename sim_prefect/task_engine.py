@@ -20,6 +20,7 @@ import asyncio
 import functools
 import inspect
 import logging
+import weakref
 from datetime import timedelta
 from collections.abc import Awaitable, Callable, Generator
 from typing import TYPE_CHECKING, Any
@@ -33,6 +34,7 @@ from .client.schemas.objects import ConcurrencyLeaseHolder, TaskRun as TaskRunRe
 from .concurrency.slots import Ask, Lease, acquire_steps, release
 from .context import TaskRunContext
 from .run_events import RunCreated
+from .annotations import BaseAnnotation, quote
 from .exceptions import UpstreamTaskError
 from .futures import PrefectFuture, collect_upstream, has_annotations, resolve_inputs
 from .hooks import call_hooks, select_hooks
@@ -126,10 +128,13 @@ class TaskRun(Run):
         event.task_key = self.task.task_key
         event.version = getattr(self.task, "version", None)
         inputs: dict[str, list[str]] = {}
+        links = _RESULTS.get(self.flow_run) if self.flow_run is not None else None
         for name, value in self.parameters.items():
-            inputs[name] = [] if self.plain else _run_ids(collect_upstream(value, []))
+            found = [] if self.plain else _run_ids(collect_upstream(value, []))
+            inputs[name] = _linked(value, links, found) if links else found
         if self.wait_for:
-            inputs["wait_for"] = _run_ids(collect_upstream(self.wait_for, []))
+            found = _run_ids(collect_upstream(self.wait_for, []))
+            inputs["wait_for"] = _linked(self.wait_for, links, found) if links else found
         event.task_inputs = inputs
 
     def _default_name(self, s: Session) -> str:
@@ -253,6 +258,7 @@ class TaskRun(Run):
                     if cached is not None:  # a stored result: the function does not run
                         self.set_state(Completed(name="Cached", data=cached.value))
                         self._return = cached.value
+                        link_result(self, cached.value)
                         self.end_attempt(None)
                         break
                     outcome = yield CALL
@@ -425,6 +431,8 @@ class TaskRun(Run):
         if txn is not None:
             self.stage(txn, new_state)
         state = self.set_state(new_state)
+        if state.is_final():
+            link_result(self, state.data)
         # A returned state *becomes* the run's state in Prefect (the same object, now
         # carrying the run's id), so the caller gets it back as the run's state.
         self._return = state if isinstance(result, State) and result.run_id is None else result
@@ -545,6 +553,60 @@ class Cache:
 
 async def _awaited(awaitable: Awaitable[Any]) -> Any:
     return await awaitable
+
+
+# Prefect's link_state_to_result: a task run's result, and each thing it holds one level down,
+# is remembered in its flow run by identity (`id()`, checked against the object itself, as
+# Prefect checks a weak reference), so that a later task run given it records where it came
+# from (its task_inputs). Not what Prefect cannot tell apart: True/False/None, Ellipsis,
+# NotImplemented, and the small ints every caller shares.
+_RESULTS: weakref.WeakKeyDictionary[Any, dict[int, tuple[Any, str]]] = weakref.WeakKeyDictionary()
+_UNTRACKABLE = frozenset({bool, type(None), type(...), type(NotImplemented)})
+
+
+def link_result(run: TaskRun, result: Any) -> None:
+    flow_run = run.flow_run
+    if flow_run is None:
+        return
+    links = _RESULTS.get(flow_run)
+    if links is None:
+        links = _RESULTS[flow_run] = {}
+    items: Any = ()
+    if isinstance(result, dict):
+        items = [*result.keys(), *result.values()]
+    elif isinstance(result, (list, tuple, set, frozenset)):
+        items = result
+    for obj in (result, *items):
+        if type(obj) in _UNTRACKABLE or (type(obj) is int and -5 <= obj <= 256):
+            continue
+        links[id(obj)] = (obj, run.id)
+
+
+def _linked(value: Any, links: dict[int, tuple[Any, str]], found: list[str]) -> list[str]:
+    """`found`, and the runs whose results are in `value` at any depth (as Prefect's
+    collect_task_run_inputs visits it: through collections and annotations, not quote)."""
+    out = list(found)
+    seen: set[int] = set()
+
+    def visit(obj: Any) -> None:
+        if id(obj) in seen or isinstance(obj, (PrefectFuture, State, quote)):
+            return
+        seen.add(id(obj))
+        entry = links.get(id(obj))
+        if entry is not None and entry[0] is obj and entry[1] not in out:
+            out.append(entry[1])
+        if isinstance(obj, BaseAnnotation):
+            visit(obj.unwrap())
+        elif isinstance(obj, dict):
+            for k, v in obj.items():
+                visit(k)
+                visit(v)
+        elif isinstance(obj, (list, tuple, set, frozenset)):
+            for v in obj:
+                visit(v)
+
+    visit(value)
+    return out
 
 
 def _run_ids(found: list[tuple[Any, bool]]) -> list[str]:

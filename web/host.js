@@ -15,7 +15,9 @@
 // page. Workers are started from a blob: URL, so they inherit the page's
 // Content-Security-Policy (no request leaves the page's origin). What Prefect would store
 // on disk, cached task results, outlives each Run here: the page keeps the records and
-// hands them to the next Run.
+// hands them to the next Run. So does the session's server (the store: runs, logs,
+// artifacts, deployments...), as Prefect's server outlives a process: each Run's outcome
+// carries it, and the next Run starts from it. The run view draws from it.
 //
 // Two shapes, two names: a Call ({done, cancel}) is a request as the page holds it; a
 // slot's Listener ({onMessages, onDone}) is who hears the worker's answer.
@@ -42,6 +44,8 @@ export class PythonHost {
     // The first worker's memory, once warmed up, and our python.zip, which a snapshot does not hold.
     this.memory = null;
     this.results = new Map(); // cached task results: key -> record, as Prefect's storage
+    this.store = null; // the session's server after the last Run: sim_prefect's Store.to_dict()
+    this.artifacts = new Map(); // artifact id -> its view (playground/artifacts.py), for the run view
     this.current = null; // the handle of the Run or check in progress, page-wide
     this.failures = 0; // spares in a row that could not start
     this.spare = this.spawn();
@@ -157,26 +161,38 @@ export class PythonHost {
    */
   run({ code, filename, runner = "python", files = {} }, onMessages) {
     const handle = this.begin();
-    const options = { mode: "fast", results: Object.fromEntries(this.results), ...tests(runner, files) };
+    const options = { mode: "fast", results: Object.fromEntries(this.results), store: this.store ?? undefined, ...tests(runner, files) };
     handle.call = this.request(toWorker.run(code, filename, options), (messages) => {
-      for (const m of messages) if (m.type === "result" && typeof m.key === "string") this.results.set(m.key, m.record);
+      for (const m of messages) {
+        if (m.type === "result" && typeof m.key === "string") this.results.set(m.key, m.record);
+        else if (m.type === "artifact") keepArtifact(this.artifacts, m);
+      }
       onMessages(messages);
     });
-    handle.done = handle.call.done.finally(() => this.release(handle));
+    handle.done = handle.call.done.then((outcome) => {
+      if (isStore(outcome.store)) this.store = outcome.store;
+      return outcome;
+    }).finally(() => this.release(handle));
     return handle;
   }
 
   /**
-   * Run the code on an empty cache (as a first `python main.py` at home would), then
-   * judge its records with the exercise's check in another fresh worker, one that
-   * never ran the learner's code. The source judged is the one the page sent.
+   * Run the code on an empty cache and a server of its own (as a first `python main.py`
+   * at home would), then judge its records with the exercise's check in another fresh
+   * worker, one that never ran the learner's code. The source judged is the one the page
+   * sent. The page's store is left as it was: the outcome carries the check's own, and
+   * its artifacts' views (`artifacts`), for its run view.
    */
   check({ code, filename, check, starter, runner = "python", files = {}, fixed = null }, onMessages) {
     const handle = this.begin();
+    const artifacts = new Map();
     handle.done = (async () => {
       const options = { mode: "fast", report: true, results: {}, ...tests(runner, files) };
-      handle.call = this.request(toWorker.run(code, filename, options), onMessages);
-      const outcome = await handle.call.done;
+      handle.call = this.request(toWorker.run(code, filename, options), (messages) => {
+        for (const m of messages) if (m.type === "artifact") keepArtifact(artifacts, m);
+        onMessages(messages);
+      });
+      const outcome = { ...(await handle.call.done), artifacts };
       if (outcome.stopped || !outcome.report) return outcome;
       const report = { ...outcome.report, source: code };
       if (fixed) {
@@ -249,8 +265,11 @@ export class PythonHost {
     this.notify({ ...this.status });
   }
 
+  /** Clear: the cached results and the session's server (its runs, logs, artifacts...) are gone. */
   clearResults() {
     this.results.clear();
+    this.store = null;
+    this.artifacts.clear();
     this.notify({ ...this.status });
   }
 }
@@ -258,4 +277,15 @@ export class PythonHost {
 /** A test module's Run options: pytest, and the modules it imports from the lesson. */
 function tests(runner, files) {
   return runner === "pytest" ? { runner, files } : {};
+}
+
+function isStore(value) {
+  return value !== null && typeof value === "object" && Array.isArray(value.runs);
+}
+
+/** An artifact's view as the Run sent it; a progress update moves the kept view's value. */
+function keepArtifact(views, m) {
+  if (typeof m.id !== "string") return;
+  if (!m.update) views.set(m.id, m);
+  else if (views.has(m.id)) views.get(m.id).value = m.value;
 }

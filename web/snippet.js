@@ -8,6 +8,7 @@
 
 import { ArtifactsView } from "./artifacts.js";
 import { OutputView } from "./output.js";
+import { loadRunView } from "./run-view-loader.js";
 import { Timeline } from "./timeline.js";
 
 const STORAGE_PREFIX = "prefect-in-practice:snippet:";
@@ -69,6 +70,9 @@ export class Snippet {
     this.output = new OutputView($("[data-output]"), $("[data-output-label]"));
     this.artifacts = new ArtifactsView($("[data-artifacts]"));
     this.timeline = new Timeline($("[data-timeline]"), this.id);
+    this.runViewRoot = $("[data-run-view]");
+    this.runView = null; // the run view (web/run-view.js), made after the first Run that made a flow run
+    this.runs = 0; // Runs started: a run view loading for an older one is not shown
     this.handle = null;
     this.undoButton = null;
     this.editor = null;
@@ -81,7 +85,7 @@ export class Snippet {
     this.resetButton.addEventListener("click", () => this.reset());
     this.clearCacheButton?.addEventListener("click", () => {
       host.clearResults();
-      this.setStatus("Cached results cleared: the next Run computes everything again.", { sticky: true });
+      this.setStatus("Cached results cleared, and the page's runs with them: the next Run computes everything again.", { sticky: true });
     });
     addEventListener("storage", (event) => {
       if (event.key === this.storageKey()) this.onOtherTab(event.newValue);
@@ -292,7 +296,8 @@ export class Snippet {
     const mine = this.handle !== null;
     const other = !mine && this.host.current !== null;
     const canRun = status.state === "ready" && !mine && !other;
-    if (this.clearCacheButton) this.clearCacheButton.hidden = this.host.results.size === 0;
+    if (this.clearCacheButton) this.clearCacheButton.hidden = this.host.results.size === 0 && !this.host.store;
+    this.runView?.refresh();
     this.runButton.disabled = !canRun;
     if (this.checkButton) this.checkButton.disabled = !canRun;
     this.stopButton.disabled = !mine;
@@ -329,6 +334,8 @@ export class Snippet {
     this.output.clear(kind === "check" ? "Output (checking your code on an empty cache)" : "Output");
     this.artifacts.clear();
     this.timeline.reset();
+    this.runs += 1;
+    this.runView?.clear();
     this.editor?.clearError();
     if (this.checkResult) this.checkResult.textContent = "";
     this.root.classList.add("is-running");
@@ -346,11 +353,30 @@ export class Snippet {
     this.root.classList.remove("is-running");
     const ms = Math.round(performance.now() - started);
     this.timeline.finish();
+    this.showRunView(kind, result);
     await this.report(kind, result, ms);
     this.onHostStatus(this.host.status);
     const detail = { kind, ms, ok: result.ok === true, stopped: result.stopped === true, error: result.error ?? null };
     if (kind === "check") Object.assign(detail, { passed: result.passed === true, message: result.message ?? "" });
     this.root.dispatchEvent(new CustomEvent("run-finished", { detail }));
+  }
+
+  /**
+   * The run view under the output: the flow runs this Run made, drawn from the page's store
+   * (a Check's from its own, which the page does not keep). A stopped Run has no store.
+   */
+  showRunView(kind, result) {
+    const ids = Array.isArray(result.flow_run_ids) ? result.flow_run_ids : [];
+    if (result.stopped || !result.store || !ids.length || !this.runViewRoot) return;
+    const own = kind === "check" ? { store: result.store, artifacts: result.artifacts ?? new Map() } : null;
+    const source = own ? () => own : () => ({ store: this.host.store, artifacts: this.host.artifacts });
+    const run = this.runs;
+    loadRunView().then(({ RunView }) => {
+      if (run !== this.runs) return;
+      this.runView ??= new RunView(this.runViewRoot, { label: `Run view of ${this.filename}` });
+      this.runView.source = source;
+      this.runView.show(ids);
+    }, () => {});
   }
 
   onMessages(messages) {

@@ -190,6 +190,8 @@ SCENARIOS = [
     # area: deployments, schedules, serving and pausing
     # area: testing flows
     Scenario("testing_harness"),
+    # area: the run view (task_inputs: the flow-run graph's arrows)
+    Scenario("task_inputs"),
     # area: scaling out (page 9's demos: a thread pool's max_workers; the exercise's starter and solution)
     Scenario("thread_pool", demo=True, concurrent=True, measured=(r"(?<=took )\d+(?= s\b)",)),
     Scenario("supplier_pages", demo=True),

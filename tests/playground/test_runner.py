@@ -242,3 +242,28 @@ def test_the_session_s_server_outlives_a_run_when_the_page_hands_it_over() -> No
     assert [r.owner for r in second.runs] == ["hello"]  # this Run's own runs only
     assert second.store is not None and [r.owner for r in second.store.runs if r.kind == "flow"] == ["hello", "hello"]
     assert second.store.runs[0].state_names == first.runs[0].state_names == ["Pending", "Running", "Completed"]
+
+
+def test_the_outcome_names_the_flow_runs_this_run_made_for_its_run_view() -> None:
+    """`flow_run_ids`: this Run's flow runs (a subflow's too), in the order they were made; not earlier Runs'."""
+    code = (
+        "from prefect import flow, task\n@task\ndef one():\n    return [1]\n@task\ndef two(x):\n    return x\n"
+        "@flow\ndef child():\n    return two(one())\n@flow\ndef parent():\n    return child()\nparent()\n"
+    )
+    first = json.loads(run_json(code, "main.py", lambda _: None, json.dumps({"mode": "fast"})))
+    owners = {r["run_id"]: r["owner"] for r in first["store"]["runs"]}
+    assert [owners[i] for i in first["flow_run_ids"]] == ["parent", "child"]
+    second = json.loads(run_json(code, "main.py", lambda _: None, json.dumps({"mode": "fast", "store": first["store"]})))
+    assert len(second["flow_run_ids"]) == 2 and not set(first["flow_run_ids"]) & set(second["flow_run_ids"])
+    # The graph's arrow: two() took its input from one()'s result, a list passed on by value (as Prefect records it).
+    runs = {r["owner"]: r for r in second["store"]["runs"] if r["run_id"] not in owners}
+    assert runs["two"]["task_inputs"] == {"x": [runs["one"]["run_id"]]}
+
+
+def test_the_state_log_shows_this_run_s_runs_not_those_the_page_s_server_kept() -> None:
+    """print_state_log() prints what this process ran, as `python NAME.py` at home does, whatever the store held."""
+    code = "from sim_prefect import flow, print_state_log\n@flow\ndef hello():\n    return 1\nhello()\nprint_state_log()\n"
+    first = run(code, mode="fast")
+    second = run(code, mode="fast", store=json.loads(json.dumps(first.store.to_dict())))
+    assert "State log (1 run)\n" in first.output and "State log (1 run)\n" in second.output, second.output
+    assert second.store is not None and len(second.store.runs) == 2
