@@ -104,11 +104,6 @@ DEVIATIONS: dict[str, Deviation] = {
 # -- scenarios --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Scenario:
-    """A script run on both backends: a scenario of its own, or one of the lesson's demo files."""
-
-    name: str
 def serving(deployments: list[str], commands: list[str], ended: int = 1) -> tuple[tuple[str, str], ...]:
     """A serving scenario's environment (tests/harness/serving.py): its deployments, the `prefect` commands typed
     while it serves, and how many runs end before its Ctrl-C; Prefect's runner polls every second."""
@@ -118,6 +113,11 @@ def serving(deployments: list[str], commands: list[str], ended: int = 1) -> tupl
     )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class Scenario:
+    """A script run on both backends: a scenario of its own, or one of the lesson's demo files."""
+
+    name: str
     concurrent: bool = False  # compare each run's lines in order, not the interleaving
     deviations: tuple[str, ...] = ()
     runs: int = 1  # run more than once, on the same result storage (a second run reads the first's cache)
@@ -125,12 +125,12 @@ def serving(deployments: list[str], commands: list[str], ended: int = 1) -> tupl
     # What the script itself measures and prints, which varies from run to run under Prefect too
     # (regexes of the text to mask on both sides; not a deviation).
     measured: tuple[str, ...] = ()
+    env: tuple[tuple[str, str], ...] = ()  # the script's environment (a serving scenario's: tests/harness/serving.py)
 
     @property
     def path(self) -> Path:
         return DEMO_DIR / f"{self.name}.py" if self.demo else SCENARIO_DIR / f"{self.name}.py"
 
-    env: tuple[tuple[str, str], ...] = ()  # the script's environment (a serving scenario's: tests/harness/serving.py)
     @property
     def golden_name(self) -> str:
         return f"demo-{self.name}" if self.demo else self.name
@@ -188,6 +188,12 @@ SCENARIOS = [
     Scenario("concurrency_limits", concurrent=True),
     Scenario("tag_concurrency_limits", concurrent=True),
     # area: deployments, schedules, serving and pausing
+    Scenario("serve_flow", env=serving(["my-flow/my-first-deployment"],
+                                       ["deployment run my-flow/my-first-deployment --param name=cli"])),
+    Scenario("serve_schedules", env=serving(["send-email/office-emails", "send-email/minute-reminder"], [])),
+    Scenario("run_deployments", env=(("CONFORMANCE_DEPLOYMENTS", "my-flow/sdk-deployment"),)),
+    Scenario("pausing", concurrent=True),
+    Scenario("schedules"),
     # area: testing flows
     Scenario("testing_harness"),
     # area: the run view (task_inputs: the flow-run graph's arrows)
@@ -199,12 +205,6 @@ SCENARIOS = [
 ]
 BY_NAME = {s.golden_name: s for s in SCENARIOS}
 
-    Scenario("serve_flow", env=serving(["my-flow/my-first-deployment"],
-                                       ["deployment run my-flow/my-first-deployment --param name=cli"])),
-    Scenario("serve_schedules", env=serving(["send-email/office-emails", "send-email/minute-reminder"], [])),
-    Scenario("run_deployments", env=(("CONFORMANCE_DEPLOYMENTS", "my-flow/sdk-deployment"),)),
-    Scenario("pausing", concurrent=True),
-    Scenario("schedules"),
 
 @dataclass(frozen=True)
 class Case:
