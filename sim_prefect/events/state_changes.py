@@ -16,7 +16,7 @@ import datetime
 from collections.abc import Iterator
 from typing import Any
 
-from .. import PREFECT_VERSION
+from ..prefect_settings import PREFECT_VERSION
 from ..client.schemas.objects import derived_id
 from ..states import State, StateType
 from ..store import RunRecord, Store, flow_id

@@ -148,6 +148,23 @@ def _new_run(
     return record
 
 
+def _dates_wanted(schedule: Any, most: int, start: dt.datetime, now: float) -> list[dt.datetime]:
+    """The schedule's next dates until both minimums are met (the date that meets them kept, as Prefect keeps
+    it), at most `most` and at most 100 days ahead. The dates are asked for a few at a time (each ask a prefix
+    of the next), so a poll on a daily schedule does not compute a hundred of them."""
+    end = stamp(now + MAX_SCHEDULED_TIME)
+    n = MIN_RUNS
+    while True:
+        asked = min(n, most)
+        dates = schedule.get_dates(n=asked, start=start, end=end)
+        for i, date in enumerate(dates):
+            if i + 1 >= MIN_RUNS and date.timestamp() >= now + MIN_SCHEDULED_TIME:
+                return dates[: i + 1]
+        if len(dates) < asked or asked >= most:
+            return dates
+        n *= 4
+
+
 def schedule_runs(s: Session, deployment: Deployment) -> list[RunRecord]:
     """Prefect's scheduler service for one deployment: its runs ahead, as many as its settings ask for."""
     if deployment.paused:
@@ -160,12 +177,7 @@ def schedule_runs(s: Session, deployment: Deployment) -> list[RunRecord]:
         schedule = schedule_from_dict(entry["schedule"])
         start = stamp(now)
         most = entry.get("max_scheduled_runs") or MAX_RUNS
-        dates = schedule.get_dates(n=most, start=start, end=stamp(now + MAX_SCHEDULED_TIME))
-        wanted: list[dt.datetime] = []
-        for date in dates:
-            wanted.append(date)
-            if len(wanted) >= MIN_RUNS and date.timestamp() >= now + MIN_SCHEDULED_TIME:
-                break  # both minimums met (the date that meets them is kept, as Prefect keeps it)
+        wanted = _dates_wanted(schedule, most, start, now)
         existing = {r.idempotency_key for r in s.store.runs if r.deployment_id == deployment.id and r.auto_scheduled}
         for date in wanted:
             key = f"scheduled {deployment.id} {entry['id']} {date.astimezone(dt.timezone.utc).isoformat()}"
