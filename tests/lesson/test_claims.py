@@ -445,3 +445,208 @@ def test_a_run_waiting_for_a_thread_does_not_exist_yet(
         if record["kind"] == "task" and record["flow"] == "two-threads":
             # Prefect creates the task run in the thread that runs it: Pending, then Running at once.
             assert record["timestamps"][1] - record["timestamps"][0] < 1.0, record
+
+
+# -- transactions, limits, pausing, variables and secrets: page 8 ------------------------------------
+
+
+def _logged_at(output: str, pattern: str) -> list[tuple[str, float]]:
+    """(task run name, seconds of the day) of each log line whose message matches `pattern`."""
+    found = []
+    for match in re.finditer(rf"^(\d\d):(\d\d):(\d\d\.\d+) \| \w+ +\| Task run '([\w-]+)' - {pattern}$", output, re.M):
+        hours, minutes, seconds, name = match.groups()
+        found.append((name, int(hours) * 3600 + int(minutes) * 60 + float(seconds)))
+    return found
+
+
+def _claims(output: str) -> dict[str, str]:
+    return dict(line.removeprefix("CLAIM ").split(": ", 1) for line in _marked(output, "CLAIM "))
+
+
+@_case(DEMO / "load_sales.py")
+def test_a_failure_in_a_transaction_rolls_back_what_it_wrote(backend: Backend, case: Case) -> None:
+    result = backend.run(case.script)
+    out = result.output
+    lines = out.splitlines()
+
+    def at(pattern: str) -> int:
+        found = [n for n, line in enumerate(lines) if re.search(pattern, line)]
+        assert found, f"no line matches /{pattern}/ in:\n{out}"
+        return found[0]
+
+    # The rollback runs, and its hook's print is logged under the task run that failed, before that failure is logged.
+    assert (
+        at(r"Task run 'write_rows-\w+' - Running rollback hook 'delete_rows'$")
+        < at(r"Task run 'check_rows-\w+' - deleted the rows of 2026-03-03$")
+        < at(r"Task run 'write_rows-\w+' - Rollback hook 'delete_rows' finished running successfully$")
+        < at(r"Task run 'check_rows-\w+' - Task run failed with exception: ValueError\('2026-03-03 has a negative amount: -999\.0'\)$")
+    )
+    rolled_back = [r for r in _records(result.states, "task", "write_rows-") if "RolledBack" in _names(r)]
+    assert len(rolled_back) == 1, result.states
+    (record,) = rolled_back
+    assert record["states"][-2:] == [["Completed", "COMPLETED"], ["RolledBack", "COMPLETED"]]
+    assert record["messages"][-1] == "Task rolled back as part of transaction"
+    # The rerun skips the committed day and loads the two others; the failed run stopped at 3 March.
+    assert _marked(out, "wrote") == [] and re.findall(r" - wrote \d rows for ([\d-]+)$", out, re.M) == [
+        "2026-03-02", "2026-03-03", "2026-03-03", "2026-03-04",
+    ], out  # fmt: skip
+    assert re.findall(r" - ([\d-]+) is already loaded: skipped$", out, re.M) == ["2026-03-02"], out
+    flows = [r["states"][-1][0] for r in result.states if r["kind"] == "flow"]
+    assert flows == ["Failed", "Completed"], result.states
+
+
+@_case(DEMO / "real" / "load_sales.py", runs=2)
+def test_a_key_makes_a_second_process_skip_every_committed_day(backend: Backend, case: Case) -> None:
+    first, second = backend.run(case.script).output.split(f"{NEXT_RUN}\n")
+    assert len(re.findall(r" - wrote \d rows for ", first, re.M)) == 4, first
+    assert " - wrote " not in second, second
+    assert re.findall(r" - ([\d-]+) is already loaded: skipped$", second, re.M) == [
+        "2026-03-02", "2026-03-03", "2026-03-04"
+    ] * 2, second  # fmt: skip
+    assert "Task run '" not in second, second  # no task ran at all
+
+
+@_case(CLAIMS / "transaction_rules.py", runs=2)
+def test_the_transaction_rules_page_8_states(backend: Backend, case: Case) -> None:
+    result = backend.run(case.script)
+    first, second = result.output.split(f"{NEXT_RUN}\n")
+    common = {
+        "@task(on_rollback=...)": "TypeError: task() got an unexpected keyword argument 'on_rollback'",
+        "rolls_back": "FAILED",
+        "broken_hook": "FAILED",
+        "a key whose block failed, later": "committed at start False",  # a failed block writes no record
+        "overwrite=True": "committed at start False",
+    }
+    assert _claims(first) == {
+        **common,
+        "a key, no early return": "committed at start False, the task ended Completed",
+        "cached steps, after a failure": "Completed, Completed",  # the rolled-back step stored nothing
+    }, first
+    assert _claims(second) == {
+        **common,
+        "a key, no early return": "committed at start True, the task ended Completed",  # the key alone skips nothing
+        "cached steps, in a rerun": "Cached, Cached",  # stored when the transaction committed
+    }, second
+    for out in (first, second):
+        # Undoing runs backwards: the last task run first, and each task's hooks last registered first.
+        assert [line for line in _marked(out, "ORDER") if "registered before" not in line][:4] == [
+            "ORDER the failing task runs",
+            "ORDER second: its hook",
+            "ORDER first: hook added by the decorator",
+            "ORDER first: hook given to Task()",
+        ], out
+        # A rollback hook that raises is logged; the task's later hooks do not run.
+        assert "ORDER the hook registered before the broken one" not in out, out
+        assert re.search(r"ERROR   \| Task run 'staged-\w+' - An error was encountered while running rollback hook 'broken'$", out, re.M), out
+    for prefix, rolled_back in (("first-", True), ("second-", True), ("staged-", False), ("eager-work", False)):
+        records = _records(result.states, "task", prefix)
+        assert len(records) == 2, (prefix, result.states)  # one per process
+        assert all(("RolledBack" in _names(r)) is rolled_back for r in records), (prefix, records)
+
+
+@_case(DEMO / "limits.py")
+def test_concurrency_holds_the_limit_and_rate_limit_spaces_the_calls(backend: Backend, case: Case) -> None:
+    result = backend.run(case.script)
+    out = result.output
+    queries = dict(_logged_at(out, r"\w+: querying the warehouse"))
+    exports = _records(result.states, "task", "export_region-")
+    assert len(queries) == len(exports) == 5, out
+    spans = [(queries[r["name"]], queries[r["name"]] + 2.0) for r in exports]
+    assert _most_at_once(spans) <= 2, spans  # never more than the limit's two slots
+    assert max(end for _, end in spans) - min(start for start, _ in spans) >= 5.9, spans  # so at least three rounds
+    for record in exports:  # waiting for a slot is no state of its own: the task is Running
+        assert _names(record) == ["Pending", "Running", "Completed"], record
+    assert not re.search(r"Task run 'export_region-\w+' - (?!\w+: querying the warehouse$|Finished in state Completed\(\)$)", out, re.M), out
+    calls = sorted(at for _, at in _logged_at(out, r"asking the geocoder about \w+"))
+    assert len(calls) == 4, out
+    assert all(b - a >= 0.45 for a, b in zip(calls, calls[1:])), calls  # one slot, freed twice a second
+
+
+@_case(DEMO / "tag_limits.py")
+def test_a_tags_limit_makes_task_runs_wait_in_pending(backend: Backend, case: Case) -> None:
+    result = backend.run(case.script)
+    exports = _records(result.states, "task", "export_region-")
+    assert len(exports) == 5, result.states
+    for record in exports:
+        assert _names(record) == ["Pending", "Running", "Completed"], record
+    spans = [(r["timestamps"][1], r["timestamps"][2]) for r in exports]
+    assert _most_at_once(spans) <= 2, spans
+    waited = [r["timestamps"][1] - r["timestamps"][0] for r in exports]
+    assert sum(wait >= 1.5 for wait in waited) >= 3, waited  # the later three waited in Pending for a slot
+
+
+@_case(CLAIMS / "limit_rules.py")
+def test_the_limit_rules_page_8_states(backend: Backend, case: Case) -> None:
+    result = backend.run(case.script)
+    assert _claims(result.output) == {
+        "creating a limit twice": "ObjectAlreadyExists",
+        "five holders of a limit of 2": "at most 2 at once, True for 3 s or more",
+        "rate_limit at 2 a second": "4 calls, every gap 0.45 s or more: True",
+        "a limit that does not exist": "the block ran",
+        "strict=True on a missing limit": (
+            "ConcurrencySlotAcquisitionError: Concurrency limits ['claims-p8-missing'] must be created before acquiring slots"
+        ),
+        "rate_limit without decay": "ConcurrencySlotAcquisitionError",
+        "a timeout": "AcquireConcurrencySlotTimeoutError, a TimeoutError",
+        "from prefect import concurrency": "module",
+    }, result.output
+    assert re.search(
+        r"\| WARNING \| prefect\.concurrency - Concurrency limits \['claims-p8-missing'\] do not exist - skipping acquisition\.$",
+        result.output,
+        re.M,
+    ), result.output
+
+
+@_case(CLAIMS / "pause_rules.py")
+def test_a_paused_run_waits_for_input_that_fits_its_model(backend: Backend, case: Case) -> None:
+    result = backend.run(case.script)
+    out = result.output
+    assert _marked(out, "REFUSED", "RESUMED", "ANSWER", "TIMEOUT", "SUSPEND") == [
+        "REFUSED Cannot resume this run: Reason: Validation failed. Failure reason: 'reviewer' is a required property",
+        "REFUSED Cannot resume this run: Reason: Validation failed for field 'approve'. Failure reason: 'maybe' is not of type 'boolean'",
+        "REFUSED Cannot resume this run: Reason: Validation failed. Failure reason: Additional properties are not allowed ('extra' was unexpected)",
+        "RESUMED ['reviewer']",  # with_initial_data gave `approve` its default
+        "ANSWER Approval approve=False reviewer='Ana' note=''",
+        "TIMEOUT FAILED",
+        "SUSPEND FAILED Flow run encountered an exception: RuntimeError: Flow run cannot be suspended: Cannot suspend flows without a deployment.",
+    ], out
+    assert re.search(r"Flow run '[\w-]+' - Pausing flow, execution will continue when this flow run is resumed\.$", out, re.M), out
+    assert re.search(r"Flow run '[\w-]+' - Resuming flow run execution!$", out, re.M), out
+    assert re.search(r"Encountered exception during execution: FlowPauseTimeout\('Flow run was paused and never resumed\.'\)$", out, re.M), out
+    paused, timed_out = (r for r in result.states if r["kind"] == "flow" and "Paused" in _names(r))
+    assert _names(paused) == ["Pending", "Running", "Paused", "Running", "Completed"]
+    assert _names(timed_out)[:3] == ["Pending", "Running", "Paused"] and timed_out["states"][-1][1] == "FAILED"
+
+
+@_case(DEMO / "export_config.py")
+def test_the_nightly_export_reads_its_settings_from_the_server(backend: Backend, case: Case) -> None:
+    out = backend.run(case.script).output
+    assert re.findall(r" - exporting 1200 rows in (\d+) batches of (\d+)$", out, re.M) == [("12", "100"), ("3", "500")], out
+    assert out.count(" - loaded Secret(value=Secret('**********'))\n") == 2, out
+    assert "correct-horse" not in out
+
+
+@_case(CLAIMS / "config_rules.py")
+def test_the_variable_and_secret_rules_page_8_states(backend: Backend, case: Case) -> None:
+    result = backend.run(case.script)
+    assert _claims(result.output) == {
+        "a missing variable, with a default": "100",
+        "a missing variable": "None",
+        "set again without overwrite": "ValueError: Variable 'claims_p8_batch_size' already exists. Use `overwrite=True` to update it.",
+        "set again with overwrite=True": "600",
+        "a name with a capital": (
+            "ValidationError: Value error, Variable name must only contain lowercase letters, numbers, and dashes or "
+            "underscores. [type=value_error, input_value='Batch_size', input_type=str]"
+        ),
+        "a Secret printed": "Secret(value=Secret('**********'))",
+        "a Secret's value": "'correct-horse-battery-staple'",
+        "save twice without overwrite": (
+            "ValueError: You are attempting to save values with a name that is already in use for this block type. "
+            "If you would like to overwrite the values that are saved, then save with `overwrite=True`."
+        ),
+        "a block name with an underscore": (
+            "ValidationError: Value error, Block document name must only contain lowercase letters, numbers, and "
+            "dashes. [type=value_error, input_value='claims_p8', input_type=str]"
+        ),
+        "a Secret holding '123'": "123",  # .get() decodes JSON
+    }, result.output

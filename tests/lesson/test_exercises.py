@@ -164,6 +164,31 @@ def _supplier_pool(max_workers: int, fetching: str = _SUPPLIER_MAPPED[1]) -> Mak
     )
 
 
+# The nightly load (page 8): the solution's parts, to take out or change one at a time.
+_LOAD_KEYED = 'with transaction(key=f"nightly-load-{day}") as txn:'
+_LOAD_EARLY_RETURN = """        if txn.is_committed():
+            print(f"{day} is already loaded: skipped")
+            return
+"""
+_LOAD_HOOK = """@load_orders.on_rollback
+def delete_orders(txn) -> None:
+    warehouse.delete_orders(txn.get("day"))
+    print(f"deleted the orders of {txn.get('day')}")
+
+
+"""
+_LOAD_IMPORT = "from sim_prefect.artifacts import create_table_artifact\n"
+_LOAD_CACHE = (
+    (_LOAD_IMPORT, _LOAD_IMPORT + "from sim_prefect.cache_policies import INPUTS, TASK_SOURCE\n"),
+    ("@task\ndef load_orders", "@task(cache_policy=INPUTS + TASK_SOURCE)\ndef load_orders"),
+    ("@task\ndef load_total", "@task(cache_policy=INPUTS + TASK_SOURCE)\ndef load_total"),
+)
+_LOAD_FIRST_NIGHT = (
+    '    nightly_load("2026-03-02", return_state=True)  # the backup locks daily_totals: step 2 fails\n'
+    "    warehouse.backup_running = False  # the backup is done\n"
+)
+
+
 TABLES: dict[str, Table] = {
     "flaky_source.py": Table(
         page="02-prefect-in-practice.md",
@@ -537,6 +562,171 @@ TABLES: dict[str, Table] = {
             ),
             NearMiss("printing-the-expected-log", printing_the_log(), passes=False, says=("one after another",)),
             NearMiss("printing-the-log-and-no-flow", printing_the_log(before_main_only=True), passes=False, says=("No flow ran",)),
+        ),
+    ),
+    "nightly_load.py": Table(
+        page="08-transactions-limits-and-people.md",
+        hints=3,
+        solution_says=("Well done", "rolled load_orders back", "ran no task at all", "3 orders and 1 total"),
+        starter_says=("ended Completed, not RolledBack", "`with transaction(...)`"),
+        solution_is=replaced(
+            ('"""Exercise: make the nightly load safe to rerun.', '"""Solution: the nightly load, safe to rerun.'),
+            (_LOAD_IMPORT, _LOAD_IMPORT + "from sim_prefect.transactions import transaction\n"),
+            ("@task\ndef load_total(", _LOAD_HOOK + "@task\ndef load_total("),
+            (
+                "    load_orders(day)\n    load_total(day)\n",
+                f"    {_LOAD_KEYED}\n{_LOAD_EARLY_RETURN}"
+                '        txn.set("day", day)\n        load_orders(day)\n        load_total(day)\n',
+            ),
+        ),
+        near_misses=(
+            NearMiss(
+                "no-key",
+                replaced((_LOAD_KEYED, "with transaction() as txn:"), (_LOAD_EARLY_RETURN, ""), base="solution"),
+                passes=False,
+                says=("The second rerun loaded the day again", "Give the transaction a key"),
+            ),
+            NearMiss(
+                "a-key-and-no-early-return",  # the key alone skips nothing
+                replaced((_LOAD_EARLY_RETURN, ""), base="solution"),
+                passes=False,
+                says=("The second rerun loaded the day again", "txn.is_committed()"),
+            ),
+            NearMiss(
+                "overwrite",
+                replaced((_LOAD_KEYED, 'with transaction(key=f"nightly-load-{day}", overwrite=True) as txn:'), base="solution"),
+                passes=False,
+                says=("The second rerun loaded the day again",),
+            ),
+            NearMiss(
+                "no-rollback-hook",  # RolledBack, but the rows stay
+                replaced((_LOAD_HOOK, ""), base="solution"),
+                passes=False,
+                says=("The orders table holds 6 rows, not 3", "on_rollback hook"),
+            ),
+            NearMiss(
+                "the-hook-on-the-wrong-task",
+                replaced(
+                    (_LOAD_HOOK, ""),
+                    ("@flow(log_prints=True)\ndef nightly_load", _LOAD_HOOK.replace("@load_orders", "@load_total") + "@flow(log_prints=True)\ndef nightly_load"),
+                    base="solution",
+                ),
+                passes=False,
+                says=("The orders table holds 6 rows, not 3",),
+            ),
+            NearMiss(
+                "the-hook-cannot-find-the-day",  # txn.get raises: the rollback stops, no RolledBack
+                replaced(('        txn.set("day", day)\n', ""), base="solution"),
+                passes=False,
+                says=("A rollback hook of load_orders raised an error", "txn.set(...)"),
+            ),
+            NearMiss(
+                "a-hook-that-names-the-day",
+                replaced(('warehouse.delete_orders(txn.get("day"))', 'warehouse.delete_orders("2026-03-02")'), base="solution"),
+                passes=True,
+                says=("Well done",),
+            ),
+            NearMiss(
+                "a-hook-given-to-task",
+                replaced(
+                    (_LOAD_HOOK, ""),
+                    ("@task\ndef load_orders(day: str) -> int:", "def _load_orders(day: str) -> int:"),
+                    (
+                        "@task\ndef load_total",
+                        "def _delete_orders(txn):\n    warehouse.delete_orders(txn.get(\"day\"))\n\n\n"
+                        "load_orders = Task(_load_orders, name=\"load_orders\", on_rollback=[_delete_orders])\n\n\n@task\ndef load_total",
+                    ),
+                    ("from sim_prefect import flow, print_state_log, task\n", "from sim_prefect import Task, flow, print_state_log, task\n"),
+                    base="solution",
+                ),
+                passes=True,
+                says=("Well done",),
+            ),
+            NearMiss(
+                "cached-steps-in-a-transaction",  # the guide's other way: records written only on commit
+                replaced((_LOAD_KEYED, "with transaction() as txn:"), (_LOAD_EARLY_RETURN, ""), *_LOAD_CACHE, base="solution"),
+                passes=True,
+                says=("found both steps Cached",),
+            ),
+            NearMiss(
+                "cached-steps-and-no-transaction",  # idempotent in the end, but the failed night left its orders behind
+                replaced(*_LOAD_CACHE),
+                passes=False,
+                says=("not RolledBack",),
+            ),
+            NearMiss(
+                "eager-commits",
+                replaced(
+                    (_LOAD_KEYED, 'with transaction(key=f"nightly-load-{day}", commit_mode=CommitMode.EAGER) as txn:'),
+                    ("from sim_prefect.transactions import transaction\n", "from sim_prefect.transactions import CommitMode, transaction\n"),
+                    base="solution",
+                ),
+                passes=False,
+                says=("CommitMode.EAGER", "LAZY"),
+            ),
+            NearMiss(
+                "a-transaction-per-step",
+                replaced(
+                    (
+                        '        txn.set("day", day)\n        load_orders(day)\n        load_total(day)\n',
+                        '        txn.set("day", day)\n        with transaction(key=f"orders-{day}"):\n            load_orders(day)\n'
+                        '    with transaction(key=f"total-{day}"):\n        load_total(day)\n',
+                    ),
+                    base="solution",
+                ),
+                passes=False,
+                says=("not RolledBack", "one `with transaction(...)` block"),
+            ),
+            NearMiss(
+                "skipping-with-a-set-of-its-own",  # forgotten when the process ends
+                replaced(
+                    (_LOAD_KEYED, "with transaction() as txn:"),
+                    (_LOAD_EARLY_RETURN, "        if day in loaded:\n            return\n"),
+                    ("        load_total(day)\n", "        load_total(day)\n        loaded.add(day)\n"),
+                    ("warehouse = Warehouse()\n", "warehouse = Warehouse()\nloaded = set()\n"),
+                    base="solution",
+                ),
+                passes=False,
+                says=("not because of the transaction's record",),
+            ),
+            NearMiss(
+                "undoing-in-an-except",
+                replaced(
+                    (
+                        "    load_orders(day)\n    load_total(day)\n",
+                        "    load_orders(day)\n    try:\n        load_total(day)\n    except Exception:\n"
+                        "        warehouse.delete_orders(day)\n        raise\n",
+                    )
+                ),
+                passes=False,
+                says=("not RolledBack",),
+            ),
+            NearMiss(
+                "no-failure-the-first-night",
+                replaced((_LOAD_FIRST_NIGHT, "    warehouse.backup_running = False\n    nightly_load(\"2026-03-02\", return_state=True)\n"), base="solution"),
+                passes=False,
+                says=("The first nightly_load did not fail",),
+            ),
+            NearMiss(
+                "a-changed-warehouse",
+                replaced(("        if self.backup_running:\n", "        if False:\n"), base="solution"),
+                passes=False,
+                says=("Warehouse has changed",),
+            ),
+            NearMiss(
+                "no-show-tables",
+                replaced(("    show_tables()\n", ""), base="solution"),
+                passes=False,
+                says=("show_tables published no table",),
+            ),
+            NearMiss(
+                "one-rerun-only",
+                replaced(('    nightly_load("2026-03-02")  # a second rerun, by mistake: it must change nothing\n', ""), base="solution"),
+                passes=False,
+                says=("nightly_load ran 2 time(s), not 3",),
+            ),
+            NearMiss("printing-the-expected-log", printing_the_log(), passes=False, says=("not RolledBack",)),
+            NearMiss("printing-the-log-and-no-flow", printing_the_log(before_main_only=True), passes=False, says=("nightly_load never ran",)),
         ),
     ),
 }
