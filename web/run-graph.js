@@ -305,8 +305,8 @@ export class FlowRunGraph {
       body.append(el("tr", { "data-run-name": run.name },
         el("th", { scope: "row" }, open),
         el("td", {}, stateBadge(lastState(run))),
-        el("td", {}, start === null ? "never ran" : formatOffset(start - t0)),
-        el("td", {}, formatDuration(runTime(run, lastMoment(run)))),
+        el("td", { class: "rv-nowrap" }, start === null ? "never ran" : formatOffset(start - t0)),
+        el("td", { class: "rv-nowrap" }, formatDuration(runTime(run, lastMoment(run)))),
         el("td", {}, upstream.length ? upstream.join(", ") : "—")));
     }
     this.table.replaceChildren(

@@ -52,7 +52,8 @@ export const CSS_TEXT = `
 .rv-badge-CANCELLED { background: var(--rv-CANCELLED-bg); color: var(--rv-CANCELLED-fg); }
 .rv-badge-CANCELLING { background: var(--rv-CANCELLING-bg); color: var(--rv-CANCELLING-fg); }
 .run-view .rv-head { display: flex; flex-wrap: wrap; align-items: center; justify-content: space-between; gap: 0.25rem 1rem; }
-.run-view .rv-title { margin: 0; font-weight: 600; overflow-wrap: anywhere; }
+.run-view .rv-title { margin: 0; font-weight: 600; overflow-wrap: anywhere; flex: 1 1 16rem; }
+.run-view .rv-all { font-size: 0.85rem; }
 .run-view .rv-flow { color: var(--muted); font-weight: 500; }
 .run-view .rv-picker { font-size: 0.85rem; display: inline-flex; align-items: center; gap: 0.35rem; max-width: 100%; }
 .run-view select, .run-view input[type=search] { font: inherit; font-size: 0.85rem; color: var(--fg); background: var(--bg);
@@ -85,6 +86,7 @@ export const CSS_TEXT = `
 .rv-table caption { text-align: left; color: var(--muted); padding-bottom: 0.25rem; }
 .rv-table th[scope=row] { font-weight: 500; white-space: nowrap; }
 .rv-table th[scope=row] .rv-link { overflow-wrap: normal; }
+.rv-nowrap { white-space: nowrap; }
 .rv-table td, .rv-table th { padding: 0.3rem 0.5rem; }
 .rv-rows tbody tr { cursor: pointer; }
 .rv-rows tbody tr:hover { background: var(--panel); }

@@ -92,7 +92,17 @@ export class RunView {
     this.tablist.addEventListener("keydown", (event) => this.onTabKey(event));
     this.dialog = this.buildDialog();
     this.body = el("div", { class: "rv-body" }, this.facts, this.figure, this.tablist, ...panels);
-    this.root.replaceChildren(el("div", { class: "rv-head" }, this.title, this.pickerLabel), this.message, this.body, this.dialog);
+    const head = el("div", { class: "rv-head" }, this.title, this.pickerLabel);
+    const list = document.querySelector("[data-runs-panel]");
+    if (list?.id && !list.contains(this.root)) {
+      // The runs list, at the top of the lesson: the way to this Run's earlier runs, and the others'.
+      const link = el("a", { class: "rv-all", href: `#${list.id}` }, "All runs on this page");
+      link.addEventListener("click", () => {
+        list.open = true;
+      });
+      head.append(link);
+    }
+    this.root.replaceChildren(head, this.message, this.body, this.dialog);
   }
 
   /** Show these flow runs (a Run's, in the order they were made): the first, on its Logs tab, as Prefect opens a run. */
@@ -285,7 +295,7 @@ export class RunView {
         el("th", { scope: "row" }, open),
         el("td", {}, stateBadge(lastState(task))),
         el("td", {}, start === null ? "never ran" : formatDateTime(start)),
-        el("td", {}, formatDuration(runTime(task, lastMoment(task)))));
+        el("td", { class: "rv-nowrap" }, formatDuration(runTime(task, lastMoment(task)))));
       row.addEventListener("click", (event) => {
         if (event.target !== open) this.openHistory(task.run_id, open);
       });
@@ -340,7 +350,7 @@ export class RunView {
     const body = el("tbody", {}, ...all.map((s) => el("tr", {},
       el("td", {}, stateBadge(s)),
       el("td", {}, el("span", { class: "rv-time" }, formatDateTime(s.timestamp, { ms: true })), " ",
-        el("span", { class: "rv-sub" }, formatOffset(s.timestamp - t0))),
+        el("span", { class: "rv-sub rv-nowrap" }, formatOffset(s.timestamp - t0))),
       el("td", { class: "rv-msg" }, s.message ?? ""))));
     const head = el("tr", {}, ...["State", "Time (and since its first state)", "Message"].map((h) => el("th", { scope: "col" }, h)));
     const parts = [el("p", { class: "rv-hint" }, `${run.kind === "task" ? "Task" : "Flow"} ${run.owner} · ${all.length} states · ran ${formatDuration(runTime(run, lastMoment(run)))}`),
@@ -456,7 +466,7 @@ export class RunsList {
       el("th", { scope: "row" }, open),
       el("td", {}, stateBadge(lastState(run))),
       el("td", {}, waiting ? `Scheduled for ${formatDateTime(expectedStart(run))}` : start === null ? "—" : formatDateTime(start)),
-      el("td", {}, waiting ? "—" : formatDuration(runTime(run, lastMoment(run)))));
+      el("td", { class: "rv-nowrap" }, waiting ? "—" : formatDuration(runTime(run, lastMoment(run)))));
     row.addEventListener("click", (event) => {
       if (event.target !== open) this.open(run.run_id);
     });

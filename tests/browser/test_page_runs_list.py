@@ -74,6 +74,12 @@ def test_two_runs_make_two_rows_newest_first_and_clear_empties_the_list(session_
     assert run(page)["ok"]
     second = run_name(page)
     page.wait_for_function("() => document.querySelector('[data-runs-count]').textContent === '2'")
+    # From a Run's view, a link leads to the list at the top of the lesson, open.
+    page.locator(f"{PANEL} > summary").click()
+    assert panel.get_attribute("open") is None
+    page.locator(f"{SNIPPET} [data-run-view]").get_by_role("link", name="All runs on this page").click()
+    assert panel.get_attribute("open") is not None and page.evaluate("location.hash") == "#runs"
+    assert panel.locator(".rv-runs").is_visible()
     listed = rows(page)
     assert [r[1] for r in listed] == [second, first], listed  # newest first
     for flow, name, state, start, duration in listed:
