@@ -284,10 +284,59 @@ def run_json(code: str, filename: str, post: Callable[[str], None], options_json
     if options.get("report"):
         outcome["report"] = result.report()
     if result.store is not None:
-        outcome["store"] = result.store.to_dict()
+        outcome["store"] = kept = result.store.to_dict()
+        dropped = keep_newest(kept)
+        if dropped and post is not None:
+            post(json.dumps([{"type": "notice", "text": STORE_NOTICE.format(runs=KEPT_RUNS, logs=KEPT_LOGS, dropped=dropped)}]))
     made = [r for r in result.runs if r.kind == "flow"]
     outcome["flow_run_ids"] = [r.run_id for r in sorted(made, key=lambda r: bool(getattr(r, "auto_scheduled", False)))]
     return json.dumps(outcome, default=repr)
+
+
+# What the page's server keeps between Runs: the newest runs and log lines, as a database that
+# keeps what fits. Every Run hands the store over and back, so it must stay small enough to.
+KEPT_RUNS = 5000
+KEPT_LOGS = 10_000
+KEPT_ARTIFACTS = 500
+STORE_NOTICE = (
+    "The page's server keeps the newest {runs} runs and {logs} log lines between Runs: "
+    "it forgot {dropped} older flow runs, with their task runs and logs."
+)
+
+
+def keep_newest(data: dict[str, Any]) -> int:
+    """Trim a store's JSON to the newest KEPT_* records, oldest finished flow runs first (each with its task
+    runs, logs and artifacts); runs still waiting or going (a deployment's scheduled runs) stay. The number
+    of flow runs forgotten."""
+    runs, logs, artifacts = data.get("runs", []), data.get("logs", []), data.get("artifacts", [])
+    if len(runs) <= KEPT_RUNS and len(logs) <= KEPT_LOGS and len(artifacts) <= KEPT_ARTIFACTS:
+        return 0
+    owner = {r["run_id"]: (r.get("flow_run_id") or r["run_id"]) for r in runs}
+    size: dict[str, int] = {}
+    for r in runs:
+        size[owner[r["run_id"]]] = size.get(owner[r["run_id"]], 0) + 1
+    log_count: dict[str, int] = {}
+    for line in logs:
+        group = owner.get(line.get("run_id") or "")
+        if group:
+            log_count[group] = log_count.get(group, 0) + 1
+    gone: set[str] = set()
+    total_runs, total_logs = len(runs), len(logs)
+    for r in runs:  # oldest first
+        if total_runs <= KEPT_RUNS and total_logs <= KEPT_LOGS:
+            break
+        states = r.get("states") or []
+        if r["kind"] != "flow" or not states or not states[-1].get("final"):
+            continue
+        gone.add(r["run_id"])
+        total_runs -= size.get(r["run_id"], 1)
+        total_logs -= log_count.get(r["run_id"], 0)
+    data["runs"] = [r for r in runs if owner[r["run_id"]] not in gone]
+    data["logs"] = [line for line in logs if owner.get(line.get("run_id") or "") not in gone][-KEPT_LOGS:]
+    data["artifacts"] = [
+        a for a in artifacts if a.get("flow_run_id") not in gone and owner.get(a.get("task_run_id") or "") not in gone
+    ][-KEPT_ARTIFACTS:]
+    return len(gone)
 
 
 def run_pytest_json(code: str, filename: str, post: Callable[[str], None], options_json: str = "{}") -> str:

@@ -267,3 +267,21 @@ def test_the_state_log_shows_this_run_s_runs_not_those_the_page_s_server_kept() 
     second = run(code, mode="fast", store=json.loads(json.dumps(first.store.to_dict())))
     assert "State log (1 run)\n" in first.output and "State log (1 run)\n" in second.output, second.output
     assert second.store is not None and len(second.store.runs) == 2
+
+
+def test_the_store_the_page_keeps_is_trimmed_to_the_newest_runs(monkeypatch) -> None:
+    """Every Run hands the store back: past KEPT_RUNS, the oldest finished flow runs go, whole, with a notice."""
+    import playground.runner as runner
+
+    monkeypatch.setattr(runner, "KEPT_RUNS", 8)
+    code = "from prefect import flow, task\n@task\ndef t(i):\n    return i\n@flow\ndef f():\n    for i in range(2):\n        t(i)\nf()\nf()\n"
+    posted: list[str] = []
+    first = json.loads(run_json(code, "main.py", lambda _: None, json.dumps({"mode": "fast"})))
+    assert len(first["store"]["runs"]) == 6
+    second = json.loads(run_json(code, "main.py", posted.append, json.dumps({"mode": "fast", "store": first["store"]})))
+    kept = second["store"]["runs"]
+    assert len(kept) == 6 and {r["run_id"] for r in kept} == {r["run_id"] for r in kept if r["run_id"] not in
+                                                             {x["run_id"] for x in first["store"]["runs"]}}
+    assert all(log["run_id"] in {r["run_id"] for r in kept} for log in second["store"]["logs"])
+    notices = [m for batch in posted for m in json.loads(batch) if m["type"] == "notice"]
+    assert notices and "forgot 2 older flow runs" in notices[-1]["text"]
