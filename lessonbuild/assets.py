@@ -3,7 +3,12 @@
 Each of our own files gets a content hash in its name (``page-3f2a….js``), so
 a host may cache them forever. ``python.zip`` holds ``sim_prefect`` and
 ``playground`` for the worker to unpack into Pyodide, without their docstrings
-and comments (`slim.py`); it is byte-identical for identical sources.
+and comments (`slim.py`); it is byte-identical for identical sources. Each
+file's slimmed text is cached by its content (a save of one module slims that
+module only), and when many files need slimming (a build from nothing) the
+work is shared out to worker processes (``python -S``, `slim.worker`),
+so it runs beside the rendering of the lessons instead of taking turns with it
+for the interpreter lock.
 ``pytest.zip`` holds pytest, as pip installed it, for the page's test modules. Producing an asset goes through the build cache (`cache.py`),
 keyed by its inputs' bytes, so a rebuild repeats only what changed.
 """
@@ -12,11 +17,19 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
+import pickle
+import subprocess
+import sys
 import zipfile
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 from pathlib import Path
 
-from .slim import slim
+from . import slim as slim_module
+from .cache import DIGESTS, BuildCache, Entry, key_of
+from .errors import BuildError
 
 PYTHON_PACKAGES = ("sim_prefect", "playground")
 
@@ -42,16 +55,79 @@ def python_files(project_root: Path) -> list[Path]:
     ]
 
 
-def python_zip(project_root: Path) -> bytes:
+def python_zip(project_root: Path, cache: BuildCache | None = None) -> bytes:
     """sim_prefect and playground as one zip, slimmed, byte-identical for identical sources."""
+    files = python_files(project_root)
+    names = [path.relative_to(project_root).as_posix() for path in files]
+    slimmed = slimmed_sources(list(zip(names, (path.read_bytes() for path in files))), cache)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
-        for path in python_files(project_root):
-            info = zipfile.ZipInfo(path.relative_to(project_root).as_posix(), date_time=(2026, 1, 1, 0, 0, 0))
+        for name, data in zip(names, slimmed):
+            info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            zf.writestr(info, slim(path.read_text(encoding="utf-8")).encode("utf-8"), compresslevel=9)
+            zf.writestr(info, data, compresslevel=9)
     return buffer.getvalue()
+
+
+# -- slimming, file by file -------------------------------------------------------------
+
+SLIM_FILES_PER_WORKER = 16  # fewer files than this to slim: in this process (a worker costs a Python start)
+SLIM_WORKERS = int(os.environ.get("LESSONBUILD_SLIM_WORKERS", "0")) or min(os.cpu_count() or 1, 4)
+
+
+@lru_cache(maxsize=1)
+def _slim_tool() -> str:
+    """What a slimmed text depends on besides its source: slim.py, and the Python that proved it."""
+    return key_of(Path(slim_module.__file__).read_bytes(), sys.version)
+
+
+def slim_entries(project_root: Path) -> list[Entry]:
+    """The cache entries of python.zip's files as they are now (kept by a build whose python.zip was cached)."""
+    return [("slim", key_of(_slim_tool(), DIGESTS.digest(path))) for path in python_files(project_root)]
+
+
+def slimmed_sources(files: list[tuple[str, bytes]], cache: BuildCache | None) -> list[bytes]:
+    """Each (name, UTF-8 source) slimmed, from the cache when that source was slimmed before."""
+    keys = [key_of(_slim_tool(), hashlib.sha256(data).hexdigest()) for _, data in files]
+    done: list[bytes | None] = [cache.load("slim", key) if cache else None for key in keys]
+    todo = [i for i, data in enumerate(done) if data is None]
+    for i, data in zip(todo, _slim_all([files[i] for i in todo])):
+        done[i] = data
+        if cache is not None:
+            cache.store("slim", keys[i], data)
+    return [data for data in done if data is not None]
+
+
+def _slim_all(files: list[tuple[str, bytes]]) -> list[bytes]:
+    workers = min(SLIM_WORKERS, len(files) // SLIM_FILES_PER_WORKER)
+    if workers < 2 or not sys.executable:
+        return _checked(slim_module.slim_files(files))
+    chunks = [files[i::workers] for i in range(workers)]  # interleaved: big and small files in each
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        results = list(pool.map(_slim_in_worker, chunks))
+    slimmed: list[bytes] = [b""] * len(files)
+    for i, result in enumerate(results):
+        slimmed[i::workers] = _checked(result)
+    return slimmed
+
+
+def _slim_in_worker(files: list[tuple[str, bytes]]) -> slim_module.Result:
+    """Slim `files` in a new ``python -S`` (no site-packages: slim.py needs the standard library only)."""
+    command = [sys.executable, "-S", "-c", "from lessonbuild.slim import worker; worker()"]
+    proc = subprocess.run(
+        command, input=pickle.dumps(files), capture_output=True, cwd=Path(slim_module.__file__).parent.parent, check=False
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed: {proc.stderr.decode('utf-8', 'replace').strip()}")
+    result: slim_module.Result = pickle.loads(proc.stdout)
+    return result
+
+
+def _checked(result: slim_module.Result) -> list[bytes]:
+    if isinstance(result, slim_module.Failure):
+        raise BuildError(result.name, result.line, result.message)
+    return result
 
 
 # pytest and what it imports, for the page's test modules (``:runner: pytest``): the files pip installed

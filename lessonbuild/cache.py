@@ -8,16 +8,32 @@ warm rebuilds of ``--serve``, and on disk in ``.build/cache/`` beside
 last one; delete the folder to build from nothing. After a successful build,
 entries that build did not use are dropped, so the cache stays the size of one
 site.
+
+A key is made from its input files' SHA-256 digests (`files_key`). Reading and
+hashing every input on every build would cost more than the rest of a cached
+build (Pyodide's 10 MB are an input of the memory snapshot), so `Digests`
+remembers each file's digest together with its size, modification time (ns),
+inode and device, as git's index does: a file whose stat is unchanged is not
+read again. (Not its change time: hard-linking Pyodide's files into the site,
+as every build does, moves it; git's ``core.trustctime=false``.) A file changed
+in the last two seconds is always read (git's "racily clean" rule: a second
+write within the file system's timestamp granularity could leave the stat as
+it was), and so is one whose stat moves while it is read. What this cannot see
+is a same-size rewrite in place that also sets the old modification time back
+(``cp -p`` onto the file); ``make clean`` then builds from nothing. The digests
+are kept beside the cache (``digests.json``) for the next process.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -35,11 +51,74 @@ def key_of(*parts: str | bytes) -> str:
 
 
 def files_key(paths: Iterable[Path], *extra: str | bytes) -> str:
-    """A key for an entry made from these files' paths and bytes (and `extra`)."""
+    """A key for an entry made from these files' paths and contents (their digests), and `extra`."""
     parts: list[str | bytes] = list(extra)
     for path in sorted(paths):
-        parts += [str(path), path.read_bytes()]
+        parts += [str(path), DIGESTS.digest(path)]
     return key_of(*parts)
+
+
+Stat = tuple[int, int, int, int]  # size, mtime_ns, inode, device
+SETTLED_NS = 2_000_000_000  # a file changed more recently than this is read again on every use
+
+
+def _stat(st: os.stat_result) -> Stat:
+    return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev)
+
+
+class Digests:
+    """Files' SHA-256 digests (hex), read again only when their stat changes (see the module's docstring)."""
+
+    def __init__(self) -> None:
+        self._known: dict[str, tuple[Stat, str]] = {}
+        self._lock = threading.Lock()
+        self._loaded: set[Path] = set()
+        self._dirty = False
+
+    def digest(self, path: Path) -> str:
+        name = str(path)
+        st = _stat(os.stat(name))
+        with self._lock:
+            known = self._known.get(name)
+        if known is not None and known[0] == st:
+            return known[1]
+        data = Path(name).read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        after = _stat(os.stat(name))
+        if after == st and time.time_ns() - st[1] > SETTLED_NS:
+            with self._lock:
+                self._known[name] = (st, digest)
+                self._dirty = True
+        return digest
+
+    def load(self, file: Path) -> None:
+        """Take in the digests a previous process kept in `file` (once per file)."""
+        if file in self._loaded:
+            return
+        self._loaded.add(file)
+        try:
+            saved = json.loads(file.read_bytes())
+        except (OSError, ValueError):
+            return
+        with self._lock:
+            for name, (st, digest) in saved.items():
+                if len(st) == 4:
+                    self._known.setdefault(name, (tuple(st), digest))  # type: ignore[arg-type]
+
+    def save(self, file: Path) -> None:
+        """Keep the digests of the files that still exist, for the next process."""
+        with self._lock:
+            if not self._dirty and file.exists():
+                return
+            self._dirty = False
+            known = {name: entry for name, entry in self._known.items() if os.path.exists(name)}
+            self._known = dict(known)
+        data = json.dumps({name: [list(st), digest] for name, (st, digest) in sorted(known.items())}).encode()
+        file.parent.mkdir(parents=True, exist_ok=True)
+        BuildCache._write(file, data)
+
+
+DIGESTS = Digests()
 
 
 class BuildCache:
@@ -47,6 +126,8 @@ class BuildCache:
 
     def __init__(self, folder: Path | None = None) -> None:
         self.folder = folder
+        if folder is not None:
+            DIGESTS.load(folder / "digests.json")
         self._memory: dict[Entry, bytes] = {}
         self._used: set[Entry] = set()
         self._lock = threading.Lock()
@@ -127,6 +208,7 @@ class BuildCache:
             self._memory = {entry: data for entry, data in self._memory.items() if entry in used}
         if self.folder is None or not self.folder.is_dir():
             return
+        DIGESTS.save(self.folder / "digests.json")
         keep = {self._path(entry) for entry in used}
         for namespace in {ns for ns, _ in used}:
             for path in (self.folder / namespace).glob("*"):

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import assets, bundle, headers, linkcheck, slim
+from . import assets, bundle, headers, linkcheck, slim, snapshot
 from . import pyodide as pyodide_source
 from .blocks import BlockRenderer
 from .cache import BuildCache, files_key
@@ -123,7 +123,7 @@ def read_pages(project: Project, parser: Callable[[], MarkdownIt], cache: BuildC
 
 
 def start_assets(project: Project, cache: BuildCache, pool: ThreadPoolExecutor) -> dict[str, Future[bytes]]:
-    """Start producing our own files (the CSS, the two bundles, the Python package), each cached by its inputs."""
+    """Start producing our own files (the CSS, the bundles, the Python package and its memory snapshot), each cached by its inputs."""
     web, code = project.web_dir, project.code
     scripts = [*web.glob("*.js"), *web.glob("*.mjs"), code / "package-lock.json", Path(bundle.__file__)]
     python = [*assets.python_files(code), Path(assets.__file__), Path(slim.__file__)]  # the zip's maker is an input too
@@ -137,13 +137,17 @@ def start_assets(project: Project, cache: BuildCache, pool: ThreadPoolExecutor) 
         "worker.js": (scripts, lambda: bundle.worker_script(web, code)),
         "editor.js": (scripts, lambda: bundle.editor_script(web, code)),
         "run-view.js": (scripts, lambda: bundle.run_view_script(web, code)),
-        "python.zip": (python, lambda: assets.python_zip(code)),
+        "python.zip": (python, lambda: assets.python_zip(code, cache)),
         "pytest.zip": ([*(path for _, path in assets.pytest_files()), Path(assets.__file__)], assets.pytest_zip),
     }
-    return {
+    pending = {
         name: pool.submit(cache.get, name, files_key(inputs, name, highlight_tool_key()), make)
         for name, (inputs, make) in makers.items()
     }
+    cache.touch(assets.slim_entries(code))  # each file's slimmed text, for when one file changes
+    # Python's memory after booting and importing python.zip's code (made in Node: snapshot.py).
+    pending["snapshot.bin"] = pool.submit(lambda: snapshot.packed_snapshot(code, web, pending["python.zip"].result(), cache))
+    return pending
 
 
 def collect_assets(project: Project, options: Options, site: Site, pending: dict[str, Future[bytes]]) -> None:

@@ -1,18 +1,18 @@
-// The first worker's boot downloads Pyodide (about 12 MB); this counts the bytes as
-// they stream in, so the page can show honest progress, and fetches files with their
-// SRI hash when Pyodide comes from a CDN. Later workers start from the page's memory
-// snapshot and download nothing worth counting.
+// The first worker's boot downloads Pyodide and the build's memory snapshot (about 20 MB);
+// this counts the bytes as they stream in, so the page can show honest progress, and fetches
+// files with their SRI hash when Pyodide comes from a CDN. Later workers start from what the
+// first one downloaded, which the page keeps, and download nothing worth counting.
 
 import { toPage } from "./protocol.js";
 
 const BIG_FILES = ["pyodide.asm.wasm", "python_stdlib.zip"];
 
 export class DownloadMeter {
-  constructor(send) {
+  constructor(send, more = []) {
     this.send = send;
     this.loaded = 0;
     this.total = 0;
-    this.waitingFor = new Set(BIG_FILES); // Pyodide's own downloads: then it starts up
+    this.waitingFor = new Set([...BIG_FILES, ...more]); // the big downloads (Pyodide's and ours): then it starts up
     this.step = "Downloading Python…";
     this.lastPost = 0;
   }

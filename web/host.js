@@ -1,13 +1,16 @@
 // The page's side of Python: a fresh interpreter for every Run, as `python script.py`
 // is a fresh process at home.
 //
-// The first worker boots Pyodide, warms it up and hands the page a memory snapshot.
-// Every later worker starts from that snapshot in about 0.3 s. One worker is always
-// ready (or getting ready) as the spare: a Run takes it, a new spare starts booting at
-// once, and the used worker is terminated when the Run ends. So Stop is instant on every
-// host and in every case (a loop, a sleep, a long C call): it terminates the worker,
-// and the spare is there for the next Run. A Check runs the code in one fresh worker
-// and judges the records in another, which never ran the learner's code.
+// Every worker starts from the memory snapshot the build made (Python with sim_prefect and
+// playground imported and warmed up: lessonbuild/snapshot.py), so none boots Python from
+// scratch. The first one downloads it; the page keeps what it got (as Blobs, with Pyodide's
+// compiled code), and every later worker starts from that in a fraction of a second. Two
+// workers are kept ready (or getting ready) as spares: a Run takes one, a new one starts
+// booting at once, and the used worker is terminated when the Run ends. So a Run right after
+// another finds a spare ready, and Stop is instant on every host and in every case (a loop,
+// a sleep, a long C call): it terminates the worker, and a spare serves the next Run. A Check
+// runs the code in one fresh worker and judges the records in another, which never ran the
+// learner's code.
 //
 // Each worker (a WorkerSlot, worker-slot.js) talks to the page over its own MessagePort,
 // and the page listens to a worker only for the one request it serves while that is the
@@ -25,6 +28,14 @@
 import { errorOutcome, toWorker } from "./protocol.js";
 import { WorkerSlot } from "./worker-slot.js";
 
+// Spare workers: the first is kept ready, the second held (booted as far as Pyodide waiting for
+// its memory: small). A Run takes the first and starts the second, which is ready a fraction of
+// a second later, for a Run clicked right after or a Check's judging.
+const SPARES = 2;
+// While a Run goes on, a spare that is not the last one boots only once the Run has gone on this long
+// (or is done): a quick Run does not share the machine's few cores with a boot.
+const REPLENISH_DELAY_MS = 300;
+
 // What a stopped request answers: no error, nothing to show.
 const stoppedOutcome = () => ({ ok: false, stopped: true, error: null });
 
@@ -35,39 +46,54 @@ const stoppedOutcome = () => ({ ok: false, stopped: true, error: null });
  */
 
 export class PythonHost {
-  constructor({ workerUrl, pyodideUrl, pythonUrl, pytestUrl = null, integrity = {} }) {
-    this.urls = { workerUrl, pyodideUrl, pythonUrl, integrity };
+  constructor({ workerUrl, pyodideUrl, pythonUrl, snapshotUrl, pytestUrl = null, integrity = {} }) {
+    this.urls = { workerUrl, pyodideUrl, pythonUrl, snapshotUrl, integrity };
     this.pytestUrl = pytestUrl;
     this.pytest = null; // pytest.zip's bytes, fetched when a test module first runs (a promise)
     this.listeners = new Set();
     this.status = { state: "loading", step: "Starting Python…", loaded: 0, total: 0 };
-    // The first worker's memory, once warmed up, and our python.zip, which a snapshot does not hold.
+    // What the first worker downloaded (the snapshot, unpacked, and our python.zip, which a
+    // snapshot does not hold) and compiled (Pyodide's WebAssembly): every later worker starts from it.
     this.memory = null;
     this.results = new Map(); // cached task results: key -> record, as Prefect's storage
     this.store = null; // the session's server after the last Run: sim_prefect's Store.to_dict()
     this.artifacts = new Map(); // artifact id -> its view (playground/artifacts.py), for the run view
     this.current = null; // the handle of the Run or check in progress, page-wide
     this.failures = 0; // spares in a row that could not start
-    this.spare = this.spawn();
+    this.spares = [this.spawn()]; // ready or booting, oldest first; the first worker is the first spare
   }
 
   // -- workers (each a WorkerSlot; this host is the owner that hears their news) ------
 
-  spawn() {
-    return new WorkerSlot(this.urls, this.memory, this);
+  spawn(held = false) {
+    return new WorkerSlot(this.urls, this.memory, this, held);
   }
 
-  /** Keep one spare worker ready or on its way (once the snapshot exists). */
+  /**
+   * Keep SPARES workers (once the first worker's memory is here): the first one ready or on its
+   * way, the others held. One boots at a time: two at once would slow each other, and the page,
+   * on a machine's few cores.
+   */
   replenish() {
-    if (!this.spare && this.memory) this.spare = this.spawn();
+    clearTimeout(this.replenishTimer);
+    if (!this.memory) return;
+    this.spares[0]?.start();
+    if (this.spares.length >= SPARES || this.spares.some((slot) => !slot.ready && !slot.held)) return;
+    this.spares.push(this.spawn(this.spares.length > 0));
   }
 
-  /** A worker that was taken but never used is still fresh: keep the readier of it and the spare. */
-  keep(slot) {
-    if (this.spare?.ready) return slot.retire();
-    this.spare?.retire();
-    this.spare = slot;
+  /** Replenish now, or while a Run goes on and a spare is left, once the Run has gone on a moment. */
+  replenishSoon() {
+    if (!this.current || !this.spares.length) return this.replenish();
+    clearTimeout(this.replenishTimer);
+    this.replenishTimer = setTimeout(() => this.replenish(), REPLENISH_DELAY_MS);
     return undefined;
+  }
+
+  /** A worker that was taken but never used is still fresh: it is a spare again, the first. */
+  keep(slot) {
+    this.spares.unshift(slot);
+    while (this.spares.length > SPARES) this.spares.pop().retire(); // the least ready goes
   }
 
   onProgress(slot, msg) {
@@ -78,14 +104,15 @@ export class PythonHost {
   }
 
   onSnapshot(slot, msg) {
-    // Sent by the first worker right after "ready", before it runs anything else.
-    if (!slot.cold || this.memory) return;
-    this.memory = { snapshot: msg.snapshot, python: msg.python };
-    if (this.current) this.replenish(); // a Run took the first worker already: start the next one
+    // Sent by the first worker right after "ready": what it downloaded, and Pyodide compiled.
+    if (!slot.first || this.memory) return;
+    this.memory = { snapshot: msg.snapshot, python: msg.python, module: msg.module };
+    this.replenishSoon(); // the first worker is ready: the next one can start from its memory
   }
 
   onReady(slot, msg) {
     this.failures = 0;
+    this.replenishSoon(); // the next spare can start booting
     performance.mark(this.status.state === "ready" ? "python-spare-ready" : "python-ready");
     if (this.status.state !== "ready") {
       this.notify({ state: "ready", step: `Python ${msg.python} (Pyodide ${msg.version}) is ready`, loaded: this.status.total, total: this.status.total });
@@ -93,8 +120,8 @@ export class PythonHost {
   }
 
   onFailed(slot, message) {
-    if (slot !== this.spare) return; // a Run's worker: its Call has the error as its outcome
-    this.spare = null;
+    if (!this.spares.includes(slot)) return; // a Run's worker: its Call has the error as its outcome
+    this.spares = this.spares.filter((spare) => spare !== slot);
     this.failures += 1;
     if (!this.memory || this.failures >= 3) this.notify({ state: "failed", step: `Python could not start: ${message}` });
     else this.replenish();
@@ -118,13 +145,14 @@ export class PythonHost {
 
   // -- calls ------------------------------------------------------------------------
 
-  /** The spare worker, once ready; the next spare starts booting at once. */
+  /** A spare worker (a ready one if there is one), once ready. */
   async take() {
-    this.replenish();
-    const slot = this.spare;
+    const slot = this.spares.find((spare) => spare.ready) ?? this.spares[0];
     if (!slot) throw new Error(this.status.step);
-    this.spare = null;
-    this.replenish();
+    this.spares = this.spares.filter((spare) => spare !== slot);
+    slot.start();
+    this.spares[0]?.start(); // the next Run's worker gets ready now
+    this.replenishSoon();
     await slot.whenReady;
     return slot;
   }
@@ -252,6 +280,7 @@ export class PythonHost {
 
   release(handle) {
     if (this.current === handle) this.setCurrent(null);
+    this.replenish(); // the spares the request took are replaced once it is done
   }
 
   /** Stop at once: the worker is terminated, and the spare serves the next Run. */

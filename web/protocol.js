@@ -4,7 +4,8 @@
 // all build and read messages with this module.
 //
 // page -> worker, once, on the worker's own channel:  init (it carries the private port)
-// page -> worker, on that port:  run | judge  (one request per worker)
+// page -> worker, on that port:  start  (once, to a worker started held)
+//                                run | judge  (one request per worker)
 // worker -> page, on that port:  progress, snapshot, ready, fatal  (while it boots)
 //                                messages, done  (while it serves the request)
 //
@@ -13,11 +14,15 @@
 
 // Each message's fields and their kinds ("?" marks an optional field).
 const FIELDS = {
-  init: { port: "port", pyodideUrl: "string", integrity: "object", pythonUrl: "string?", python: "bytes?", snapshot: "bytes?", interruptBuffer: "bytes?" },
+  init: {
+    port: "port", pyodideUrl: "string", integrity: "object", pythonUrl: "string?", python: "data?", snapshotUrl: "string?",
+    snapshot: "data?", module: "module?", held: "boolean?", interruptBuffer: "bytes?",
+  },
+  start: {},
   run: { code: "string", filename: "string", options: "object", archive: "bytes?" },
   judge: { check: "string", report: "string", starter: "string" },
   progress: { step: "string", loaded: "number", total: "number" },
-  snapshot: { snapshot: "bytes", python: "bytes" },
+  snapshot: { snapshot: "blob", python: "blob", module: "module?" },
   ready: { version: "string", python: "string" },
   fatal: { message: "string" },
   messages: { json: "string" },
@@ -28,8 +33,12 @@ const KINDS = {
   string: (v) => typeof v === "string",
   number: (v) => Number.isFinite(v),
   object: (v) => typeof v === "object" && v !== null && !Array.isArray(v),
+  boolean: (v) => typeof v === "boolean",
   bytes: (v) => v instanceof Uint8Array,
+  blob: (v) => v instanceof Blob,
+  data: (v) => v instanceof Uint8Array || v instanceof Blob,
   port: (v) => typeof v?.postMessage === "function",
+  module: (v) => v instanceof WebAssembly.Module,
 };
 
 function fits(value, kind) {
@@ -53,9 +62,15 @@ function make(type, fields) {
 }
 
 export const toWorker = {
-  /** Our python.zip comes as `python` (bytes) or `pythonUrl`; a worker started from the page's memory also gets `snapshot`. */
-  init: ({ port, pyodideUrl, integrity = {}, pythonUrl, python, snapshot, interruptBuffer }) =>
-    make("init", { port, pyodideUrl, integrity, pythonUrl, python, snapshot, interruptBuffer }),
+  /**
+   * Our python.zip comes as `python` (bytes or a Blob) or `pythonUrl`; the memory snapshot as `snapshotUrl`
+   * (the build's) or `snapshot` (bytes or a Blob, gzipped or not), with the compiled Pyodide `module` when
+   * the page has it; with neither, the worker boots cold and makes the snapshot.
+   */
+  init: ({ port, pyodideUrl, integrity = {}, pythonUrl, python, snapshotUrl, snapshot, module, held, interruptBuffer }) =>
+    make("init", { port, pyodideUrl, integrity, pythonUrl, python, snapshotUrl, snapshot, module, held, interruptBuffer }),
+  /** To a worker started `held`: go on booting (it waits, before its memory is restored, for this). */
+  start: () => make("start", {}),
   /** `archive`: a zip the worker unpacks beside our Python before the Run (pytest.zip, for a test module's Run). */
   run: (code, filename, options, archive) => make("run", { code, filename, options, archive }),
   judge: (check, report, starter) => make("judge", { check, report, starter }),
@@ -63,7 +78,7 @@ export const toWorker = {
 
 export const toPage = {
   progress: (step, loaded, total) => make("progress", { step, loaded, total }),
-  snapshot: (snapshot, python) => make("snapshot", { snapshot, python }),
+  snapshot: (snapshot, python, module) => make("snapshot", { snapshot, python, module }),
   ready: (version, python) => make("ready", { version, python }),
   fatal: (text) => make("fatal", { message: text }),
   messages: (json) => make("messages", { json }),

@@ -88,7 +88,8 @@ export class Snippet {
       this.setStatus("Cached results cleared, and the page's runs with them: the next Run computes everything again.", { sticky: true });
     });
     addEventListener("storage", (event) => {
-      if (event.key === this.storageKey()) this.onOtherTab(event.newValue);
+      // A later save of the other tab's is on its way when the value is no longer this one: wait for it.
+      if (event.key === this.storageKey() && event.newValue === localStorage.getItem(event.key)) this.onOtherTab(event.newValue);
     });
     host.subscribe((status) => this.onHostStatus(status));
   }
@@ -185,12 +186,18 @@ export class Snippet {
   }
 
   onEdit() {
+    if (this.replacing) return; // another tab's code, shown here: it is saved already
     this.editedBadge.hidden = this.code === this.original;
     this.save();
     if (this.undoButton && this.code !== this.original) this.dropUndo();
   }
 
-  /** Another tab saved this snippet (or reset it: null). Show its code, with an Undo. */
+  /**
+   * Another tab saved this snippet (or reset it: null). Show its code, with an Undo that brings
+   * back this tab's own code (as it was before the first of a run of updates). The update is the
+   * other tab's doing: it neither takes this tab's focus nor saves again, so nothing comes back
+   * to the other tab as an echo of what it has since typed over.
+   */
   onOtherTab(newValue) {
     let theirs = this.original;
     try {
@@ -200,14 +207,20 @@ export class Snippet {
       return;
     }
     if (theirs === this.code) return;
-    const mine = this.code;
+    const mine = this.undoButton && this.ownCode !== undefined ? this.ownCode : this.code;
     this.replaceCode(theirs);
-    this.offerUndo("Updated with your edits from another tab.", "Undo update", mine);
+    this.offerUndo("Updated with your edits from another tab.", "Undo update", mine, null, { focus: false });
+    this.ownCode = mine;
   }
 
-  /** Show `code` without treating it as a new edit of this tab's. */
+  /** Show `code` without treating it as a new edit of this tab's (nor saving it). */
   replaceCode(code) {
-    this.code = code;
+    this.replacing = true;
+    try {
+      this.code = code;
+    } finally {
+      this.replacing = false;
+    }
     this.editedBadge.hidden = code === this.original;
   }
 
@@ -259,7 +272,7 @@ export class Snippet {
   }
 
   /** A status and a button that puts `mine` back (with the lesson version it was based on). */
-  offerUndo(message, label, mine, before = null) {
+  offerUndo(message, label, mine, before = null, { focus = true } = {}) {
     this.dropUndo();
     this.setStatus(message, { sticky: true });
     const undo = el("button", { type: "button", class: "btn btn-undo", "aria-label": `${label} of ${this.filename}` }, label);
@@ -276,13 +289,14 @@ export class Snippet {
     });
     this.resetButton.after(undo);
     this.undoButton = undo;
-    undo.focus();
+    if (focus) undo.focus();
   }
 
   dropUndo() {
     const hadFocus = this.undoButton && document.activeElement === this.undoButton;
     this.undoButton?.remove();
     this.undoButton = null;
+    this.ownCode = undefined;
     if (hadFocus) this.resetButton.focus();
   }
 

@@ -26,12 +26,15 @@ const INTERRUPT_GRACE_MS = 150;
 
 export class WorkerSlot {
   /**
-   * Start a worker. `memory` is the page's {snapshot, python} to start from, or null for the
-   * page's first worker, which boots Pyodide from its files and sends that memory back.
+   * Start a worker from the build's memory snapshot. `memory` is what the page kept of the first
+   * worker's downloads, {snapshot, python, module}, or null for the page's first worker, which
+   * downloads them (and compiles Pyodide) and sends them back. A `held` worker boots only as far
+   * as Pyodide waiting for its memory, until `start()`.
    */
-  constructor(urls, memory, owner) {
+  constructor(urls, memory, owner, held = false) {
     this.owner = owner;
-    this.cold = !memory;
+    this.first = !memory;
+    this.held = held;
     this.ready = false;
     this.retired = false;
     this.busy = false; // its request was sent and its "done" has not come back yet
@@ -46,7 +49,7 @@ export class WorkerSlot {
     URL.revokeObjectURL(url);
     this.port = channel.port1;
     this.port.onmessage = ({ data }) => this.receive(data);
-    this.watchBoot();
+    if (!held) this.watchBoot();
     this.worker.onerror = (event) => {
       event.preventDefault?.();
       this.fail(event.message || "the Python worker stopped unexpectedly");
@@ -55,14 +58,21 @@ export class WorkerSlot {
     const init = { port: channel.port2, pyodideUrl: urls.pyodideUrl, integrity: urls.integrity, interruptBuffer: this.interrupt ?? undefined };
     const transfer = [channel.port2];
     if (memory) {
-      // Copies: the page keeps its memory for the next worker, this one gets its own.
-      init.snapshot = memory.snapshot.slice();
-      init.python = memory.python.slice();
-      transfer.push(init.snapshot.buffer, init.python.buffer);
+      // Blobs and compiled code are read-only: every worker gets the same ones, not copies.
+      Object.assign(init, { snapshot: memory.snapshot, python: memory.python, module: memory.module, held: held || undefined });
     } else {
+      init.snapshotUrl = urls.snapshotUrl;
       init.pythonUrl = urls.pythonUrl;
     }
     this.worker.postMessage(toWorker.init(init), transfer);
+  }
+
+  /** Let a held worker boot on. Idempotent. */
+  start() {
+    if (!this.held || this.retired) return;
+    this.held = false;
+    this.port.postMessage(toWorker.start());
+    this.watchBoot();
   }
 
   /** Resolves once Python is up; rejects with the reason if this worker fails first. */
@@ -95,7 +105,7 @@ export class WorkerSlot {
   receive(data) {
     if (data?.type === "done") this.busy = false;
     if (this.retired) return this.worker.terminate(); // a stopped worker said its last word
-    if (!this.ready) this.watchBoot(); // any news from a booting worker shows it has not stalled
+    if (!this.ready && !this.held) this.watchBoot(); // any news from a booting worker shows it has not stalled
     if (!isMessage(data, toPage)) return this.fail("a malformed message from the Python worker");
     switch (data.type) {
       case "progress":

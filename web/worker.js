@@ -23,54 +23,173 @@ self.onmessage = ({ data: init }) => {
     if (typeof init?.port?.postMessage === "function") init.port.postMessage(toPage.fatal("a malformed init message"));
     return;
   }
-  const send = (message, transfer = []) => init.port.postMessage(message, transfer);
+  const { port } = init; // only the port outlives the boot: not the bytes that came with it
+  const send = (message, transfer = []) => port.postMessage(message, transfer);
   boot(init, send).then(
-    (python) => { init.port.onmessage = ({ data }) => serve(python, data, send); },
+    (python) => { port.onmessage = ({ data }) => serve(python, data, send); },
     (err) => send(toPage.fatal(String((err && err.message) || err))),
   );
 };
 
-async function boot({ pyodideUrl, pythonUrl, python, snapshot, interruptBuffer, integrity = {} }, send) {
-  const cold = !snapshot; // the page's first worker: it makes the snapshot the others start from
-  const meter = cold ? new DownloadMeter(send) : null;
+async function boot({ port, pyodideUrl, pythonUrl, python, snapshot, snapshotUrl, module, held, interruptBuffer, integrity = {} }, send) {
+  // Two ways up. Every worker of the page starts from the memory snapshot the build made (lessonbuild/
+  // snapshot.py): the page's first worker downloads it (`snapshotUrl`, gzipped) and hands the page what it
+  // got, unpacked, and later workers start from that (`snapshot`). With no snapshot at all, the worker
+  // boots Pyodide cold, warms up and sends the snapshot it made: that is how the build makes it (in
+  // Node), and how the Node tests start.
+  const cold = !snapshot && !snapshotUrl;
+  const meter = snapshotUrl || pythonUrl ? new DownloadMeter(send, snapshotUrl ? [SNAPSHOT] : []) : null;
   meter?.post(true);
-  const ours = python ?? fetch(pythonUrl).then((response) => {
-    if (!response.ok) throw new Error(`could not load ${pythonUrl}: HTTP ${response.status}`);
-    return meter.count(response).arrayBuffer();
+  const download = (url, name) => fetch(url).then((response) => {
+    if (!response.ok) throw new Error(`could not download ${url}: HTTP ${response.status}`);
+    return meter.count(response, name).arrayBuffer();
   });
+  const ours = bytes(python ?? download(pythonUrl, "python"));
+  // A held worker (the page's second spare) gets as far as Pyodide waiting for its memory, and waits
+  // there, small, for the page's "start": then it needs a fraction of a second more.
+  const started = held ? new Promise((resolve) => {
+    port.addEventListener("message", ({ data }) => isMessage(data, ["start"]) && resolve());
+    port.start();
+  }) : null;
+  const memory = cold ? null : Promise.resolve(started).then(() => bytes(snapshot ?? download(snapshotUrl, SNAPSHOT))).then(unpack);
+  memory?.catch(() => {}); // Pyodide reports a failed download itself
   const unwatch = meter ? meter.watch(integrity, (message) => send(toPage.fatal(message))) : () => {};
+  const unshare = module ? shareCompiled(module) : keepCompiled();
+  const retrampoline = cold ? null : watchTrampoline();
   let pyodide;
   try {
     const { loadPyodide } = await import(pyodideUrl + "pyodide.mjs");
-    pyodide = await loadPyodide(cold ? { indexURL: pyodideUrl, _makeSnapshot: true } : { indexURL: pyodideUrl, _loadSnapshot: snapshot });
+    pyodide = await loadPyodide(cold ? { indexURL: pyodideUrl, _makeSnapshot: true } : { indexURL: pyodideUrl, _loadSnapshot: memory });
   } finally {
     unwatch();
   }
+  const compiled = unshare();
+  retrampoline?.(pyodide);
   performance.mark("pyodide-loaded"); // the boot's steps, for the browser's performance tools
-  delete pyodide._api.config._loadSnapshot; // 30 MB the instance no longer needs
+  delete pyodide._api.config._loadSnapshot;
+  // The snapshot's 30 MB are in Python's memory now: they are freed at once rather than at the next
+  // garbage collection, which an idle worker may not have for long (the page's first worker hands
+  // them on first, below).
+  if (snapshot) release(await memory);
   if (interruptBuffer) pyodide.setInterruptBuffer(interruptBuffer); // Stop, on a cross-origin isolated page
   meter?.setStep("Loading sim_prefect…");
-  const zip = new Uint8Array(await ours);
+  const zip = await ours;
   // A memory snapshot holds Python's memory, not its files: unpack ours again either way.
   pyodide.unpackArchive(zip, "zip", { extractDir: "/home/pyodide/lib" });
   if (cold) pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide/lib')");
+  // The snapshot's random state is every learner's (the build made it): seed it afresh, as a new process does.
+  else pyodide.runPython("import random; random.seed()");
   const runner = pyodide.pyimport("playground.runner");
-  // A worker started from the snapshot has Python's memory but cold machine code: one
-  // warm-up (which leaves nothing behind) makes its Run as quick as the first worker's.
+  // A worker started from the snapshot has Python's memory but not yet the machine code of what a
+  // Run calls (WebAssembly compiles each function on its first call): one warm-up, which leaves
+  // nothing behind, makes its first Run as quick as a later one.
   if (!cold) runner.warm_up();
+  performance.mark("warmed-up");
   lockDown();
   send(toPage.ready(pyodide.version, pyodide.runPython("import sys; sys.version.split()[0]")));
   if (cold) {
     // Before any Run (messages wait in the port meanwhile): warm the code paths a lesson
-    // takes, then hand the page this memory, which every later worker starts from.
-    performance.mark("runner-imported");
+    // takes, then hand over this memory, which every later worker starts from.
     runner.warm_up();
-    performance.mark("warmed-up");
     const made = pyodide.makeMemorySnapshot();
     performance.mark("snapshot-made");
-    send(toPage.snapshot(made, zip.slice()), [made.buffer]);
+    send(toPage.snapshot(new Blob([made]), new Blob([zip])));
+  } else if (snapshotUrl) {
+    // The page keeps what this worker got for the next ones: as Blobs (the browser's copies, held
+    // outside the page's memory), and the machine code Pyodide compiled.
+    const unpacked = await memory;
+    send(toPage.snapshot(new Blob([unpacked]), new Blob([zip]), compiled));
+    release(unpacked);
   }
   return { pyodide, runner };
+}
+
+const SNAPSHOT = "snapshot";
+
+/**
+ * CPython calls C function pointers through a trampoline that Pyodide makes as it starts, where the
+ * runtime can compile it (Chromium can, Node 20 cannot: it falls back to calling through
+ * JavaScript), and records in Python's memory. A snapshot brings the record of where it was made:
+ * the build's, made in Node, says "through JavaScript", and under stack switching a call through
+ * JavaScript cannot park ("trying to suspend JS frames": submitted task runs would fail). So a
+ * worker started from a snapshot records its own trampoline again, the one Pyodide made here.
+ * Returns the function that does it once Pyodide is loaded.
+ */
+function watchTrampoline() {
+  const Original = WebAssembly.Instance;
+  let made = null;
+  function Instance(module, imports) {
+    const instance = new Original(module, imports);
+    if (instance.exports.trampoline_call) made = { call: instance.exports.trampoline_call, table: imports?.env?.__indirect_function_table };
+    return instance;
+  }
+  Instance.prototype = Original.prototype;
+  WebAssembly.Instance = Instance;
+  return (pyodide) => {
+    WebAssembly.Instance = Original;
+    if (!made?.table) return; // no trampoline here either: calls go through JavaScript, as where it was made
+    let index = 0;
+    for (let i = 1; i < made.table.length && !index; i++) if (made.table.get(i) === made.call) index = i;
+    const m = pyodide._module;
+    const at = m.__PyRuntime + m.HEAP32[m.__PyEM_EMSCRIPTEN_TRAMPOLINE_OFFSET >>> 2];
+    m.HEAP32[at >>> 2] = index;
+  };
+}
+
+/** Bytes from a Blob, an ArrayBuffer or a Uint8Array (or a promise of one). */
+async function bytes(source) {
+  const value = await source;
+  if (value instanceof Blob) return new Uint8Array(await value.arrayBuffer());
+  return value instanceof Uint8Array ? value : new Uint8Array(value);
+}
+
+/** The snapshot as Pyodide takes it: the build ships it gzipped (a host may have unpacked it already). */
+async function unpack(data) {
+  if (data[0] !== 0x1f || data[1] !== 0x8b) return data;
+  const stream = new Blob([data]).stream().pipeThrough(new DecompressionStream("gzip"));
+  const unpacked = new Uint8Array(await new Response(stream).arrayBuffer());
+  release(data);
+  return unpacked;
+}
+
+/** Free an array's memory now (a zero-length transfer detaches it), where the browser can. */
+function release(array) {
+  if (array.byteOffset === 0 && array.byteLength === array.buffer.byteLength) array.buffer.transfer?.(0);
+}
+
+/**
+ * Pyodide compiles its WebAssembly itself. The page's first worker keeps the compiled module it made
+ * (for the page to hand to later workers); a later worker instantiates the module it was given, and
+ * so neither downloads nor compiles pyodide.asm.wasm again. Each returns a function that undoes it
+ * (and gives the module kept, if any).
+ */
+function keepCompiled() {
+  const original = WebAssembly.instantiateStreaming;
+  let kept;
+  WebAssembly.instantiateStreaming = async (source, imports) => {
+    const made = await original.call(WebAssembly, source, imports);
+    kept ??= made.module;
+    return made;
+  };
+  return () => {
+    WebAssembly.instantiateStreaming = original;
+    return kept;
+  };
+}
+
+function shareCompiled(module) {
+  const { fetch: originalFetch } = self;
+  const original = WebAssembly.instantiateStreaming;
+  // Pyodide asks for pyodide.asm.wasm as it starts: it gets an empty answer, and the module instead.
+  self.fetch = (input, init) => (String(input?.url ?? input).endsWith("/pyodide.asm.wasm")
+    ? Promise.resolve(new Response(new Uint8Array(0), { headers: { "Content-Type": "application/wasm" } }))
+    : originalFetch(input, init));
+  WebAssembly.instantiateStreaming = async (source, imports) => ({ module, instance: await WebAssembly.instantiate(module, imports) });
+  return () => {
+    self.fetch = originalFetch;
+    WebAssembly.instantiateStreaming = original;
+    return module;
+  };
 }
 
 /**

@@ -11,8 +11,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from lessonbuild.snapshot import NODE_FLAGS  # the build makes the page's memory snapshot with the same ones
+
 ROOT = Path(__file__).resolve().parents[2]
-NODE_FLAGS = ("--experimental-wasm-stack-switching", "--wasm-stack-switching-stack-size=8192")
 RUN_IN_WORKER = ROOT / "tests" / "node" / "run_in_worker.mjs"
 
 
