@@ -278,11 +278,6 @@ class Scheduler:
             return condition()
         return True
 
-    def next_due(self) -> float | None:
-        """When the next due item comes (a job's step, a parked lane's deadline); None: nothing is due."""
-        head = self._head()
-        return head[0] if head is not None else None
-
     def _head(self) -> tuple[float, int, Job | Blocked] | None:
         """The next due item, past the deadlines of lanes that were resumed already."""
         due = self._due

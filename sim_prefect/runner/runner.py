@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 import os
 import sys
 import uuid
@@ -46,7 +45,7 @@ from ..loggers import emit_logger_log
 from ..runtime.environment import ui_url
 from ..scheduler import CALL, Job, Outcome, Sleep
 from ..server import deployments as server
-from ..server.flow_runs import LATE_RUNS_AFTER, PAUSE_EXPIRATIONS_LOOP, take_state
+from ..server.flow_runs import take_state
 from ..session import Session, colour_system, session
 from ..states import Crashed, State, StateType, exception_to_crashed_state
 from ..store import RunRecord
@@ -58,7 +57,6 @@ RUNNER_LOGGER = "prefect.runner"
 EXECUTOR_LOGGER = "prefect.runner.flow_run_executor"
 PROPOSER_LOGGER = "prefect.runner.state_proposer"
 FLOWS_LOGGER = "prefect.flows"
-IDLE_POLL_SKIP_MAX = 86400.0  # the longest an idle poller sleeps on a fast clock (a day of session time)
 
 
 def _setting(name: str, default: float) -> float:
@@ -188,55 +186,7 @@ class Runner:
             self._poll(s)
             if once:
                 return
-            yield Sleep(self._until_next_useful_poll(s))
-
-    def _until_next_useful_poll(self, s: Session) -> float:
-        """How long to sleep before the next poll: `query_seconds`, or, on the fast and virtual clocks, as many of
-        them as pass before a poll could find anything to do.
-
-        A poll that finds nothing changes nothing, so skipping it shows nowhere, and a served week is ~60,000
-        polls fewer. A poll can find something once a run comes due (`prefetch_seconds` ahead), once the server's
-        services have work (runs to schedule ahead, a run to mark Late, a pause to expire), or once anything else
-        has run (another job, a parked caller's deadline): the poller then wakes at the first of its own polls at
-        or after that moment, as it would have polled anyway. With a real clock (a terminal, a speed) it polls
-        every `query_seconds`, as Prefect's does.
-        """
-        every = self.query_seconds
-        if s.serving.waits_for_real(s.clock):
-            return every
-        now = s.now()
-        moments = [m for m in (s.scheduler.next_due(), *self._service_moments(s, now)) if m is not None]
-        soonest = min(moments, default=now + IDLE_POLL_SKIP_MAX)
-        polls = math.ceil((min(soonest, now + IDLE_POLL_SKIP_MAX) - now) / every - 1e-9)
-        return max(1, polls) * every
-
-    def _service_moments(self, s: Session, now: float) -> Generator[float, None, None]:
-        """Session times after which a poll may find work: the runs it serves coming due, and the server's services."""
-        ahead: dict[str, list[float]] = {}
-        for record in s.store.runs:
-            state = record.state
-            if record.kind != "flow" or record.deployment_id is None or state is None:
-                continue
-            if record.auto_scheduled and record.expected_start is not None and record.expected_start >= now:
-                ahead.setdefault(record.deployment_id, []).append(record.expected_start)
-            if state.type is StateType.SCHEDULED and record.run_id not in self._in_flight:
-                when = state.scheduled_time.timestamp() if state.scheduled_time is not None else record.created
-                if record.deployment_id in self._flows:
-                    yield when - self.prefetch_seconds  # due: this runner picks it up
-                if state.name == "Scheduled":
-                    yield when + LATE_RUNS_AFTER  # the late-runs service marks it
-        for deployment in s.store.deployments.values():
-            if deployment.paused or not any(e.get("active", True) for e in deployment.schedules):
-                continue
-            dates = ahead.get(deployment.id)
-            if not dates:
-                yield now  # nothing scheduled ahead yet: the scheduler may add some at any poll
-                continue
-            yield min(dates) + 1e-6  # the next date passes: the scheduler looks further ahead
-            yield max(dates) - server.MIN_SCHEDULED_TIME + 1e-6  # the runs ahead no longer cover the next hour
-        for pause in s.store.pauses.values():
-            if pause.timeout is not None:
-                yield pause.timeout + PAUSE_EXPIRATIONS_LOOP
+            yield Sleep(self.query_seconds)
 
     def _poll(self, s: Session) -> None:
         """Prefect's scheduled-run poller: the runs due soon, in order, as many as the limit allows."""

@@ -272,39 +272,3 @@ def test_prefect_modules_are_served(sim) -> None:
     )
     out = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True).stdout
     assert out.split() == ["prefect.flows", "prefect.schedules", "prefect.runner.runner", "prefect.client.schemas.schedules"]
-
-
-def test_an_idle_poller_sleeps_through_polls_that_would_find_nothing(sim, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A served week of a weekday cron: the same runs at the same times, without ~60,000 idle polls."""
-    polls: list[float] = []
-    s = sim_prefect.session()
-    real_poll = Runner._poll
-    monkeypatch.setattr(Runner, "_poll", lambda self, session: (polls.append(session.now()), real_poll(self, session))[1])
-    s.serving.until = s.now() + 7 * 86400 - 3600
-    serve_quietly(greet.serve, name="weekdays", cron="0 9 * * 1-5")
-    runs = flow_runs()
-    assert [r.states[3].timestamp.strftime("%a %H:%M:%S") for r in runs] == [
-        "Fri 09:00:00", "Mon 09:00:00", "Tue 09:00:00", "Wed 09:00:00",
-    ]  # fmt: skip
-    assert all(r.state_names[-1] == "Completed" for r in runs)
-    assert len(polls) < 100
-    start = polls[0]
-    assert all(round((p - start) / 10, 6).is_integer() for p in polls)  # each on the poller's own 10 s beat
-
-
-def test_a_run_triggered_while_the_poller_sleeps_is_picked_up_at_its_next_beat(sim) -> None:
-    @flow
-    def trigger() -> None:
-        from sim_prefect.runtime import flow_run
-
-        if flow_run.parameters.get("again"):
-            run_deployment("greet/g", parameters={"name": "later"}, timeout=0)
-
-    s = sim_prefect.session()
-    s.serving.stop_after_runs = 2
-    trigger.to_deployment(name="t").apply()
-    run_deployment("trigger/t", timeout=0)
-    serve_quietly(lambda: serve(greet.to_deployment(name="g"), trigger.to_deployment(name="t", parameters={"again": True})))
-    later = next(r for r in flow_runs() if r.owner == "greet")
-    assert later.state_names == ["Scheduled", "Pending", "Submitting", "Running", "Completed"]
-    assert (later.states[1].timestamp - later.states[0].timestamp).total_seconds() <= 10
