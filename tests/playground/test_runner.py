@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 
@@ -285,3 +286,25 @@ def test_the_store_the_page_keeps_is_trimmed_to_the_newest_runs(monkeypatch) -> 
     assert all(log["run_id"] in {r["run_id"] for r in kept} for log in second["store"]["logs"])
     notices = [m for batch in posted for m in json.loads(batch) if m["type"] == "notice"]
     assert notices and "forgot 2 older flow runs" in notices[-1]["text"]
+
+
+def test_a_root_logging_handler_does_not_move_a_deterministic_run_s_times() -> None:
+    """A handler on the root logger (pytest's here, a learner's basicConfig) makes `logging` read the clock: those
+    reads must not charge the virtual clock, or the same demo prints other times under pytest than at home."""
+    import logging
+    import subprocess
+    from pathlib import Path
+
+    demo = Path(__file__).resolve().parents[2] / "demo" / "tag_limits.py"
+    at_home = subprocess.run(  # a fresh Python: no handler on the root logger
+        [sys.executable, "-c", "import sys; from playground.runner import run; "
+         "print(run(open(sys.argv[1]).read(), filename='tag_limits.py', mode='deterministic').output, end='')", str(demo)],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    handler = logging.StreamHandler(io.StringIO())
+    logging.getLogger().addHandler(handler)
+    try:
+        listened = run(demo.read_text(encoding="utf-8"), filename="tag_limits.py", mode="deterministic").output
+    finally:
+        logging.getLogger().removeHandler(handler)
+    assert listened == at_home
