@@ -104,6 +104,10 @@ def _sim_demos() -> list[str]:
     return sorted(set(names))
 
 
+def _demo(name: str) -> Demo:
+    return Demo(DEMO_DIR / name)
+
+
 def _prefect_code() -> list[str]:
     return sorted({f.argument for p in PAGES for f in p.fences if f.directive == "prefect-code"})
 
@@ -118,14 +122,18 @@ def test_sim_demo_is_self_contained_and_ends_with_the_state_log(name: str) -> No
             imported |= {alias.name.split(".")[0] for alias in node.names}
         elif isinstance(node, ast.ImportFrom):
             imported.add((node.module or "").split(".")[0])
-    outside = imported - STDLIB - {"sim_prefect", "__future__"}
+    beside = {path.stem for path in _demo(name).beside().values()}  # the lesson's modules it imports
+    allowed = {"sim_prefect", "__future__", *beside} | ({"pytest"} if _demo(name).is_test_module else set())
+    outside = imported - STDLIB - allowed
     assert not outside, f"demo/{name} imports {sorted(outside)}; demos use sim_prefect and the standard library only"
+    if _demo(name).is_test_module:
+        return  # a test module is run by pytest (test_demos_*), not as a script with a state log
     last = tree.body[-1]
     assert isinstance(last, ast.If) and "__name__" in ast.unparse(last.test), f"demo/{name} must end with an `if __name__ == \"__main__\":` block"
     assert "print_state_log()" in ast.unparse(last), f"demo/{name}'s main block must call print_state_log()"
 
 
-@pytest.mark.parametrize("name", _sim_demos())
+@pytest.mark.parametrize("name", [n for n in _sim_demos() if not _demo(n).is_test_module])  # those run with pytest
 def test_sim_demo_runs_quickly_in_deterministic_mode(name: str) -> None:
     proc = subprocess.run(
         [sys.executable, name], cwd=DEMO_DIR, env=terminal_env(ROOT), capture_output=True, text=True, timeout=20, check=False
@@ -139,7 +147,7 @@ def test_prefect_code_imports_prefect_not_the_simulator(name: str) -> None:
     assert name.startswith("real/"), f"{{prefect-code}} files live in demo/real/: {name}"
     source = (DEMO_DIR / name).read_text(encoding="utf-8")
     assert "sim_prefect" not in source
-    assert re.search(r"^from prefect import ", source, re.M) or "from pipeline_requests import" in source
+    assert re.search(r"^from prefect(\.[\w.]+)? import ", source, re.M) or "from pipeline_requests import" in source
 
 
 @pytest.mark.parametrize("name", _prefect_code())
@@ -147,7 +155,7 @@ def test_prefect_code_is_run_on_real_prefect_by_a_test(name: str) -> None:
     """Each {prefect-code} file is named by the real-Prefect driver, by a claim that runs on both legs, or by
     a page's own real-Prefect test (page 9's Dask lab: test_scaling_out.py)."""
     here = ROOT / "tests" / "lesson"
-    runners = "".join((here / f).read_text(encoding="utf-8") for f in ("test_real_prefect.py", "test_claims.py", "test_scaling_out.py"))
+    runners = "".join((here / f).read_text(encoding="utf-8") for f in ("test_real_prefect.py", "test_claims.py", "test_scaling_out.py", "test_testing_page.py"))
     stem = name.removeprefix("real/").removesuffix(".py")
     assert re.search(rf"\b{re.escape(stem)}(\.py\b|\b)", runners), f"no test runs demo/{name} on real Prefect"
 
@@ -276,7 +284,12 @@ def test_concurrency_durations_are_as_page_2_says() -> None:
 
 
 # demo/real/ files named like a demo but written as another program, and why.
-NOT_COPIES = {"concurrency.py": "real threads and sleeps, where the demo's busy sources retry on sim_prefect's clock"}
+NOT_COPIES = {
+    "concurrency.py": "real threads and sleeps, where the demo's busy sources retry on sim_prefect's clock",
+    # How to run it at home, and Prefect's own home of disable_run_logger; test_testing_page.py holds its tests
+    # to the page's word for word.
+    "test_orders.py": "the page's tests with a docstring and prefect.logging's import",
+}
 REAL_COPIES = sorted(
     p.name for p in (DEMO_DIR / "real").glob("*.py") if (DEMO_DIR / p.name).is_file() and p.name not in NOT_COPIES
 )
