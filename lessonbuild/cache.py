@@ -103,7 +103,7 @@ class Digests:
         with self._lock:
             for name, (st, digest) in saved.items():
                 if len(st) == 4:
-                    self._known.setdefault(name, (tuple(st), digest))  # type: ignore[arg-type]
+                    self._known.setdefault(name, (tuple(st), digest))
 
     def save(self, file: Path) -> None:
         """Keep the digests of the files that still exist, for the next process."""

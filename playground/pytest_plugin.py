@@ -25,18 +25,18 @@ import os
 from dataclasses import asdict, dataclass
 from typing import Any
 
-import sim_prefect
+from sim_prefect.session import session
 
 _timing_saved: dict[str, Any] = {}
 
 
 def _session_seconds() -> float:
-    return sim_prefect.session().clock.now()
+    return session().clock.now()
 
 
 def pytest_configure(config: Any) -> None:
     """Off the real clock, pytest measures the session on sim_prefect's clock."""
-    if sim_prefect.session().mode == "real":
+    if session().mode == "real":
         return
     from _pytest import timing
 

@@ -156,7 +156,7 @@ def _dates_wanted(schedule: Any, most: int, start: dt.datetime, now: float) -> l
     n = MIN_RUNS
     while True:
         asked = min(n, most)
-        dates = schedule.get_dates(n=asked, start=start, end=end)
+        dates: list[dt.datetime] = schedule.get_dates(n=asked, start=start, end=end)
         for i, date in enumerate(dates):
             if i + 1 >= MIN_RUNS and date.timestamp() >= now + MIN_SCHEDULED_TIME:
                 return dates[: i + 1]
