@@ -259,6 +259,9 @@ def mask_cli_transcript(text: str, paths: dict[str, str] | None = None) -> list[
 # -- page output: a Run in the page against the expected log ------------------------------
 
 
+PYTEST_SUMMARY_TIME = re.compile(r"^(\d+ (?:passed|failed|error)\b[^\n]*?) in \d+\.\d+s$", re.M)
+
+
 def mask_page_output(text: str) -> str:
     """Output of the page's fast mode and the deterministic expected log, made comparable."""
     for i, name in enumerate(dict.fromkeys(BEGINNING.findall(text))):
@@ -266,6 +269,7 @@ def mask_page_output(text: str) -> str:
     text = ANY_TIME.sub(MASKED_TIME, text)
     text = TASK_SUFFIX_IN_TEXT.sub("-<xxx>", text)
     text = DURATION.sub(" <T>s", text)
+    text = PYTEST_SUMMARY_TIME.sub(r"\1 in <T>s", text)  # pytest's own measure of a test module's Run
     text = _common(text)
     return STATE_LOG_ROW.sub(lambda m: m.group(1) + " ".join(m.group(2).split()), text)
 
