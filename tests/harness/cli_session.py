@@ -140,7 +140,10 @@ def _prefect(folder: Path, env: dict[str, str], step: Step) -> str:
 
 
 def run_real(folder: Path, steps: list[Step], out: io.TextIOBase) -> None:
-    env = dict(os.environ)
+    # Served from a git checkout with a remote (a fresh clone: CI's), Prefect names a deployment's version after
+    # the commit (prefect/_internal/versioning.py); the transcripts were recorded outside any repository, so git
+    # is kept from climbing out of the scenario's folder.
+    env = {**os.environ, "GIT_CEILING_DIRECTORIES": str(folder.parent)}
     if (folder / "setup.py").exists():
         subprocess.run([sys.executable, "setup.py"], cwd=folder, env=env, check=True)
     served = None
