@@ -39,7 +39,12 @@ EDITOR_TEXT = "el => Array.from(el.querySelectorAll('.cm-line'), (line) => line.
 
 
 def editor_text(tab) -> str:  # type: ignore[no-untyped-def]
-    """The lines the editor draws (all of them while it is not scrolled: CodeMirror draws what is in view)."""
+    """The lines the editor draws. CodeMirror draws the lines in view, so the editor's top is brought into view
+    first, and given two frames to draw (typing at the end may have scrolled the page past its first lines)."""
+    tab.eval_on_selector(
+        f"{SNIPPET} .cm-editor",
+        "el => { el.scrollIntoView({block: 'start'}); return new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))); }",
+    )
     return str(tab.eval_on_selector(f"{SNIPPET} .cm-content", EDITOR_TEXT))
 
 
