@@ -78,7 +78,7 @@ def test_two_runs_make_two_rows_newest_first_and_clear_empties_the_list(session_
     page.locator(f"{PANEL} > summary").click()
     assert panel.get_attribute("open") is None
     page.locator(f"{SNIPPET} [data-run-view]").get_by_role("link", name="All runs on this page").click()
-    assert panel.get_attribute("open") is not None and page.evaluate("location.hash") == "#runs"
+    assert panel.get_attribute("open") is not None and page.evaluate("location.hash") == "#runs-on-this-page"
     assert panel.locator(".rv-runs").is_visible()
     listed = rows(page)
     assert [r[1] for r in listed] == [second, first], listed  # newest first
