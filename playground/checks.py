@@ -24,7 +24,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim_prefect.store import RunRecord, select_runs
+from sim_prefect.store import Deployment, RunRecord, select_runs
 
 from .pytest_plugin import TestOutcome
 
@@ -40,6 +40,7 @@ class Attempt:
     tests: list[TestOutcome] = field(default_factory=list)  # a pytest Run's tests, as pytest reported them
     exit_code: int | None = None  # a pytest Run's exit code (0: all passed, 1: some failed, ...)
     variants: dict[str, Attempt] = field(default_factory=dict)  # the same tests on other code under test
+    deployments: list[Deployment] = field(default_factory=list)  # the server's deployments afterwards, schedules and all
 
     def flows(self) -> list[RunRecord]:
         return select_runs(self.runs, "flow")
@@ -73,8 +74,9 @@ class Attempt:
         tests = [TestOutcome.from_dict(t) for t in report.get("tests", [])]
         variants = {name: cls.from_report({**other, "source": report.get("source", "")}, starter)
                     for name, other in (report.get("variants") or {}).items()}  # fmt: skip
+        deployments = [Deployment(**d) for d in report.get("deployments", [])]
         return cls(runs, report.get("output", ""), report.get("source", ""), starter, report.get("artifacts", []),
-                   tests, report.get("exit_code"), variants)  # fmt: skip
+                   tests, report.get("exit_code"), variants, deployments)  # fmt: skip
 
 
 def _parse(source: str) -> ast.Module | None:

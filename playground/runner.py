@@ -34,7 +34,7 @@ import sys
 import traceback
 import types
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import sim_prefect
@@ -84,6 +84,8 @@ class RunResult:
             "output": self.output,
             "source": self.source,
             "artifacts": [a.to_dict() for a in self.artifacts],
+            # What the server knew of deployments afterwards (their schedules and parameters), as the store keeps them.
+            "deployments": [asdict(d) for d in self.store.deployments.values()] if self.store is not None else [],
         }
 
 

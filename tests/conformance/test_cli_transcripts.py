@@ -57,6 +57,7 @@ SCENARIOS = [
     CliScenario("help"),
     CliScenario("basics"),
     CliScenario("deployments", deviations=("watch-shows-flow-run-events",)),
+    CliScenario("schedules"),  # page 6's commands
 ]
 
 

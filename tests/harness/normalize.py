@@ -217,6 +217,10 @@ def _without_widths(lines: list[str]) -> list[str]:
     return [BOX_FILL.sub(lambda m: m.group(1) or " ", line) if BOX_CHARS.search(line) else line.strip() for line in lines]
 
 
+# `prefect deployment run` without --flow-run-name: the run's generated name (adjective-animal).
+CREATED_GENERATED_NAME = re.compile(rf"^(Created flow run '){SLUG}('\.)$", re.M)
+
+
 def mask_cli_transcript(text: str, paths: dict[str, str] | None = None) -> list[str]:
     """A CLI session's transcript (tests/harness/cli_session.py) with only what varies masked, as lines.
 
@@ -242,6 +246,8 @@ def mask_cli_transcript(text: str, paths: dict[str, str] | None = None) -> list[
         body_text = DURATION_REPR.sub("<duration>", body_text)
         body_text = DURATION_JSON.sub(r"\1<duration>", body_text)
         body_text = "\n".join(WATCH_LINE.sub("● <time> <run-id> ", line) for line in body_text.split("\n"))
+        if "--flow-run-name" not in header:
+            body_text = CREATED_GENERATED_NAME.sub(r"\1<flow-run>\2", body_text)  # a name Prefect made up
         lines = CUT_UUID.sub("<uuid>…", _common(body_text)).split("\n")
         if header.endswith("# relative"):
             lines = _without_widths([RELATIVE.sub("<relative>", line) for line in lines])

@@ -136,6 +136,17 @@ def test_second_time_lucky():
     assert builtins.runs > 1
 """
 
+_REPORT_SERVED = 'sales_report.serve(name="weekday-mornings", cron="0 9 * * 1-5", parameters={"region": "north"})'
+
+
+def _report(options: str, imports: str = "") -> Make:
+    """The morning report served with these options (and any imports they need)."""
+    return replaced(
+        ("from sim_prefect.runtime import flow_run\n", "from sim_prefect.runtime import flow_run\n" + imports),
+        ('sales_report.serve(name="weekday-mornings")', f'sales_report.serve(name="weekday-mornings", {options})'),
+    )
+
+
 _SUPPLIER_STARTER_DOC = (
     '"""Exercise: fetch the supplier\'s twelve pages as fast as its API allows.\n\n'
     "The supplier's API serves at most three requests at a time and refuses any\n"
@@ -507,6 +518,47 @@ TABLES: dict[str, Table] = {
                 says=("Every test passes on payouts.py as it is",),
             ),
             NearMiss("printing-the-expected-log", printing_the_log(), passes=False, says=("Every test passes",)),
+        ),
+    ),
+    "morning_report.py": Table(
+        page="06-deployments-and-schedules.md",
+        hints=3,
+        solution_says=("ran the report 4 times, for region 'north'", "Friday 09:00, Monday 09:00"),
+        starter_says=("no schedule",),
+        solution_is=replaced(
+            ("report. Serve it so that it runs every weekday at 9:00 (UTC), for the north region.", "report, served every weekday at 9:00 (UTC) for the north region."),
+            ('sales_report.serve(name="weekday-mornings")', _REPORT_SERVED),
+        ),
+        near_misses=(
+            NearMiss("every-day-at-9", _report('cron="0 9 * * *", parameters={"region": "north"}'), passes=False, says=("also fires on weekends", "Saturday 09:00")),
+            NearMiss("weekdays-at-21", _report('cron="0 21 * * 1-5", parameters={"region": "north"}'), passes=False, says=("fires at 21:00 UTC, not at 09:00",)),
+            NearMiss("weekdays-at-9-minute-9", _report('cron="9 * * * 1-5", parameters={"region": "north"}'), passes=False, says=("not at 09:00",)),
+            NearMiss("no-parameter", _report('cron="0 9 * * 1-5"'), passes=False, says=("report on region 'all', the flow's default, not 'north'",)),
+            NearMiss("another-region", _report('cron="0 9 * * 1-5", parameters={"region": "North"}'), passes=False, says=("region 'North' not 'north'",)),
+            NearMiss("an-interval-of-a-day", _report('interval=86400, parameters={"region": "north"}'), passes=False, says=("also fires on weekends",)),
+            NearMiss("weekends-only", _report('cron="0 9 * * 0,6", parameters={"region": "north"}'), passes=False, says=("fires only on weekends",)),
+            NearMiss("mon-fri-by-name", _report('cron="0 9 * * MON-FRI", parameters={"region": "north"}'), passes=True, says=("ran the report 4 times",)),
+            NearMiss(
+                "the-parameter-on-the-schedule",
+                _report('schedule=Cron("0 9 * * 1-5", parameters={"region": "north"})', "from sim_prefect.schedules import Cron\n"),
+                passes=True,
+                says=("for region 'north'",),
+            ),
+            NearMiss(
+                "applied-but-not-served",
+                replaced(('sales_report.serve(name="weekday-mornings")',
+                          'sales_report.to_deployment(name="weekday-mornings", cron="0 9 * * 1-5", parameters={"region": "north"}).apply()')),
+                passes=False,
+                says=("no run of it ran", "serve(), not .apply()"),
+            ),
+            NearMiss(
+                "a-direct-call",
+                replaced(('sales_report.serve(name="weekday-mornings")', 'sales_report("north")')),
+                passes=False,
+                says=("No deployment of sales_report",),
+            ),
+            NearMiss("printing-the-expected-log", printing_the_log(), passes=False, says=("no schedule",)),
+            NearMiss("printing-the-log-and-no-flow", printing_the_log(before_main_only=True), passes=False, says=("No deployment",)),
         ),
     ),
     "supplier_pages.py": Table(

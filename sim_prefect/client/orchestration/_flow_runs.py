@@ -98,6 +98,13 @@ def run_uuid(run_id: Any, path: str) -> str:
 class FlowRunClient(BaseClient):
     """Flow runs, their states, and task runs (read_flow_runs, read_task_runs, ...)."""
 
+    def _services_up_to_now(self) -> None:
+        """Prefect's server runs its services (scheduling ahead, marking Late runs, expiring pauses) all the
+        time; here they are worked out when someone looks, as the serving loop does (server/deployments.py)."""
+        from ...server.deployments import catch_up
+
+        catch_up(self.session)
+
     # -- flow runs -----------------------------------------------------------------------------
     def read_flow_runs(
         self,
@@ -113,6 +120,7 @@ class FlowRunClient(BaseClient):
         offset: int = 0,
     ) -> list[FlowRun]:
         """The flow runs that every given filter lets through, in `sort` order (``ID_DESC``), at most `limit`."""
+        self._services_up_to_now()
         runs = self._select_flow_runs(
             flow_filter, flow_run_filter, task_run_filter, deployment_filter, work_pool_filter, work_queue_filter
         )
@@ -129,11 +137,13 @@ class FlowRunClient(BaseClient):
         work_pool_filter: Any = None,
         work_queue_filter: Any = None,
     ) -> int:
+        self._services_up_to_now()
         return len(self._select_flow_runs(
             flow_filter, flow_run_filter, task_run_filter, deployment_filter, work_pool_filter, work_queue_filter
         ))  # fmt: skip
 
     def read_flow_run(self, flow_run_id: uuid.UUID | str) -> FlowRun:
+        self._services_up_to_now()
         return FlowRun.from_record(self._record(flow_run_id, "flow"), self.store, self.session.now())
 
     def read_flow_run_states(self, flow_run_id: uuid.UUID | str) -> list[State]:
