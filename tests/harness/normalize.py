@@ -265,12 +265,18 @@ def mask_cli_transcript(text: str, paths: dict[str, str] | None = None) -> list[
 # -- page output: a Run in the page against the expected log ------------------------------
 
 
+UNSTARTED_RUN_ROW = re.compile(rf"^( +(?:task|flow) run '){SLUG}'", re.M)
+
+
 def mask_page_output(text: str) -> str:
     """Output of the page's fast mode and the deterministic expected log, made comparable."""
     for i, name in enumerate(dict.fromkeys(BEGINNING.findall(text))):
         text = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", f"<flow-run-{i}>", text)
     text = ANY_TIME.sub(MASKED_TIME, text)
     text = TASK_SUFFIX_IN_TEXT.sub("-<xxx>", text)
+    # State-log rows of runs that never began (a deployment's runs ahead, Late ones, the task run that stands for a
+    # deployment's run in the flow that called run_deployment): generated names.
+    text = UNSTARTED_RUN_ROW.sub(r"\1<generated>'", text)
     text = DURATION.sub(" <T>s", text)
     text = _common(text)
     return STATE_LOG_ROW.sub(lambda m: m.group(1) + " ".join(m.group(2).split()), text)
