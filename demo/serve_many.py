@@ -3,7 +3,6 @@
 import sim_prefect
 from sim_prefect import flow, print_state_log, serve
 from sim_prefect.deployments import run_deployment
-from sim_prefect.schedules import Cron
 
 
 @flow(log_prints=True)
@@ -19,9 +18,7 @@ def close_the_day() -> None:
 
 if __name__ == "__main__":
     prices = refresh_prices.to_deployment(name="on-demand", parameters={"source": "suppliers"})
-    closing = close_the_day.to_deployment(
-        name="evenings", schedule=Cron("30 18 * * *", timezone="Europe/Berlin")
-    )
+    closing = close_the_day.to_deployment(name="evenings", cron="30 17 * * *")
     # The page only: stop serving after a day of its clock, as Ctrl-C would at home.
     sim_prefect.session().serving.until = sim_prefect.session().now() + 24 * 3600
     serve(prices, closing)

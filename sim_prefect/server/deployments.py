@@ -180,6 +180,10 @@ def schedule_runs(s: Session, deployment: Deployment) -> list[RunRecord]:
         wanted = _dates_wanted(schedule, most, start, now)
         existing = {r.idempotency_key for r in s.store.runs if r.deployment_id == deployment.id and r.auto_scheduled}
         for date in wanted:
+            if date.timestamp() <= now:
+                # Dates after now only: Prefect's anchor (an Interval's default: when it was made) lies a request's
+                # latency before its server's scheduler looks; on the page's fast clock it can be this very moment.
+                continue
             key = f"scheduled {deployment.id} {entry['id']} {date.astimezone(dt.timezone.utc).isoformat()}"
             if key in existing:
                 continue

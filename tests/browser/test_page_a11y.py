@@ -82,12 +82,15 @@ def test_screenshots_fit_the_screen(pipeline, artifacts, width, scheme) -> None:
         page.emulate_media(color_scheme="light")
 
 
-NEW_PAGES = ["04-caching-and-results.html", "05-when-runs-fail.html", "08-transactions-limits-and-people.html", "09-scaling-out.html"]
+NEW_PAGES = [
+    "04-caching-and-results.html", "05-when-runs-fail.html", "06-deployments-and-schedules.html",
+    "08-transactions-limits-and-people.html", "09-scaling-out.html",
+]
 
 
 @pytest.mark.parametrize("name", NEW_PAGES)
 def test_new_pages_fit_small_screens_in_both_schemes(fresh_page, site_server, artifacts, name) -> None:
-    """Pages 4, 5, 8 and 9 after running their first example: no sideways scroll, full-page screenshots."""
+    """Pages 4, 5, 6, 8 and 9 after running their first example: no sideways scroll, full-page screenshots."""
     page = fresh_page
     page.goto(site_server.url + name)
     first = page.eval_on_selector("[data-snippet]", "e => `[data-snippet='${e.dataset.snippet}']`")

@@ -1,4 +1,4 @@
-"""The exercises of pages 4, 5, 8 and 9, checked in Chromium as a learner checks them.
+"""The exercises of pages 4, 5, 6, 8 and 9, checked in Chromium as a learner checks them.
 
 Each Check fails the starter, passes the solution and fails a printed-text cheat
 (the solution's expected log printed, plus a forged verdict line). The same three
@@ -19,6 +19,7 @@ pytestmark = pytest.mark.browser
 EXERCISES = {
     "geocode": "04-caching-and-results.html",
     "invoices": "05-when-runs-fail.html",
+    "morning_report": "06-deployments-and-schedules.html",
     "nightly_load": "08-transactions-limits-and-people.html",
     "supplier_pages": "09-scaling-out.html",
 }

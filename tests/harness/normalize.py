@@ -266,6 +266,7 @@ def mask_cli_transcript(text: str, paths: dict[str, str] | None = None) -> list[
 
 
 PYTEST_SUMMARY_TIME = re.compile(r"^(\d+ (?:passed|failed|error)\b[^\n]*?) in \d+\.\d+s$", re.M)
+UNSTARTED_RUN_ROW = re.compile(rf"^( +(?:task|flow) run '){SLUG}'", re.M)
 
 
 def mask_page_output(text: str) -> str:
@@ -274,6 +275,9 @@ def mask_page_output(text: str) -> str:
         text = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", f"<flow-run-{i}>", text)
     text = ANY_TIME.sub(MASKED_TIME, text)
     text = TASK_SUFFIX_IN_TEXT.sub("-<xxx>", text)
+    # State-log rows of runs that never began (a deployment's runs ahead, Late ones, the task run that stands for a
+    # deployment's run in the flow that called run_deployment): generated names.
+    text = UNSTARTED_RUN_ROW.sub(r"\1<generated>'", text)
     text = DURATION.sub(" <T>s", text)
     text = PYTEST_SUMMARY_TIME.sub(r"\1 in <T>s", text)  # pytest's own measure of a test module's Run
     text = _common(text)

@@ -654,3 +654,54 @@ def test_the_variable_and_secret_rules_page_8_states(backend: Backend, case: Cas
         ),
         "a Secret holding '123'": "123",  # .get() decodes JSON
     }, result.output
+
+
+# -- deployments and schedules: page 6 ---------------------------------------------------------------
+
+
+def _page6_command() -> str:
+    """Page 6's `prefect deployment run ...` (its first), without `prefect`, as the serving harness types it."""
+    from tests.lesson.lesson_helpers import LESSON_DIR, SHELL_LANGS, read_page, shell_commands
+
+    page = read_page(LESSON_DIR / "06-deployments-and-schedules.md")
+    for fence in page.fences:
+        if fence.lang in SHELL_LANGS:
+            for command in shell_commands(fence):
+                if command.startswith("prefect deployment run "):
+                    return command.removeprefix("prefect ")
+    raise AssertionError("page 6 shows no `prefect deployment run ...` command")
+
+
+# The page's file for real Prefect, served; the page's command typed from a second terminal; then Ctrl-C
+# (tests/harness/serving.py). Prefect's runner polls every second here (PREFECT_RUNNER_POLL_FREQUENCY).
+SERVED_ENV = (
+    ("CONFORMANCE_DEPLOYMENTS", "refresh-prices/every-morning"), ("CONFORMANCE_WHILE_SERVING", _page6_command()),
+    ("CONFORMANCE_SERVED_RUNS", "1"), ("PREFECT_RUNNER_POLL_FREQUENCY", "1"),
+)  # fmt: skip
+
+
+@_case(DEMO / "real" / "refresh_prices.py", env=SERVED_ENV)
+def test_the_served_deployment_runs_what_the_pages_command_asks_for(backend: Backend, case: Case) -> None:
+    result = backend.run(case.script)
+    out = result.output
+    assert "Your flow 'refresh-prices' is being served and polling for scheduled runs!" in out, out
+    assert "$ prefect deployment run 'refresh-prices/every-morning'" in out, out
+    # The command's parameters over the deployment's: the run refreshes the web's prices in US dollars.
+    assert re.search(r"Flow run '[\w-]+' - Refreshing web prices in USD, as scheduled for \d\d:\d\d in New York$", out, re.M), out
+    assert re.search(r"Flow run '[\w-]+' - Finished in state Completed\(\)$", out, re.M), out
+    assert re.search(r"prefect\.runner - Pausing all deployments\.\.\.\n.*All deployments have been paused!\n.*Received KeyboardInterrupt, shutting down\.\.\.$", out, re.M), out
+    flows = [r for r in result.states if r["kind"] == "flow"]
+    assert [_names(r) for r in flows] == [["Scheduled", "Pending", "Submitting", "Running", "Completed"]], result.states
+
+
+@_case(CLAIMS / "schedule_rules.py")
+def test_the_schedule_and_late_run_rules_page_6_states(backend: Backend, case: Case) -> None:
+    result = backend.run(case.script)
+    assert _claims(result.output) == {
+        "a cron in Europe/Berlin": "True runs ahead, at ['09:00'] Berlin time, weekdays True, UTC hour 9 minus the offset True",
+        "its runs' parameters": "{'region': 'north'}",  # the deployment's default parameters
+        "a cron with no time zone": "at ['09:00'] UTC",
+        "run_deployment(timeout=0)": "FlowRun Scheduled, parameters {'region': 'north', 'top': 5}",  # merged
+        "a run 60 s past its time, nothing serving it": "Late SCHEDULED",
+        "a run an hour ahead": "Scheduled",
+    }, result.output
