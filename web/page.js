@@ -4,6 +4,7 @@
 // run the worker, the page stays a static lesson: highlighted code and the
 // recorded output, with a note saying why the code cannot run.
 
+import { showProgress } from "./exercise-progress.js";
 import { PythonHost } from "./host.js";
 import { watchRuns } from "./run-view-loader.js";
 import { Snippet } from "./snippet.js";
@@ -81,6 +82,8 @@ function focusableScrollers() {
 }
 
 function onParsed() {
+  showProgress(); // the course index: each page's exercises, done or not
+  addEventListener("storage", () => showProgress()); // passed in another tab
   // A moment for the worker's start-up tasks before the snippets take the main thread;
   // the scroll check forces a layout of the whole lesson, so it waits for an idle moment.
   setTimeout(start, 0);

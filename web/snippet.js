@@ -7,6 +7,7 @@
 // back: the latest edit wins, and nothing is replaced without a way back.
 
 import { ArtifactsView } from "./artifacts.js";
+import { markPassed } from "./exercise-progress.js";
 import { OutputView } from "./output.js";
 import { loadRunView } from "./run-view-loader.js";
 import { Timeline } from "./timeline.js";
@@ -433,6 +434,7 @@ export class Snippet {
       this.checkResult.textContent = "The check did not finish.";
       return;
     }
+    if (result.passed) markPassed(this.id); // the course index shows it done
     this.checkResult.className = `check-result ${result.passed ? "is-pass" : "is-fail"}`;
     this.checkResult.textContent = `${result.passed ? "✓ Passed" : "✗ Not yet"}: ${result.message}`;
   }

@@ -52,13 +52,27 @@ def test_the_starter_does_not_pass(exercise) -> None:
     assert check(page, snippet, original_code(page, snippet)).startswith("✗ Not yet")
 
 
-def test_the_solution_passes(exercise) -> None:
+def index_state(page, name: str) -> str:
+    """What the course index, opened in another tab of the same browser, says of exercise `name`."""
+    index = page.context.new_page()
+    try:
+        index.goto(page.url.rsplit("/", 1)[0] + "/index.html")
+        item = index.locator(f"[data-exercise$='--{name}']")
+        index.wait_for_function("() => document.querySelector('[data-exercises-done]').textContent.includes(' of ')")
+        return f"{item.locator('[data-exercise-state]').inner_text()}; {item.locator('xpath=ancestor::*[@data-exercises]').locator('[data-exercises-done]').inner_text()}"
+    finally:
+        index.close()
+
+
+def test_the_solution_passes_and_the_course_index_shows_it_done(exercise) -> None:
     page, snippet, name = exercise
+    assert index_state(page, name).startswith("not done yet; 0 of ")  # the starter's failing Check marks nothing
     solution = (ROOT / "demo" / f"{name}.solution.py").read_text(encoding="utf-8")
     try:
         assert check(page, snippet, solution).startswith("✓ Passed")
     finally:
         set_code(page, snippet, original_code(page, snippet))
+    assert index_state(page, name).startswith("done; 1 of ")
 
 
 def test_printing_the_expected_log_does_not_pass(exercise) -> None:
