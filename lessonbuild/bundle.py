@@ -1,6 +1,6 @@
 """The page's JavaScript, bundled for the browser by esbuild (npm ``esbuild``).
 
-Four entry points, each one minified ES module:
+Five entry points, each one minified ES module:
 
 - ``web/page.js``: the page's own code (worker host, snippets, output, timeline),
   small, so the Python worker starts as early as possible;
@@ -9,6 +9,8 @@ Four entry points, each one minified ES module:
 - ``web/run-view.js``: the run view and the runs list (web/run-view-loader.js
   imports it after the first Run that made a flow run; its URL is the body's
   ``data-run-view-url``);
+- ``web/terminal.js``: the page's terminal (web/terminal-loader.js imports it
+  when the learner opens it; its URL is the body's ``data-terminal-url``);
 - ``web/worker.js``: the worker. Pyodide itself is not bundled: the worker
   imports it at run time from ``pyodide/`` (or the CDN).
 
@@ -77,3 +79,7 @@ def editor_script(web_dir: Path, project_root: Path) -> bytes:
 
 def run_view_script(web_dir: Path, project_root: Path) -> bytes:
     return bundle(web_dir / "run-view.js", project_root)
+
+
+def terminal_script(web_dir: Path, project_root: Path) -> bytes:
+    return bundle(web_dir / "terminal.js", project_root)

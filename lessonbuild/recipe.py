@@ -137,6 +137,7 @@ def start_assets(project: Project, cache: BuildCache, pool: ThreadPoolExecutor) 
         "worker.js": (scripts, lambda: bundle.worker_script(web, code)),
         "editor.js": (scripts, lambda: bundle.editor_script(web, code)),
         "run-view.js": (scripts, lambda: bundle.run_view_script(web, code)),
+        "terminal.js": (scripts, lambda: bundle.terminal_script(web, code)),
         "python.zip": (python, lambda: assets.python_zip(code, cache)),
         "pytest.zip": ([*(path for _, path in assets.pytest_files()), Path(assets.__file__)], assets.pytest_zip),
     }

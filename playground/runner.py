@@ -263,12 +263,19 @@ def run_check(code: str, check_code: str, *, starter: str = "", filename: str = 
 # -- the worker's entry points: JSON strings across the JS boundary -------------------
 
 
-def warm_up() -> None:
-    """Run warm_up.py as a learner's code would run (see that file), then forget it."""
+def warm_up(cli: bool = False) -> None:
+    """Run warm_up.py as a learner's code would run (see that file), then forget it. With `cli` (the build's
+    worker, before its memory snapshot), the page's terminal too: the CLI's modules are then in every
+    worker's memory, so a command typed there does not import them first."""
     path = os.path.join(_HERE, "warm_up.py")
     with open(path, encoding="utf-8") as source:
         run(source.read(), filename="warm_up.py", mode="fast")
     linecache.cache.pop("warm_up.py", None)
+    if cli:
+        from . import terminal
+
+        for line in ("prefect flow-run ls", "prefect variable ls", "prefect deployment ls", "prefect --help"):
+            terminal.run_command(line)
 
 
 def run_json(code: str, filename: str, post: Callable[[str], None], options_json: str = "{}") -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import linecache
 from types import ModuleType
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
@@ -215,17 +216,23 @@ async def aserve(*args: Any, **kwargs: Any) -> None:
 
 
 def _source_hash(fn: Callable[..., Any]) -> str | None:
-    """Prefect's default flow version: the md5 of the file that defines the flow."""
+    """Prefect's default flow version: the md5 of the file that defines the flow (in the page, the code of the
+    snippet's file, which the runner keeps in linecache as it would be on disk)."""
+    import hashlib  # when first needed: it costs the page's first boot
+
     try:
         path = inspect.getsourcefile(fn)
         if path is None:
             return None
         with open(path, "rb") as source:
-            import hashlib  # when first needed: it costs the page's first boot
-
             return hashlib.md5(source.read(), usedforsecurity=False).hexdigest()
-    except (OSError, TypeError):
-        return None  # no file: the REPL, the browser's in-memory code
+    except OSError:
+        lines = linecache.cache.get(path or "")
+        if lines is None or lines[1] is not None:  # no file, and no in-memory code in its place: the REPL
+            return None
+        return hashlib.md5("".join(lines[2]).encode(), usedforsecurity=False).hexdigest()
+    except TypeError:
+        return None
 
 
 class FlowDecorator:

@@ -205,6 +205,23 @@ export class PythonHost {
   }
 
   /**
+   * A line typed in the page's terminal (web/terminal.js), in a fresh worker as a Run is: it starts
+   * from the page's store and hands back the store afterwards (a variable set, a run cancelled, a
+   * deployment's run asked for), which the page keeps, so the run view, the runs list and the CLI
+   * read one server. `onMessages` gets the line's output, as a Run's. Stop ends it as it ends a Run.
+   */
+  command(line, { columns, files = [] }, onMessages) {
+    const handle = this.begin("command");
+    const options = { mode: "fast", columns, files, store: this.store ?? undefined };
+    handle.call = this.call(toWorker.command(line, options), onMessages);
+    handle.done = handle.call.done.then((outcome) => {
+      if (isStore(outcome.store)) this.store = outcome.store;
+      return outcome;
+    }).finally(() => this.release(handle));
+    return handle;
+  }
+
+  /**
    * Run the code on an empty cache and a server of its own (as a first `python main.py`
    * at home would), then judge its records with the exercise's check in another fresh
    * worker, one that never ran the learner's code. The source judged is the one the page
@@ -272,8 +289,8 @@ export class PythonHost {
     return this.pytest;
   }
 
-  begin() {
-    const handle = { call: null, stopped: false };
+  begin(kind = "run") {
+    const handle = { call: null, stopped: false, kind };
     this.setCurrent(handle);
     return handle;
   }

@@ -7,6 +7,7 @@
 import { showProgress } from "./exercise-progress.js";
 import { PythonHost } from "./host.js";
 import { watchRuns } from "./run-view-loader.js";
+import { watchTerminal } from "./terminal-loader.js";
 import { Snippet } from "./snippet.js";
 
 function capabilityProblem() {
@@ -60,8 +61,9 @@ function start() {
       if (text !== last) siteStatus.textContent = last = text;
     });
   }
-  for (const root of roots) new Snippet(root, host);
+  const snippets = [...roots].map((root) => new Snippet(root, host));
   watchRuns(host);
+  watchTerminal(host, snippets);
 }
 
 /** Code blocks that scroll sideways get keyboard focus, so the hidden part can be read. */

@@ -5,7 +5,8 @@
 //
 // page -> worker, once, on the worker's own channel:  init (it carries the private port)
 // page -> worker, on that port:  start  (once, to a worker started held)
-//                                run | judge  (one request per worker)
+//                                run | judge | command  (one request per worker; command: a line typed
+//                                in the page's terminal, web/terminal.js)
 // worker -> page, on that port:  progress, snapshot, ready, fatal  (while it boots)
 //                                messages, done  (while it serves the request)
 //
@@ -21,6 +22,7 @@ const FIELDS = {
   start: {},
   run: { code: "string", filename: "string", options: "object", archive: "bytes?" },
   judge: { check: "string", report: "string", starter: "string" },
+  command: { line: "string", options: "object" },
   progress: { step: "string", loaded: "number", total: "number" },
   snapshot: { snapshot: "blob", python: "blob", module: "module?" },
   ready: { version: "string", python: "string" },
@@ -74,6 +76,8 @@ export const toWorker = {
   /** `archive`: a zip the worker unpacks beside our Python before the Run (pytest.zip, for a test module's Run). */
   run: (code, filename, options, archive) => make("run", { code, filename, options, archive }),
   judge: (check, report, starter) => make("judge", { check, report, starter }),
+  /** A line typed in the terminal, run on the page's store (options: columns, files, store): playground/terminal.py. */
+  command: (line, options) => make("command", { line, options }),
 };
 
 export const toPage = {

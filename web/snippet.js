@@ -330,7 +330,7 @@ export class Snippet {
     }
     if (mine) return;
     if (status.state === "failed") this.setStatus(`${status.step} The recorded output stays below; reload the page to try again.`);
-    else if (other) this.setStatus("Waiting: another snippet on this page is running.");
+    else if (other) this.setStatus(this.host.current.kind === "command" ? "Waiting: a command is running in the terminal." : "Waiting: another snippet on this page is running.");
     else if (status.state === "ready") {
       if (!this.statusSticky) this.setStatus("Ready to run.");
     } else this.setStatus(status.step);
@@ -343,9 +343,14 @@ export class Snippet {
 
   // -- runs -----------------------------------------------------------------------------
 
-  async start(kind) {
-    if (this.handle || !this.host.ready || this.host.current) return;
-    if (kind === "check" && !this.checkCode) return;
+  /**
+   * Run or Check. `mirror`, when the terminal started it (`python FILE.py`), also gets the Run's
+   * messages, to show its output there as well. Resolves with the run-finished detail (null if it
+   * could not start).
+   */
+  async start(kind, { mirror = null } = {}) {
+    if (this.handle || !this.host.ready || this.host.current) return null;
+    if (kind === "check" && !this.checkCode) return null;
     this.output.clear(kind === "check" ? "Output (checking your code on an empty cache)" : "Output");
     this.artifacts.clear();
     this.timeline.reset();
@@ -356,7 +361,10 @@ export class Snippet {
     this.root.classList.add("is-running");
     const request = { code: this.code, filename: this.filename, runner: this.runner, files: this.files };
     const started = performance.now();
-    const onMessages = (messages) => this.onMessages(messages);
+    const onMessages = (messages) => {
+      this.onMessages(messages);
+      mirror?.(messages);
+    };
     this.handle = kind === "check"
       ? this.host.check({ ...request, check: this.checkCode, starter: this.original, fixed: this.fixed }, onMessages)
       : this.host.run(request, onMessages);
@@ -374,6 +382,7 @@ export class Snippet {
     const detail = { kind, ms, ok: result.ok === true, stopped: result.stopped === true, error: result.error ?? null };
     if (kind === "check") Object.assign(detail, { passed: result.passed === true, message: result.message ?? "" });
     this.root.dispatchEvent(new CustomEvent("run-finished", { detail }));
+    return detail;
   }
 
   /**

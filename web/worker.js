@@ -7,7 +7,7 @@
 // goes nowhere. Once Python is up, the network APIs are removed (the page's CSP, which
 // this blob-URL worker inherits, blocks other origins in any case).
 //
-// The messages both ways are defined in protocol.js: init, then one run or judge in;
+// The messages both ways are defined in protocol.js: init, then one run, judge or command in;
 // progress, snapshot, ready or fatal while booting, then messages and done out.
 import { DownloadMeter } from "./download-meter.js";
 import { errorOutcome, isMessage, toPage } from "./protocol.js";
@@ -89,8 +89,8 @@ async function boot({ port, pyodideUrl, pythonUrl, python, snapshot, snapshotUrl
   send(toPage.ready(pyodide.version, pyodide.runPython("import sys; sys.version.split()[0]")));
   if (cold) {
     // Before any Run (messages wait in the port meanwhile): warm the code paths a lesson
-    // takes, then hand over this memory, which every later worker starts from.
-    runner.warm_up();
+    // takes (and the terminal's CLI), then hand over this memory, which every later worker starts from.
+    runner.warm_up(true);
     const made = pyodide.makeMemorySnapshot();
     performance.mark("snapshot-made");
     send(toPage.snapshot(new Blob([made]), new Blob([zip])));
@@ -216,9 +216,14 @@ const STACK_SWITCHING = "Suspending" in WebAssembly || "Suspender" in WebAssembl
 async function serve({ pyodide, runner }, msg, send) {
   let outcome;
   try {
-    if (!isMessage(msg, ["run", "judge"])) throw new Error(`a malformed request: ${JSON.stringify(msg?.type)}`);
+    if (!isMessage(msg, ["run", "judge", "command"])) throw new Error(`a malformed request: ${JSON.stringify(msg?.type)}`);
     if (msg.type === "judge") {
       outcome = runner.check_json(msg.check, msg.report, msg.starter);
+    } else if (msg.type === "command") {
+      // A line typed in the page's terminal (playground/terminal.py): the CLI on the page's store.
+      const terminal = pyodide.pyimport("playground.terminal");
+      const args = [msg.line, (json) => send(toPage.messages(json)), JSON.stringify(msg.options)];
+      outcome = await (STACK_SWITCHING ? terminal.run_command_json.callPromising(...args) : terminal.run_command_json(...args));
     } else {
       // A test module's Run brings pytest's files (pytest.zip): they go beside ours, for this worker only.
       if (msg.archive) pyodide.unpackArchive(msg.archive, "zip", { extractDir: "/home/pyodide/lib" });

@@ -45,6 +45,7 @@ const made = {
   start: p.toWorker.start(),
   run: p.toWorker.run("print(1)", "main.py", { mode: "fast" }),
   judge: p.toWorker.judge("def check(a): ...", "{}", ""),
+  command: p.toWorker.command("prefect version", { columns: 80 }),
   progress: p.toPage.progress("Downloading Python…", 10, 100),
   snapshot: p.toPage.snapshot(new Blob([new Uint8Array(2)]), new Blob([new Uint8Array(3)])),
   ready: p.toPage.ready("0.0.0", "3.14.0"),
@@ -111,7 +112,7 @@ def test_an_error_made_by_the_page_reads_as_the_snippet_expects(js: dict) -> Non
 
 
 def test_every_message_type_is_named_once_in_its_direction(js: dict) -> None:
-    assert js["toWorker"] == ["init", "start", "run", "judge"]
+    assert js["toWorker"] == ["init", "start", "run", "judge", "command"]
     assert js["toPage"] == ["progress", "snapshot", "ready", "fatal", "messages", "done"]
     assert all(js["accepted"].values()), js["accepted"]
     assert js["crossed"] is False

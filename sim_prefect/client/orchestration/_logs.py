@@ -39,7 +39,12 @@ class LogClient(BaseClient):
         lines = self._api_logs()
         if log_filter is not None:
             lines = [line for line in lines if log_filter.includes(line)]
-        return paged(ordered(lines, _LOG_ORDERS[LogSort(sort or LogSort.TIMESTAMP_ASC)]), limit, offset, "/logs/filter")
+        # Lines of one moment (a browser's clock moves by whole milliseconds) keep the order they were logged
+        # in, newest first when the newest come first, as lines a moment apart would.
+        order = _LOG_ORDERS[LogSort(sort or LogSort.TIMESTAMP_ASC)]
+        position = {id(line): i for i, line in enumerate(lines)}
+        by_arrival = (lambda line: position[id(line)], order[-1][1])
+        return paged(ordered(lines, [*order, by_arrival]), limit, offset, "/logs/filter")
 
     def _api_logs(self) -> list[Log]:
         """The lines Prefect's API handler would have sent: a run logger's, within a flow run."""
