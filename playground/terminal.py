@@ -30,7 +30,7 @@ import os
 import shlex
 import textwrap
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TextIO, cast
 
 import sim_prefect
 from sim_prefect.clock import FastForwardClock
@@ -125,7 +125,7 @@ def run_typed(line: str, output: Output, *, columns: int = DEFAULT_COLUMNS, file
         saved = {name: os.environ.get(name) for name in assignments}
         os.environ.update(assignments)
         try:
-            return cli.run(argv, columns=columns_of(assignments, columns), stdout=out, stderr=err)
+            return cli.run(argv, columns=columns_of(assignments, columns), stdout=cast(TextIO, out), stderr=cast(TextIO, err))
         finally:
             for name, value in saved.items():
                 if value is None:

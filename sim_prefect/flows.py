@@ -227,7 +227,7 @@ def _source_hash(fn: Callable[..., Any]) -> str | None:
         with open(path, "rb") as source:
             return hashlib.md5(source.read(), usedforsecurity=False).hexdigest()
     except OSError:
-        lines = linecache.cache.get(path or "")
+        lines: Any = linecache.cache.get(path or "")  # (size, mtime, lines, fullname), mtime None for in-memory code
         if lines is None or lines[1] is not None:  # no file, and no in-memory code in its place: the REPL
             return None
         return hashlib.md5("".join(lines[2]).encode(), usedforsecurity=False).hexdigest()

@@ -61,7 +61,7 @@ def test_a_rebuild_takes_the_snapshot_from_the_cache(course: Course, monkeypatch
         raise AssertionError("the snapshot was made again")
 
     monkeypatch.setattr(snapshot, "make_snapshot", refuse)
-    course.edit("lesson/01-first.md", "## Run it", "## Run it now")  # a change that is not the Python's
+    course.edit("lesson/01-first.md", "## Run it\n", "## Run it\n\nOne more sentence.\n")  # a change that is not the Python's
     course.build()
     assert shipped(course) == before
 
