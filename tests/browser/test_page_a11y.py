@@ -95,6 +95,11 @@ def test_new_pages_fit_small_screens_in_both_schemes(fresh_page, site_server, ar
     page.goto(site_server.url + name)
     first = page.eval_on_selector("[data-snippet]", "e => `[data-snippet='${e.dataset.snippet}']`")
     assert run(page, first)["ok"]
+    assert_fits_small_screens(page, artifacts, name)
+
+
+def assert_fits_small_screens(page, artifacts, name: str) -> None:  # type: ignore[no-untyped-def]
+    """At 360 and 1280 px, light and dark: no sideways scroll, a full-page screenshot; then no axe violation."""
     for width in (360, 1280):
         for scheme in ("light", "dark"):
             page.set_viewport_size({"width": width, "height": 900})

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.page_helpers import arm_finished, original_code, output_text, set_code, wait_finished, wait_ready
-from tests.browser.test_page_a11y import SCROLL_THROUGH_EDITORS, axe_violations
+from tests.browser.test_page_a11y import assert_fits_small_screens
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = "07-testing-flows.html"
@@ -145,13 +145,4 @@ def test_the_exercise_in_chromium(page, name, make, passes, says) -> None:
 
 
 def test_the_page_fits_small_screens_in_both_schemes(page, artifacts) -> None:
-    for width in (360, 1280):
-        for scheme in ("light", "dark"):
-            page.set_viewport_size({"width": width, "height": 900})
-            page.emulate_media(color_scheme=scheme)
-            page.evaluate(SCROLL_THROUGH_EDITORS)
-            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-            assert overflow <= 0, f"{PAGE} scrolls sideways by {overflow}px at {width}px"
-            page.screenshot(path=str(artifacts / f"07-testing-flows-{width}-{scheme}.png"), full_page=True)
-    violations = axe_violations(page)
-    assert violations == [], json.dumps(violations, indent=1)
+    assert_fits_small_screens(page, artifacts, PAGE)
