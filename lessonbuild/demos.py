@@ -111,15 +111,13 @@ def run_in_terminal(demo: Demo, project_root: Path) -> str:
 
 def _pytest_in_terminal(demo: Demo, project_root: Path) -> str:
     """``pytest test_x.py`` in a folder of its own holding the test module and the demo modules it imports."""
-    from playground.pytest_runner import ENVIRON, TERMINAL_ARGS
+    from playground.pytest_runner import TERMINAL_ARGS, pytest_environ
 
     with tempfile.TemporaryDirectory(prefix="pytest-demo-") as folder:
         for name, path in demo.beside().items():
             shutil.copyfile(path, Path(folder) / name)
         shutil.copyfile(demo.path, Path(folder) / demo.module_name)
-        env = {**terminal_env(project_root), **ENVIRON, "PYTHONDONTWRITEBYTECODE": "1"}
-        for var in [v for v in env if v.startswith("PYTEST_")]:
-            env.pop(var)
+        env = {**pytest_environ(terminal_env(project_root)), "PYTHONDONTWRITEBYTECODE": "1"}
         proc = subprocess.run(
             [sys.executable, "-m", "pytest", *TERMINAL_ARGS, demo.module_name],
             cwd=folder,

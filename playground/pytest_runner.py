@@ -29,7 +29,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,6 +51,15 @@ ARGS = ("-q", "-rap", "-p", "no:cacheprovider", "-c", os.devnull, "--rootdir", "
 TERMINAL_ARGS = (*ARGS, "-p", "playground.pytest_plugin")
 # pytest's width and colours come from the environment: 80 columns, as in a pipe, and no colour.
 ENVIRON = {"COLUMNS": "80", "PY_COLORS": "0"}
+# pytest prints a failure's whole message in its summary when one of these says it runs on a CI
+# machine; the page never does, so a Run's log must not depend on the host's.
+NOT_SET = ("CI", "BUILD_NUMBER")
+
+
+def pytest_environ(environ: Mapping[str, str]) -> dict[str, str]:
+    """`environ` as a pytest Run sees it: ENVIRON set, NOT_SET and pytest's own PYTEST_* settings gone."""
+    kept = {k: v for k, v in environ.items() if k not in NOT_SET and not k.startswith("PYTEST_")}
+    return {**kept, **ENVIRON}
 
 
 @dataclass
@@ -96,7 +105,8 @@ def run_pytest(
         _write(folder, name, source)
         here, environ = os.getcwd(), dict(os.environ)
         os.chdir(folder)
-        os.environ.update(ENVIRON)
+        os.environ.clear()
+        os.environ.update(pytest_environ(environ))
         try:
             done["exit_code"] = int(pytest.main([*ARGS, name], plugins=[pytest_plugin, recorder]))
         finally:
@@ -198,4 +208,4 @@ if __name__ == "__main__":
     main()
 
 
-__all__ = ["ARGS", "ENVIRON", "TERMINAL_ARGS", "PytestResult", "check_pytest", "main", "run_pytest", "run_pytest_json"]
+__all__ = ["ARGS", "ENVIRON", "NOT_SET", "TERMINAL_ARGS", "PytestResult", "check_pytest", "main", "pytest_environ", "run_pytest", "run_pytest_json"]

@@ -32,10 +32,11 @@ def _took(lines: list[str]) -> float:
     return seconds
 
 
-# sim_prefect must report the waits exactly as Prefect's threads take them; real Prefect's own
-# engine overhead adds to them under load (1.1 s on an idle machine, 1.4 s on a busy one), so
-# its leg holds only that the waits overlapped (three 1-second sleeps one after another take 3 s).
-TOOK = {"sim": ((1.0, 1.2), (2.0, 2.2)), "real": ((1.0, 1.9), (2.0, 2.9))}
+# sim_prefect must report the waits exactly as Prefect's threads take them. Real Prefect's own
+# engine overhead adds to them under load (1.1 s on an idle machine, 1.4 s on a busy one, 3.3 s
+# once on a loaded CI machine), so its leg holds no upper bound: that every start comes before
+# the first end is what shows its waits overlapped.
+TOOK = {"sim": ((1.0, 1.2), (2.0, 2.2)), "real": ((1.0, float("inf")), (2.0, float("inf")))}
 
 
 def test_three_mapped_sleeps_overlap(backend: Backend) -> None:
