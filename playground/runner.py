@@ -47,7 +47,7 @@ from sim_prefect.results import MemoryStore
 from sim_prefect.session import Mode, terminal_sink
 from sim_prefect.tracebacks import format_exception, innermost_user_line
 
-from . import artifacts, checks
+from . import artifacts, checks, serving
 from .output import MAX_LINES, Output
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
@@ -145,6 +145,7 @@ def run(
     store: dict[str, Any] | None = None,
     max_lines: int = MAX_LINES,
     execute: Callable[[str, str], None] | None = None,
+    speed: float | None = None,
 ) -> RunResult:
     """Run `code` as ``__main__`` on a fresh sim_prefect session.
 
@@ -153,6 +154,7 @@ def run(
     posted as a ``result`` message. `execute(code, filename)` runs
     the code another way than as ``__main__`` (pytest_runner.py); then Prefect's
     log lines go to stderr, as in a terminal, where the runner's capture sees them.
+    With `speed` (the page's), a Run that serves or pauses keeps going as at home (serving.py).
     """
     output = Output(post, max_lines=max_lines)
     records = MemoryStore(results, on_save=lambda key, record: output.message({"type": "result", "key": key, "record": record}))
@@ -161,6 +163,7 @@ def run(
         mode, terminal=False, results=records, library_frames=False, store=Store.from_dict(store) if store else None
     )
     session.bus.subscribe(_event_message(output, log_lines=execute is None))
+    serving.prepare(session, output, speed)
     if execute is not None:
         session.bus.subscribe(terminal_sink)
     known = session.store
@@ -280,14 +283,15 @@ def warm_up(cli: bool = False) -> None:
 
 def run_json(code: str, filename: str, post: Callable[[str], None], options_json: str = "{}") -> str:
     """One Run for the page. Options: ``mode``, ``results`` (records kept from earlier Runs),
-    ``store`` (what the session's server knew after the last Run), ``report`` (include the Run's
+    ``store`` (what the session's server knew after the last Run), ``speed`` (the pace of a serve
+    that only Stop ends, and of a pause: serving.py), ``report`` (include the Run's
     records, for a check). The outcome carries the store afterwards, for the page to keep, and
     ``flow_run_ids``: the flow runs this Run made, in order (the ones its run view shows), those the
     server scheduled ahead for a deployment last."""
     options = json.loads(options_json)
     result = run(
         code, filename=filename, post=post, mode=options.get("mode", "fast"), results=options.get("results"),
-        store=options.get("store"),
+        store=options.get("store"), speed=options.get("speed"),
     )  # fmt: skip
     outcome = result.to_dict()
     if options.get("report"):

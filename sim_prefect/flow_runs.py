@@ -56,7 +56,7 @@ def _resumed(record: RunRecord) -> bool:
 
 
 def _wait(s: Session, seconds: float) -> None:
-    with s.serving.paced(s.clock):
+    with s.serving.paced(s.clock, for_a_person=True):
         s.scheduler.run_until(lambda: False, s.now() + seconds)
 
 
@@ -89,6 +89,15 @@ def _pause(wait_for_input: Any, timeout: int, poll_interval: int, key: str | Non
         return input_cls.load(keys, run.id) if input_cls is not None and keys is not None else None
     if input_cls is not None:
         input_cls.save(keys, run.id)
+    s.serving.announce("paused", {"flow_run_id": run.id, "timeout": timeout, "poll_interval": poll_interval})
+    try:
+        return _wait_to_resume(s, run, record, input_cls, keys, timeout, poll_interval)
+    finally:
+        s.serving.announce("unpaused", {"flow_run_id": run.id})
+
+
+def _wait_to_resume(s: Session, run: Any, record: RunRecord, input_cls: Any, keys: dict[str, str] | None,
+                    timeout: int, poll_interval: int) -> Any:  # fmt: skip
     start = s.now()
     _wait(s, min(timeout / 2, poll_interval))
     while True:

@@ -38,6 +38,12 @@ const REPLENISH_DELAY_MS = 300;
 
 // What a stopped request answers: no error, nothing to show.
 const stoppedOutcome = () => ({ ok: false, stopped: true, error: null });
+// The session clock's seconds per real second while a Run serves until Stop, or waits for a person
+// (playground/serving.py's DEFAULT_SPEED); the page's speed control changes it.
+const DEFAULT_SPEED = 60;
+// Stop on a Run that serves is Ctrl-C: serving ends and the script goes on to its end. A Run that has
+// not ended this long after is terminated, as any Run's Stop does.
+const SERVE_STOP_GRACE_MS = 1000;
 
 /**
  * A Call is one request to a fresh worker, as the page holds it: `done` resolves with the
@@ -59,6 +65,8 @@ export class PythonHost {
     this.store = null; // the session's server after the last Run: sim_prefect's Store.to_dict()
     this.artifacts = new Map(); // artifact id -> its view (playground/artifacts.py), for the run view
     this.current = null; // the handle of the Run or check in progress, page-wide
+    this.speed = DEFAULT_SPEED;
+    this.asides = 0; // ids of what the page said to a Run under way
     this.failures = 0; // spares in a row that could not start
     this.spares = [this.spawn()]; // ready or booting, oldest first; the first worker is the first spare
   }
@@ -179,7 +187,8 @@ export class PythonHost {
       cancelled = true;
       finish(stoppedOutcome());
     };
-    return { done, cancel };
+    const aside = (message, listener) => (slot ? slot.aside(message, listener) : listener.onDone(errorOutcome("WorkerError", "the Run has ended")));
+    return { done, cancel, aside };
   }
 
   /**
@@ -189,13 +198,24 @@ export class PythonHost {
    */
   run({ code, filename, runner = "python", files = {} }, onMessages) {
     const handle = this.begin();
-    const options = { mode: "fast", results: Object.fromEntries(this.results), store: this.store ?? undefined, ...tests(runner, files) };
+    const options = {
+      mode: "fast", results: Object.fromEntries(this.results), store: this.store ?? undefined, speed: this.speed, ...tests(runner, files),
+    };
     handle.call = this.request(toWorker.run(code, filename, options), (messages) => {
+      let changed = false;
       for (const m of messages) {
         if (m.type === "result" && typeof m.key === "string") this.results.set(m.key, m.record);
         else if (m.type === "artifact") keepArtifact(this.artifacts, m);
+        else if (m.type === "store" && isStore(m.store)) {
+          this.store = m.store; // a served run ended: the runs list shows it now
+          changed = true;
+        } else if (m.type === "serving") {
+          handle.serving = m.active ? m : null;
+          changed = true;
+        }
       }
-      onMessages(messages);
+      onMessages(messages.filter((m) => m.type !== "store"));
+      if (changed) this.notify({ ...this.status });
     });
     handle.done = handle.call.done.then((outcome) => {
       if (isStore(outcome.store)) this.store = outcome.store;
@@ -211,6 +231,7 @@ export class PythonHost {
    * read one server. `onMessages` gets the line's output, as a Run's. Stop ends it as it ends a Run.
    */
   command(line, { columns, files = [] }, onMessages) {
+    if (this.serving) return this.typed(line, { columns, files }, onMessages);
     const handle = this.begin("command");
     const options = { mode: "fast", columns, files, store: this.store ?? undefined };
     handle.call = this.call(toWorker.command(line, options), onMessages);
@@ -219,6 +240,46 @@ export class PythonHost {
       return outcome;
     }).finally(() => this.release(handle));
     return handle;
+  }
+
+  /** The Run under way that serves and can hear the page (its "serving" message), or null. */
+  get serving() {
+    const serving = this.current?.serving;
+    return serving?.reachable ? serving : null;
+  }
+
+  /**
+   * A line typed in the terminal while a Run serves: it runs in that Run, on its session, as a terminal
+   * at home talks to the server the serving process polls (playground/serving.py). Ctrl-C stops
+   * listening to it.
+   */
+  typed(line, options, onMessages) {
+    const run = this.current;
+    let resolve;
+    const done = new Promise((r) => (resolve = r));
+    run.call.aside(toWorker.typed(++this.asides, line, options), { onMessages, onDone: resolve });
+    const handle = { kind: "typed", stopped: false, call: { cancel: () => resolve(stoppedOutcome()) } };
+    handle.done = done.then((outcome) => {
+      if (isStore(outcome.store)) {
+        this.store = outcome.store;
+        this.notify({ ...this.status });
+      }
+      return outcome;
+    });
+    return handle;
+  }
+
+  /** Tell the Run under way `request` ({speed}, {stop: true}, {resume, values}): its answer. */
+  control(handle, request) {
+    return new Promise((resolve) => {
+      if (!handle?.call?.aside) return resolve(errorOutcome("WorkerError", "the Run has ended"));
+      return handle.call.aside(toWorker.control(++this.asides, request), { onMessages: () => {}, onDone: resolve });
+    });
+  }
+
+  /** The speed of the next Runs' serving and pauses (the one under way is told by `control`). */
+  setSpeed(speed) {
+    this.speed = speed;
   }
 
   /**
@@ -277,7 +338,8 @@ export class PythonHost {
       if (inner) inner.cancel();
       else resolve(stoppedOutcome());
     };
-    return { done, cancel };
+    const aside = (msg, listener) => (inner ? inner.aside(msg, listener) : listener.onDone(errorOutcome("WorkerError", "the Run has ended")));
+    return { done, cancel, aside };
   }
 
   pytestArchive() {
@@ -300,8 +362,18 @@ export class PythonHost {
     this.replenish(); // the spares the request took are replaced once it is done
   }
 
-  /** Stop at once: the worker is terminated, and the spare serves the next Run. */
+  /**
+   * Stop at once: the worker is terminated, and the spare serves the next Run. A Run that serves is
+   * stopped as Ctrl-C stops `python serve.py`: serving ends, the script goes on to its end, and what
+   * its server knows is kept; one that has not ended a moment later is terminated.
+   */
   stop(handle) {
+    if (handle.serving?.reachable && !handle.stopping) {
+      handle.stopping = true;
+      this.control(handle, { stop: true });
+      setTimeout(() => this.stop(handle), SERVE_STOP_GRACE_MS);
+      return;
+    }
     handle.stopped = true;
     handle.call?.cancel();
   }

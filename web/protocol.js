@@ -7,8 +7,11 @@
 // page -> worker, on that port:  start  (once, to a worker started held)
 //                                run | judge | command  (one request per worker; command: a line typed
 //                                in the page's terminal, web/terminal.js)
+//                                typed | control  (while a Run serves or waits for a person: a line typed
+//                                in the terminal, run in that Run; the speed, Stop, a paused run's form)
 // worker -> page, on that port:  progress, snapshot, ready, fatal  (while it boots)
 //                                messages, done  (while it serves the request)
+//                                said, answered  (a typed line's or a control's messages and outcome, by id)
 //
 // What Python says (a Run's messages, an outcome) crosses as JSON text made by
 // playground/runner.py and is parsed on the page's side: no live Python object crosses.
@@ -23,12 +26,16 @@ const FIELDS = {
   run: { code: "string", filename: "string", options: "object", archive: "bytes?" },
   judge: { check: "string", report: "string", starter: "string" },
   command: { line: "string", options: "object" },
+  typed: { id: "number", line: "string", options: "object" },
+  control: { id: "number", request: "object" },
   progress: { step: "string", loaded: "number", total: "number" },
   snapshot: { snapshot: "blob", python: "blob", module: "module?" },
   ready: { version: "string", python: "string" },
   fatal: { message: "string" },
   messages: { json: "string" },
   done: { outcome: "string" },
+  said: { id: "number", json: "string" },
+  answered: { id: "number", outcome: "string" },
 };
 
 const KINDS = {
@@ -78,6 +85,10 @@ export const toWorker = {
   judge: (check, report, starter) => make("judge", { check, report, starter }),
   /** A line typed in the terminal, run on the page's store (options: columns, files, store): playground/terminal.py. */
   command: (line, options) => make("command", { line, options }),
+  /** A line typed in the terminal while a Run serves or waits: run in that Run (playground/serving.py). */
+  typed: (id, line, options) => make("typed", { id, line, options }),
+  /** The page's controls on a Run under way: {speed}, {stop: true}, {resume: RUN_ID, values}. */
+  control: (id, request) => make("control", { id, request }),
 };
 
 export const toPage = {
@@ -87,6 +98,8 @@ export const toPage = {
   fatal: (text) => make("fatal", { message: text }),
   messages: (json) => make("messages", { json }),
   done: (outcome) => make("done", { outcome }),
+  said: (id, json) => make("said", { id, json }),
+  answered: (id, outcome) => make("answered", { id, outcome }),
 };
 
 // -- the outcome of a request, and the one shape of an error ------------------------------

@@ -504,3 +504,6 @@ export function showRuns(panel, host) {
   list.refresh();
   return list;
 }
+
+// A Run that keeps going (serving, a paused run's form) is drawn by live-run.js, which comes with this bundle.
+export { LiveRun } from "./live-run.js";

@@ -373,6 +373,11 @@ export class Snippet {
     const result = await this.handle.done;
     this.output.flush(); // everything the run printed came before "done": show it now
     this.handle = null;
+    this.liveRun?.then((live) => {
+      live.root.replaceChildren();
+      live.root.hidden = true;
+      live.panel = null;
+    });
     this.root.classList.remove("is-running");
     const ms = Math.round(performance.now() - started);
     this.timeline.finish();
@@ -408,9 +413,30 @@ export class Snippet {
     for (const message of messages) {
       if (message.type === "event") this.timeline.add(message.event);
       else if (message.type === "artifact") this.artifacts.add(message);
+      else if (message.type === "serving" || message.type === "paused") this.live(message);
       else if (message.type !== "result") shown.push(message);
     }
     if (shown.length) this.output.push(shown);
+  }
+
+  /** A Run that keeps going (it serves, or a run waits for a person): its panel (web/live-run.js, in the run view's bundle). */
+  live(message) {
+    if (message.type === "serving" && message.active) this.setStatus("Serving…", { sticky: true });
+    const handle = this.handle;
+    this.liveRun ??= loadRunView().then(({ LiveRun }) => {
+      const root = el("div", { class: "live-run" });
+      root.hidden = true;
+      this.root.querySelector("[data-controls]").after(root);
+      return { root, LiveRun, panel: null };
+    });
+    this.liveRun.then((live) => {
+      if (handle !== this.handle) return; // that Run has ended
+      if (live.panel?.handle !== handle) {
+        live.root.replaceChildren();
+        live.panel = new live.LiveRun(live.root, this.host, handle, this.filename);
+      }
+      live.panel.take(message);
+    });
   }
 
   async report(kind, result, ms) {

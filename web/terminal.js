@@ -185,7 +185,8 @@ export class Terminal {
         await this.whenReady(() => stopped);
         if (stopped) return this.finish(entry, view, 130);
       }
-      if (this.host.current) {
+      const python = ["python", "python3"].includes(words[0]);
+      if (this.host.current && (python || !this.host.serving)) {
         view.push([{ type: "stderr", text: "Something is running on this page: wait for it to end, or stop it (its Stop button).\n" }]);
         return this.finish(entry, view, 1);
       }

@@ -39,6 +39,7 @@ export class WorkerSlot {
     this.retired = false;
     this.busy = false; // its request was sent and its "done" has not come back yet
     this.listener = null; // the page listens to a worker only for the request it serves
+    this.asides = new Map(); // id -> Listener: what the page said to its Run under way (a typed line, a control)
     this.readiness = deferred();
     this.readiness.promise.catch(() => {}); // a slot nobody waits for may fail unheard
     const channel = new MessageChannel();
@@ -87,12 +88,27 @@ export class WorkerSlot {
     this.port.postMessage(request);
   }
 
+  /**
+   * Say something to the Run this worker serves while it goes on (it serves, or waits for a person):
+   * `toWorker.typed` or `toWorker.control`, whose answer `listener` hears. A worker that ends first
+   * answers with an error.
+   */
+  aside(message, listener) {
+    if (this.retired || !this.busy) return listener.onDone(errorOutcome("WorkerError", "the Run has ended"));
+    this.asides.set(message.id, listener);
+    this.port.postMessage(message);
+    return undefined;
+  }
+
   /** End the worker and stop listening to it. Idempotent. */
   retire() {
     if (this.retired) return;
     clearTimeout(this.stall);
     this.retired = true;
     this.listener = null;
+    const asides = [...this.asides.values()];
+    this.asides.clear();
+    for (const listener of asides) listener.onDone(errorOutcome("WorkerError", "the Run has ended"));
     if (this.busy && this.interrupt) {
       this.interrupt[0] = 2; // SIGINT: Python stops at its next bytecode, and says "done"
       setTimeout(() => this.worker.terminate(), INTERRUPT_GRACE_MS);
@@ -122,6 +138,13 @@ export class WorkerSlot {
         return this.fail(data.message);
       case "messages":
         return this.listener?.onMessages(readBatch(data.json));
+      case "said":
+        return this.asides.get(data.id)?.onMessages(readBatch(data.json));
+      case "answered": {
+        const listener = this.asides.get(data.id);
+        this.asides.delete(data.id);
+        return listener?.onDone(readOutcome(data.outcome));
+      }
       default: {
         // "done": the request is answered, and this worker has served its one request.
         const listener = this.listener;

@@ -214,6 +214,7 @@ function lockDown() {
 const STACK_SWITCHING = "Suspending" in WebAssembly || "Suspender" in WebAssembly;
 
 async function serve({ pyodide, runner }, msg, send) {
+  if (isMessage(msg, ["typed", "control"])) return aside(pyodide, msg, send);
   let outcome;
   try {
     if (!isMessage(msg, ["run", "judge", "command"])) throw new Error(`a malformed request: ${JSON.stringify(msg?.type)}`);
@@ -238,4 +239,25 @@ async function serve({ pyodide, runner }, msg, send) {
     outcome = JSON.stringify(errorOutcome("InternalError", text, { summary: `InternalError: ${text.trim().split("\n").pop()}` }));
   }
   send(toPage.done(outcome));
+}
+
+/**
+ * What the page says to a Run under way (one that serves, or waits for a person): it reaches Python while
+ * the Run's own call is parked on a timer (playground/serving.py), and runs there, on the Run's session.
+ */
+async function aside(pyodide, msg, send) {
+  let outcome;
+  try {
+    const serving = pyodide.pyimport("playground.serving");
+    if (msg.type === "control") {
+      outcome = serving.control_json(JSON.stringify(msg.request));
+    } else {
+      const args = [msg.line, (json) => send(toPage.said(msg.id, json)), JSON.stringify(msg.options)];
+      outcome = await (STACK_SWITCHING ? serving.typed_json.callPromising(...args) : serving.typed_json(...args));
+    }
+  } catch (err) {
+    const text = String((err && err.message) || err);
+    outcome = JSON.stringify(errorOutcome("InternalError", text, { summary: `InternalError: ${text.trim().split("\n").pop()}` }));
+  }
+  send(toPage.answered(msg.id, outcome));
 }

@@ -147,7 +147,8 @@ class Runner:
             if run_once:
                 s.scheduler.run_until(lambda: poller.finished and not self._in_flight)
                 return
-            with controls.paced(s.clock):
+            controls.announce("serving", {"deployments": self._names(s), "endless": controls.endless()})
+            with controls.paced(s.clock, for_a_person=controls.endless()):
                 while not controls.stopping(s.now()):
                     s.scheduler.run_until(lambda: controls.stopping(s.now()), controls.next_look(s.clock))
             interrupted = KeyboardInterrupt()
@@ -161,8 +162,15 @@ class Runner:
                 self._crash_in_flight(s)
             if self.pause_on_shutdown:
                 self._pause_deployments(s)
+            if not run_once:
+                controls.announce("stopped", {})
         if interrupted is not None:
             raise interrupted
+
+    def _names(self, s: Session) -> list[str]:
+        """The served deployments' full names, ``flow/deployment``."""
+        found = [s.store.deployments.get(i) for i in self._deployment_ids]
+        return [d.full_name for d in found if d is not None]
 
     def stop(self) -> None:
         """Stop serving (at the loop's next look), as Ctrl-C would."""
@@ -255,6 +263,7 @@ class Runner:
             self._in_flight.pop(record.run_id, None)
             self._runs.pop(record.run_id, None)
             s.serving.runs_served += 1
+            s.serving.announce("served", {"flow_run_id": record.run_id})
 
     def _process_failed(self, s: Session, record: RunRecord, exc: BaseException) -> None:
         """The run's process exited with status 1 before the flow began: Prefect's lines, and Crashed."""
