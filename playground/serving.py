@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -41,11 +42,13 @@ NO_STACK_SWITCHING = (
 
 class PageWait:
     """A real wait that lets the worker hear the page: Python parks on a timer (Pyodide's ``run_sync``);
-    `wake()` ends the wait under way at once (Stop). Without stack switching, a plain ``time.sleep``."""
+    `wake()` ends the wait under way at once (Stop, a new speed). In CPython (the tests, where the page's
+    messages come from another thread) an event's wait; in a Pyodide without stack switching, `fallback`."""
 
     def __init__(self, fallback: Callable[[float], None]) -> None:
         self.fallback = fallback
         self._resolve: Any = None
+        self._woken = threading.Event()
 
     @staticmethod
     def available() -> bool:
@@ -57,6 +60,10 @@ class PageWait:
 
     def __call__(self, seconds: float) -> None:
         if seconds <= 0:
+            return
+        if sys.platform != "emscripten":
+            self._woken.wait(seconds)
+            self._woken.clear()
             return
         if not self.available():
             self.fallback(seconds)
@@ -74,6 +81,7 @@ class PageWait:
             self._resolve = None
 
     def wake(self) -> None:
+        self._woken.set()
         resolve, self._resolve = self._resolve, None
         if resolve is not None:
             resolve()

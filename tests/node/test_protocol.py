@@ -46,12 +46,16 @@ const made = {
   run: p.toWorker.run("print(1)", "main.py", { mode: "fast" }),
   judge: p.toWorker.judge("def check(a): ...", "{}", ""),
   command: p.toWorker.command("prefect version", { columns: 80 }),
+  typed: p.toWorker.typed(1, "prefect flow-run ls", { columns: 80 }),
+  control: p.toWorker.control(2, { speed: 60 }),
   progress: p.toPage.progress("Downloading Python…", 10, 100),
   snapshot: p.toPage.snapshot(new Blob([new Uint8Array(2)]), new Blob([new Uint8Array(3)])),
   ready: p.toPage.ready("0.0.0", "3.14.0"),
   fatal: p.toPage.fatal("no"),
   messages: p.toPage.messages("[]"),
   done: p.toPage.done("{}"),
+  said: p.toPage.said(1, "[]"),
+  answered: p.toPage.answered(2, "{}"),
 };
 const refused = (make) => { try { make(); return false; } catch (err) { return err instanceof TypeError; } };
 console.log(JSON.stringify({
@@ -75,6 +79,7 @@ console.log(JSON.stringify({
     refused(() => p.toWorker.run("x", undefined, {})),
     refused(() => p.toPage.snapshot([1, 2], new Uint8Array(1))),
     refused(() => p.toWorker.init({ pyodideUrl: "/pyodide/" })),
+    refused(() => p.toWorker.typed("1", "prefect version", {})),
   ],
   malformed: p.readOutcome("{not json"),
   notAnOutcome: p.readOutcome("[1, 2]"),
@@ -112,15 +117,15 @@ def test_an_error_made_by_the_page_reads_as_the_snippet_expects(js: dict) -> Non
 
 
 def test_every_message_type_is_named_once_in_its_direction(js: dict) -> None:
-    assert js["toWorker"] == ["init", "start", "run", "judge", "command"]
-    assert js["toPage"] == ["progress", "snapshot", "ready", "fatal", "messages", "done"]
+    assert js["toWorker"] == ["init", "start", "run", "judge", "command", "typed", "control"]
+    assert js["toPage"] == ["progress", "snapshot", "ready", "fatal", "messages", "done", "said", "answered"]
     assert all(js["accepted"].values()), js["accepted"]
     assert js["crossed"] is False
 
 
 def test_malformed_messages_are_refused_where_made_and_where_read(js: dict) -> None:
     assert js["rejected"] == [False] * 5
-    assert js["refused"] == [True] * 3
+    assert js["refused"] == [True] * 4
 
 
 def test_what_python_sends_is_parsed_into_data_never_an_exception(js: dict) -> None:

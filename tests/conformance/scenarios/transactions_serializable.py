@@ -7,8 +7,9 @@ first holds the lock while it works, the second waits for it, then finds the
 record and skips; the same through a cache policy configured with
 SERIALIZABLE and MemoryLockManager (the second task is Cached); without a
 lock manager, Prefect's ConfigurationError, from a transaction and from a
-cache policy. The second task of each pair is submitted after the first has
-taken the lock, so that the outcome does not depend on which thread starts first.
+cache policy. The second task of each pair is submitted once the first holds
+the lock (a thread may start late on a busy machine), so that the outcome does
+not depend on which thread starts first.
 """
 
 import os
@@ -42,10 +43,16 @@ def write_once(writer: str, key: str):
         return f"{writer} wrote the file"
 
 
+def until(done) -> None:
+    """Wait until `done()` holds: the first task of a pair holds its lock."""
+    while not done():
+        time.sleep(0.05)
+
+
 @flow
 def race(key: str):
     first = write_once.submit("the first", key)
-    time.sleep(0.5)
+    until(lambda: LOCKS.is_locked(key))
     second = write_once.submit("the second", key)
     print(first.result())
     print(second.result())
@@ -62,6 +69,7 @@ cache_policy = INPUTS.configure(
 @task(cache_policy=cache_policy)
 def my_task_version_1(x: int):
     print("my_task_version_1 running")
+    open("version-1-holds-the-lock", "w").close()  # its body runs inside the transaction: the lock is held
     time.sleep(1.5)
     return x + 42
 
@@ -75,7 +83,7 @@ def my_task_version_2(x: int):
 @flow
 def cached_race():
     first = my_task_version_1.submit(2)
-    time.sleep(0.5)
+    until(lambda: os.path.exists("version-1-holds-the-lock"))
     second = my_task_version_2.submit(2)
     print("results:", first.result(), second.result())
 
