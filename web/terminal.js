@@ -227,15 +227,30 @@ export class Terminal {
     return Number.isInteger(outcome.exit) ? outcome.exit : 1;
   }
 
-  /** `python FILE.py`: that snippet's Run, as its Run button starts it; its output shows here too. */
+  /**
+   * `python FILE.py`: that snippet's Run, as its Run button starts it; its output shows here too. A script
+   * that serves until stopped hands the prompt back once it serves, as a second terminal at home would be
+   * free: the Run goes on under its snippet, whose Stop is its Ctrl-C.
+   */
   async runSnippet(snippet, view) {
     this.running = { cancel: () => snippet.stop() };
-    const detail = await snippet.start("run", {
+    let detach;
+    const serving = new Promise((resolve) => (detach = resolve));
+    let mirrored = true;
+    const finished = snippet.start("run", {
       mirror: (messages) => {
+        if (!mirrored) return;
         view.push(messages.filter((m) => SHOWN.has(m?.type)));
+        if (messages.some((m) => m?.type === "serving" && m.active && m.endless && m.reachable)) detach("serving");
         this.scrollDownSoon();
       },
     });
+    const detail = await Promise.race([finished, serving]);
+    if (detail === "serving") {
+      mirrored = false;
+      view.push([{ type: "stdout", text: `\n(${snippet.filename} serves on under its snippet, whose Stop ends it as Ctrl-C would. This terminal is free, as a second terminal at home: try prefect deployment run.)\n` }]);
+      return 0;
+    }
     if (!detail) return 1;
     if (detail.stopped) return 130;
     return detail.ok ? 0 : 1;

@@ -9,12 +9,14 @@ refuses an answer that does not fit (Prefect's reason shown) and resumes the run
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.page_helpers import arm_finished, output_text, set_code, status_text, wait_finished, wait_ready
+from tests.browser.page_helpers import arm_finished, original_code, output_text, set_code, status_text, wait_finished, wait_ready
+from tests.browser.test_page_a11y import axe_violations
 from tests.browser.test_page_terminal import type_line
 
 pytestmark = pytest.mark.browser
@@ -136,3 +138,59 @@ def test_a_paused_run_is_answered_through_its_form_which_shows_prefects_reason_f
     assert "Resuming flow run execution!" in out
     assert "Ana approved the refunds" in out
     assert "paid 2 refunds, 155.00 EUR in all" in out
+
+
+def _look_at(page, panel, artifacts, name: str) -> None:  # type: ignore[no-untyped-def]
+    """The panel at 360 and 1280 px, light and dark: no sideways scroll, a screenshot of it; then axe."""
+    for width in (360, 1280):
+        for scheme in ("light", "dark"):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.emulate_media(color_scheme=scheme)
+            panel.scroll_into_view_if_needed()
+            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {width}px"
+            panel.screenshot(path=str(artifacts / f"{name}-{width}-{scheme}.png"))
+    violations = axe_violations(page)
+    assert violations == [], json.dumps(violations, indent=1)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_the_serving_panel_and_a_paused_runs_form_fit_a_small_screen_and_pass_axe(page_of, artifacts) -> None:
+    page = page_of(SERVING_PAGE, SERVE)
+    set_code(page, SERVE, SERVE_ENDLESS)
+    arm_finished(page, SERVE)
+    page.click(f"{SERVE} [data-run]")
+    serving = page.get_by_role("group", name="Serving serve_prices.py")
+    serving.wait_for(timeout=WAIT_MS)
+    _look_at(page, page.locator(f"{SERVE} .live-run"), artifacts, "live-serving")
+    page.click(f"{SERVE} [data-stop]")
+    wait_finished(page)
+
+    page = page_of(PAUSING_PAGE, REFUNDS)
+    # Ten hours to answer (ten minutes of real time at 60×): time enough to look at the form.
+    set_code(page, REFUNDS, original_code(page, REFUNDS).replace("timeout=600", "timeout=36000"))
+    arm_finished(page, REFUNDS)
+    page.click(f"{REFUNDS} [data-run]")
+    form = page.get_by_role("form", name=re.compile(r"^Resume flow run "))
+    form.wait_for(timeout=WAIT_MS)
+    form.get_by_role("button", name="Resume").click()  # no reviewer: the refusal shows too
+    page.wait_for_function("el => el.textContent.length > 0", arg=form.get_by_role("alert").element_handle(), timeout=WAIT_MS)
+    _look_at(page, page.locator(f"{REFUNDS} .live-run"), artifacts, "live-pause-form")
+    form.get_by_label("Reviewer (required)").fill("Ana")
+    form.get_by_role("button", name="Resume").click()
+    assert wait_finished(page)["ok"]
+
+
+def test_python_file_in_the_terminal_hands_the_prompt_back_once_the_script_serves(page_of) -> None:
+    page = page_of(SERVING_PAGE, SERVE)
+    set_code(page, SERVE, SERVE_ENDLESS)
+    arm_finished(page, SERVE)
+    text, status = type_line(page, "python serve_prices.py")
+    assert status == 0 and "serves on under its snippet" in text, text
+    assert "Your flow 'refresh-prices' is being served and polling for scheduled runs!" in text
+    listed, status = type_line(page, "prefect deployment ls")
+    assert status == 0 and "refresh-prices/hourly" in listed, listed
+    assert page.evaluate("window.__finished") is None
+    page.click(f"{SERVE} [data-stop]")
+    assert wait_finished(page)["ok"]
+    assert "Received KeyboardInterrupt, shutting down..." in output_text(page, SERVE)
