@@ -26,6 +26,7 @@ from collections.abc import Callable
 from typing import Any
 
 import sim_prefect
+from sim_prefect.learner_clock import ORIGINAL
 from sim_prefect.server.flow_runs import pending_input, resume_with
 from sim_prefect.session import Session
 
@@ -87,13 +88,21 @@ class PageWait:
             resolve()
 
 
+# The page's server goes to the page after a served run at most this often (real seconds): at 3600×
+# an hourly schedule ends a run every second, and each copy of the store is the whole of it.
+STORE_EVERY_S = 2.0
+
+
 class Announcer:
     """The session's announcements (serve_controls.py), as the Run's messages for the page."""
 
     def __init__(self, session: Session, output: Output) -> None:
         self.session, self.output = session, output
+        self._store_sent: float | None = None
 
     def __call__(self, what: str, details: dict[str, Any]) -> None:
+        if what == "stopped":
+            self.store()
         if what in ("serving", "stopped"):
             self.output.message({
                 "type": "serving", "active": what == "serving", "deployments": details.get("deployments", []),
@@ -101,7 +110,9 @@ class Announcer:
                 "reachable": PageWait.available(),
             })  # fmt: skip
         elif what == "served":
-            self.store()
+            now = ORIGINAL["monotonic"]()
+            if self._store_sent is None or now - self._store_sent >= STORE_EVERY_S:
+                self.store()
         elif what == "paused":
             form = pending_input(self.session, str(details["flow_run_id"]))
             if form is not None:
@@ -118,6 +129,7 @@ class Announcer:
         data = self.session.store.to_dict()
         keep_newest(data)
         self.output.message({"type": "store", "store": data})
+        self._store_sent = ORIGINAL["monotonic"]()
 
 
 def prepare(session: Session, output: Output, speed: float | None) -> PageWait | None:
