@@ -25,10 +25,9 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-import sim_prefect
 from sim_prefect.learner_clock import ORIGINAL
 from sim_prefect.server.flow_runs import pending_input, resume_with
-from sim_prefect.session import Session
+from sim_prefect.session import Session, session
 
 from .output import Output
 from .terminal import DEFAULT_COLUMNS, run_typed
@@ -70,7 +69,7 @@ class PageWait:
             self.fallback(seconds)
             return
         import js  # type: ignore[import-not-found]
-        from pyodide.ffi import create_once_callable, run_sync  # type: ignore[import-not-found]
+        from pyodide.ffi import create_once_callable, run_sync
 
         def start(resolve: Any, reject: Any) -> None:
             self._resolve = resolve
@@ -159,7 +158,7 @@ def typed_json(line: str, post: Callable[[str], None] | None = None, options_jso
     output.flush()
     from .runner import keep_newest
 
-    data = sim_prefect.session().store.to_dict()
+    data = session().store.to_dict()
     keep_newest(data)
     return json.dumps({"ok": True, "error": None, "exit": status, "output": output.shown, "store": data}, default=repr)
 
@@ -168,7 +167,7 @@ def control_json(request_json: str) -> str:
     """The page's controls on this Run: ``{"speed": 60}``, ``{"stop": true}`` (Stop: as Ctrl-C),
     ``{"resume": RUN_ID, "values": {...}}`` (a paused run's form: the reasons it was refused, if any)."""
     request = json.loads(request_json)
-    s = sim_prefect.session()
+    s = session()
     waiting = s.serving.real_wait
     answer: dict[str, Any] = {"ok": True}
     if "speed" in request:
