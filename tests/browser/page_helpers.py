@@ -79,12 +79,12 @@ def wait_finished(page, timeout: int = RUN_TIMEOUT_MS) -> dict[str, Any]:
     return dict(page.evaluate("window.__finished"))
 
 
-def run(page, snippet: str = SNIPPET, button: str = "[data-run]") -> dict[str, Any]:
+def run(page, snippet: str = SNIPPET, button: str = "[data-run]", timeout: int = RUN_TIMEOUT_MS) -> dict[str, Any]:
     """Click Run (or Check) and wait for the run to finish; returns the run-finished detail."""
     wait_ready(page, snippet)
     arm_finished(page, snippet)
     page.click(f"{snippet} {button}")
-    return wait_finished(page)
+    return wait_finished(page, timeout)
 
 
 def run_code(page, code: str, snippet: str = SNIPPET) -> dict[str, Any]:

@@ -61,6 +61,7 @@ def task_inputs():
     consume(text, number, seven, yes)
     consume(quote(rows))
     future = records.submit()
+    future.wait()  # its run exists (and ends) before consume's: their order does not depend on the thread's start
     consume(future, wait_for=[text])
     return get_run_context().flow_run.id
 
