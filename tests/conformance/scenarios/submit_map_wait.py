@@ -11,8 +11,12 @@ from prefect import flow, task
 from prefect.futures import wait
 
 
+STARTED: list[str] = []  # the labels of the slow runs whose body began
+
+
 @task(log_prints=True)
 def slow(label: str, seconds: float = 0.3) -> str:
+    STARTED.append(label)
     print(f"{label} start")
     time.sleep(seconds)
     print(f"{label} end")
@@ -70,7 +74,10 @@ def not_waited() -> str:
     slow.submit("N", 0.3)
     # Prefect 3.9.1 cancels a submitted run that has not *started* when the flow
     # returns (a race between threads; sim_prefect always runs it, see PORT.yaml).
-    # Give it ample time to start, so that the real run is not flaky.
+    # Wait until it has started (a thread may start late on a busy machine), then
+    # give it time to end, so that the real run is not flaky.
+    while "N" not in STARTED:
+        time.sleep(0.05)
     time.sleep(1.0)
     print("flow body returns without waiting on the future")
     return "returned"
