@@ -60,17 +60,19 @@ def page_of(request, browser) -> Iterator[object]:  # type: ignore[no-untyped-de
     context.close()
 
 
-def _completed_in_log(page, snippet: str) -> int:  # type: ignore[no-untyped-def]
-    return len(re.findall(r"Finished in state Completed\(\)", output_text(page, snippet)))
-
-
-def test_a_run_that_serves_goes_on_until_stop_at_the_chosen_speed_and_serves_a_run_asked_for_in_the_terminal(page_of) -> None:
+def _serve_endless(page_of):  # type: ignore[no-untyped-def]
+    """Page 6's serving example without its stop line, Run: the page and its Serving panel, once it serves."""
     page = page_of(SERVING_PAGE, SERVE)
     set_code(page, SERVE, SERVE_ENDLESS)
     arm_finished(page, SERVE)
     page.click(f"{SERVE} [data-run]")
     serving = page.get_by_role("group", name="Serving serve_prices.py")
     serving.wait_for(timeout=WAIT_MS)
+    return page, serving
+
+
+def test_a_run_that_serves_goes_on_until_stop_at_the_chosen_speed_and_serves_a_run_asked_for_in_the_terminal(page_of) -> None:
+    page, serving = _serve_endless(page_of)
     assert "Serving 'refresh-prices/hourly'. Stop ends it, as Ctrl-C does at home." in serving.inner_text()
     assert status_text(page, SERVE) == "Serving…"
     speed = serving.get_by_role("group", name="Clock speed")
@@ -156,12 +158,7 @@ def _look_at(page, panel, artifacts, name: str) -> None:  # type: ignore[no-unty
 
 
 def test_the_serving_panel_and_a_paused_runs_form_fit_a_small_screen_and_pass_axe(page_of, artifacts) -> None:
-    page = page_of(SERVING_PAGE, SERVE)
-    set_code(page, SERVE, SERVE_ENDLESS)
-    arm_finished(page, SERVE)
-    page.click(f"{SERVE} [data-run]")
-    serving = page.get_by_role("group", name="Serving serve_prices.py")
-    serving.wait_for(timeout=WAIT_MS)
+    page, serving = _serve_endless(page_of)
     _look_at(page, page.locator(f"{SERVE} .live-run"), artifacts, "live-serving")
     page.click(f"{SERVE} [data-stop]")
     wait_finished(page)
