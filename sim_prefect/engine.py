@@ -111,9 +111,13 @@ class Run:
         s = self.session
         s.clock.charge(STEP_COST)
         stamp = datetime.fromtimestamp(s.now(), UTC)
-        last = self.state.timestamp
-        if stamp <= last:  # keep every timestamp unique and increasing, as Prefect does
+        # Every state's timestamp is unique and later than every state before it, in any run, as the order they
+        # happened in: a coarse clock (the browser's, with a tenth of a millisecond at best) would give a subflow's
+        # first task run the same instant as the subflow starting, and the run's own tick-up could put it before.
+        last = max(self.state.timestamp, s.last_stamp)
+        if stamp <= last:
             stamp = last + _ONE_MICROSECOND
+        s.last_stamp = stamp
         state = State(
             state.type, state.name, state.message, stamp, state.data, state.scheduled_time,
             self.id, self.kind, self.flow_run_id,

@@ -24,6 +24,7 @@ import os
 import random
 import sys
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Callable, Literal
 
 from .clock import Clock, FastForwardClock, SystemClock, VirtualClock
@@ -34,6 +35,7 @@ from . import lanes, prefect_settings, tracebacks
 from .results import DirectoryStore, MemoryStore, ResultStore, default_folder, link_session
 from .scheduler import Scheduler
 from .serve_controls import ServeControls
+from .states import EPOCH
 
 Mode = Literal["real", "fast", "deterministic"]
 MODES: tuple[Mode, ...] = ("real", "fast", "deterministic")
@@ -62,6 +64,8 @@ class Session:
     runs_with_records: set[str] = field(default_factory=set)
     # What a terminal or the page tells a serving process (stop, until when, how fast): serve_controls.py.
     serving: ServeControls = field(default_factory=ServeControls)
+    # The latest state timestamp given out, in any run (engine.Run.set_state keeps them increasing).
+    last_stamp: datetime = EPOCH
 
     # The hot path calls these for every state and log line: bound once, to the bus and the clock.
     emit: Callable[[Event], None] = field(init=False)

@@ -7,6 +7,7 @@ import time
 import sim_prefect
 from sim_prefect import flow, task
 from sim_prefect.clock import DETERMINISTIC_START, FastForwardClock, SystemClock, VirtualClock
+from sim_prefect.run_events import StateChanged
 
 
 def test_virtual_clock_starts_at_nine_on_new_years_day_local_time() -> None:
@@ -133,3 +134,37 @@ def test_an_asyncio_program_beside_a_real_mode_session_keeps_asyncio_s_own_loop(
         return await proc.wait()
 
     assert asyncio.run(child()) == 0
+
+
+def test_on_a_coarse_clock_every_state_comes_after_the_states_before_it_in_any_run(monkeypatch) -> None:
+    """The browser's clock ticks in a tenth of a millisecond at best: many states share a reading.
+
+    A subflow's tracking task run must still start before the subflow's first task run (the run
+    view draws it so), and every state stays later than the ones before it, as they happened.
+    """
+    import sim_prefect.clock as clock_module
+
+    monkeypatch.setattr(clock_module, "_real_time", lambda: 1_000_000.0)  # a clock that never ticks
+    sim_prefect.configure("fast", terminal=False)
+    emitted: list[StateChanged] = []
+    sim_prefect.subscribe(lambda e: emitted.append(e) if isinstance(e, StateChanged) else None)
+
+    @task
+    def twice(word: str) -> str:
+        return word * 2
+
+    @flow(name="child-flow")
+    def child(word: str) -> str:
+        return twice(word)
+
+    @flow(name="parent-flow")
+    def parent() -> str:
+        return child("b")
+
+    assert parent() == "bb"
+    stamps = [e.state.timestamp for e in emitted]
+    assert stamps == sorted(stamps) and len(set(stamps)) == len(stamps), stamps
+    tracker = next(r for r in sim_prefect.state_log() if r.kind == "task" and r.name.startswith("child-flow"))
+    inner = next(r for r in sim_prefect.state_log() if r.name.startswith("twice"))
+    assert tracker.start_time is not None and inner.start_time is not None
+    assert tracker.start_time < inner.start_time
