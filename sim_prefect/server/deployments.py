@@ -175,15 +175,14 @@ def schedule_runs(s: Session, deployment: Deployment) -> list[RunRecord]:
         if not entry.get("active", True):
             continue
         schedule = schedule_from_dict(entry["schedule"])
-        start = stamp(now)
+        # Dates after now only: Prefect's anchor (an Interval's default: when it was made) lies a request's
+        # latency before its server's scheduler looks; on the page's coarse clock it can be this very moment,
+        # which must neither become a run nor count towards the minimum.
+        start = stamp(now) + dt.timedelta(microseconds=1)
         most = entry.get("max_scheduled_runs") or MAX_RUNS
         wanted = _dates_wanted(schedule, most, start, now)
         existing = {r.idempotency_key for r in s.store.runs if r.deployment_id == deployment.id and r.auto_scheduled}
         for date in wanted:
-            if date.timestamp() <= now:
-                # Dates after now only: Prefect's anchor (an Interval's default: when it was made) lies a request's
-                # latency before its server's scheduler looks; on the page's fast clock it can be this very moment.
-                continue
             key = f"scheduled {deployment.id} {entry['id']} {date.astimezone(dt.timezone.utc).isoformat()}"
             if key in existing:
                 continue

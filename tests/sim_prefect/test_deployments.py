@@ -116,6 +116,18 @@ def test_the_scheduler_creates_runs_ahead_as_prefects(sim) -> None:
     assert len(flow_runs()) == 10  # the same runs again: idempotent
 
 
+def test_on_a_clock_that_has_not_ticked_since_the_schedule_was_made_three_runs_still_lie_ahead(monkeypatch) -> None:
+    """An Interval's anchor is when it was made; on the browser's coarse clock the scheduler can look at that
+    same instant. The runs it makes lie after now, and there are still at least three of them."""
+    import sim_prefect.clock as clock_module
+
+    monkeypatch.setattr(clock_module, "_real_time", lambda: 1_000_000.0)  # a clock that never ticks
+    s = sim_prefect.configure("fast", terminal=False)
+    greet.to_deployment(name="hourly", interval=3600).apply()
+    starts = [r.expected_start_time.timestamp() - s.now() for r in flow_runs()]
+    assert starts == [3600.0, 7200.0, 10800.0], starts
+
+
 def test_to_deployment_refuses_as_prefect(sim) -> None:
     with pytest.raises(InvalidNameError, match=r"Name 'a/b' contains an invalid character"):
         greet.to_deployment(name="a/b")
