@@ -153,4 +153,29 @@ class Output:
         return "".join(self.parts)
 
 
-__all__ = ["CAP_NOTICE", "MAX_CHARS", "MAX_EVENTS", "MAX_LINES", "Output"]
+class OutputStream:
+    """A sys.stdout / sys.stderr stand-in that hands each write to the output (a Run's, a typed command's)."""
+
+    def __init__(self, kind: str, output: Output) -> None:
+        self.kind = kind
+        self.output = output
+        self.encoding = "utf-8"
+
+    def write(self, text: str) -> int:
+        self.output.text(self.kind, text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+    def writable(self) -> bool:
+        return True
+
+    def reconfigure(self, **options: Any) -> None:
+        """As a text stream's: the page's streams already pass each write on at once."""
+
+
+__all__ = ["CAP_NOTICE", "MAX_CHARS", "MAX_EVENTS", "MAX_LINES", "Output", "OutputStream"]

@@ -48,7 +48,7 @@ from sim_prefect.session import Mode, terminal_sink
 from sim_prefect.tracebacks import format_exception, innermost_user_line
 
 from . import artifacts, checks, serving
-from .output import MAX_LINES, Output
+from .output import MAX_LINES, Output, OutputStream
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 INPUT_UNAVAILABLE = (
@@ -87,31 +87,6 @@ class RunResult:
             # What the server knew of deployments afterwards (their schedules and parameters), as the store keeps them.
             "deployments": [asdict(d) for d in self.store.deployments.values()] if self.store is not None else [],
         }
-
-
-class _Stream:
-    """A sys.stdout / sys.stderr stand-in that hands each write to the output."""
-
-    def __init__(self, kind: str, output: Output) -> None:
-        self.kind = kind
-        self.output = output
-        self.encoding = "utf-8"
-
-    def write(self, text: str) -> int:
-        self.output.text(self.kind, text)
-        return len(text)
-
-    def flush(self) -> None:
-        pass
-
-    def isatty(self) -> bool:
-        return False
-
-    def writable(self) -> bool:
-        return True
-
-    def reconfigure(self, **options: Any) -> None:
-        """As a text stream's: the page's streams already pass each write on at once."""
 
 
 def _event_message(output: Output, log_lines: bool = True) -> Callable[[Event], None]:
@@ -174,7 +149,7 @@ def run(
     main.__builtins__ = builtins  # type: ignore[attr-defined]
     saved = sys.stdout, sys.stderr, builtins.input, sys.modules.get("__main__")
     saved_builtins = dict(builtins.__dict__)  # the code may patch them; the next Run must not see it
-    sys.stdout, sys.stderr = _Stream("stdout", output), _Stream("stderr", output)
+    sys.stdout, sys.stderr = OutputStream("stdout", output), OutputStream("stderr", output)
     builtins.input = _no_input
     sys.modules["__main__"] = main
     failure: BaseException | None = None

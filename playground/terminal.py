@@ -37,7 +37,7 @@ from sim_prefect.clock import FastForwardClock
 from sim_prefect.session import Mode
 from sim_prefect.store import Store
 
-from .output import Output
+from .output import Output, OutputStream
 
 DEFAULT_COLUMNS = 80
 MIN_COLUMNS, MAX_COLUMNS = 20, 400
@@ -71,23 +71,6 @@ NO_PROMPT = (
 SHELL_SYNTAX = "bash: syntax error: {error}"
 
 
-class _Stream:
-    """stdout or stderr of the command: each write becomes the output's text."""
-
-    def __init__(self, kind: str, output: Output) -> None:
-        self.kind, self.output = kind, output
-
-    def write(self, text: str) -> int:
-        self.output.text(self.kind, text)
-        return len(text)
-
-    def flush(self) -> None:
-        pass
-
-    def isatty(self) -> bool:
-        return False
-
-
 def split(line: str) -> tuple[dict[str, str], list[str]]:
     """A typed line as ``sh`` reads it: (its ``NAME=value`` assignments, its words); ValueError for an open quote."""
     lexer = shlex.shlex(line, posix=True)
@@ -109,7 +92,7 @@ def columns_of(assignments: dict[str, str], default: int) -> int:
 
 def run_typed(line: str, output: Output, *, columns: int = DEFAULT_COLUMNS, files: list[str] | None = None) -> int:
     """Run a typed line on the current session, its text into `output`; its exit status."""
-    out, err = _Stream("stdout", output), _Stream("stderr", output)
+    out, err = OutputStream("stdout", output), OutputStream("stderr", output)
     names = ", ".join(files or [])
     try:
         assignments, words = split(line)

@@ -89,6 +89,23 @@ def pipeline(lesson) -> Iterator[Lesson]:
     lesson.restore(SNIPPET)
 
 
+@pytest.fixture(scope="module", params=["plain", "isolated"])
+def session_page(request, browser):  # type: ignore[no-untyped-def]
+    """A lesson page of the test module's own on each host in turn, for tests that read the session's store (the
+    runs list, the terminal): no other module's Runs are in it. Records its errors and dialogs (dismissed)."""
+    server = request.getfixturevalue("site_server" if request.param == "plain" else "isolated_server")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    page.dialogs = []
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(server.url + LESSON)
+    wait_ready(page)
+    yield page
+    context.close()
+
+
 @pytest.fixture()
 def fresh_page(browser):  # type: ignore[no-untyped-def]
     """A new browser context and page, for tests that need a page of their own (first Run, reloads, tabs)."""

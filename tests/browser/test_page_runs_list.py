@@ -8,11 +8,10 @@ Each host gets a page of its own: the list is the whole session's.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.page_helpers import LESSON, SNIPPET, run, run_code, wait_ready
+from tests.browser.page_helpers import SNIPPET, run, run_code
 from tests.browser.test_page_a11y import axe_violations
 from tests.browser.test_page_run_view import view_ready
 
@@ -30,19 +29,6 @@ def nightly(day: str = "today") -> str:
 nightly.to_deployment(name="every-hour", interval=3600).apply()
 nightly()
 '''
-
-
-@pytest.fixture(scope="module", params=["plain", "isolated"])
-def session_page(request, browser) -> Iterator[object]:  # type: ignore[no-untyped-def]
-    server = request.getfixturevalue("site_server" if request.param == "plain" else "isolated_server")
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.errors = []  # type: ignore[attr-defined]
-    page.on("pageerror", lambda exc: page.errors.append(str(exc)))  # type: ignore[attr-defined]
-    page.goto(server.url + LESSON)
-    wait_ready(page)
-    yield page
-    context.close()
 
 
 def rows(page) -> list[list[str]]:  # type: ignore[no-untyped-def]

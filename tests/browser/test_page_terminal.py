@@ -14,12 +14,11 @@ Each host gets a page of its own (the terminal works on the whole page's session
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.browser.page_helpers import LESSON, SNIPPET, original_code, output_text, run, run_code, set_code, status_text, wait_ready
+from tests.browser.page_helpers import SNIPPET, original_code, output_text, run, run_code, set_code, status_text
 from tests.browser.test_page_a11y import axe_violations
 from tests.harness.cli_session import Step, read_steps, typed
 from tests.harness.normalize import mask_cli_transcript
@@ -36,21 +35,6 @@ INPUT_TIMEOUT_MS = 30_000
 SERVER_TYPE = ("Server type:          server", "Server type:          ephemeral")
 # `prefect version` describes the machine it runs on: the recording's CPython on Linux, the page's Pyodide.
 MACHINE = re.compile(r"^(\s*(?:Python version|OS/Arch|Pydantic version|SQLite version):\s+).*$")
-
-
-@pytest.fixture(scope="module", params=["plain", "isolated"])
-def session_page(request, browser) -> Iterator[object]:  # type: ignore[no-untyped-def]
-    server = request.getfixturevalue("site_server" if request.param == "plain" else "isolated_server")
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.errors = []  # type: ignore[attr-defined]
-    page.on("pageerror", lambda exc: page.errors.append(str(exc)))  # type: ignore[attr-defined]
-    page.dialogs = []  # type: ignore[attr-defined]
-    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))  # type: ignore[attr-defined]
-    page.goto(server.url + LESSON)
-    wait_ready(page)
-    yield page
-    context.close()
 
 
 def terminal(page):  # type: ignore[no-untyped-def]
