@@ -62,7 +62,7 @@ SNIPPET = "[data-snippet$='--pipeline']"
 EXERCISE = "[data-snippet$='--flaky_source']"
 NEXT = "[data-snippet$='--concurrency']"  # the snippet whose Run follows a Stop
 # Our files that the page loads on first need, not to reach Run-ready (lessonbuild/bundle.py, assets.py).
-LOADED_ON_NEED = ("assets/editor-", "assets/run-view-", "assets/pytest-")
+LOADED_ON_NEED = ("assets/editor-", "assets/run-view-", "assets/terminal-", "assets/pytest-")
 GOALS = {"ready_ratio": 1.00, "click_ms": 300.0, "check_ms": 500.0, "stop_ms": 200.0, "memory_mb": 60.0, "own_kb": 230.0}
 SETTLE_MS = 2_500  # a stopped, busy worker's thread runs on for about 2 s in Chromium
 BACK_TO_BACK = 3  # pairs of Runs, the second clicked the moment the first ends
@@ -148,12 +148,12 @@ def spread(values: list[float], digits: int = 0) -> str:
 
 def own_assets(site: Path) -> list[tuple[str, int, int]]:
     """Our own files for the lesson page (the page and assets/, not the snapshot): (name, bytes,
-    bytes as gzip sends them; a zip does not shrink)."""
+    bytes as gzip sends them; a zip or a .gz does not shrink)."""
     rows = []
     for f in [site / LESSON, *sorted((site / "assets").iterdir())]:
         if f.is_file() and not f.name.startswith("snapshot-"):
             data = f.read_bytes()
-            rows.append((f.relative_to(site).as_posix(), len(data), len(data) if f.suffix == ".zip" else len(gzip.compress(data, 9))))
+            rows.append((f.relative_to(site).as_posix(), len(data), len(data) if f.suffix in (".zip", ".gz") else len(gzip.compress(data, 9))))
     return rows
 
 

@@ -16,6 +16,7 @@ The commands around it (``python -m lessonbuild``, ``--serve``, ``--check``,
 from __future__ import annotations
 
 import functools
+import gzip
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -138,7 +139,7 @@ def start_assets(project: Project, cache: BuildCache, pool: ThreadPoolExecutor) 
         "editor.js": (scripts, lambda: bundle.editor_script(web, code)),
         "run-view.js": (scripts, lambda: bundle.run_view_script(web, code)),
         "terminal.js": (scripts, lambda: bundle.terminal_script(web, code)),
-        "python.zip": (python, lambda: assets.python_zip(code, cache)),
+        "python.zip.gz": (python, lambda: assets.packed(assets.python_zip(code, cache))),
         "pytest.zip": ([*(path for _, path in assets.pytest_files()), Path(assets.__file__)], assets.pytest_zip),
     }
     pending = {
@@ -147,7 +148,8 @@ def start_assets(project: Project, cache: BuildCache, pool: ThreadPoolExecutor) 
     }
     cache.touch(assets.slim_entries(code))  # each file's slimmed text, for when one file changes
     # Python's memory after booting and importing python.zip's code (made in Node: snapshot.py).
-    pending["snapshot.bin"] = pool.submit(lambda: snapshot.packed_snapshot(code, web, pending["python.zip"].result(), cache))
+    pending["snapshot.bin"] = pool.submit(
+        lambda: snapshot.packed_snapshot(code, web, gzip.decompress(pending["python.zip.gz"].result()), cache))
     return pending
 
 

@@ -1,6 +1,6 @@
 """Python source for the page: the same code without its docstrings and comments.
 
-The page downloads sim_prefect and playground as ``python.zip`` and compiles
+The page downloads sim_prefect and playground as ``python.zip.gz`` and compiles
 them in the learner's browser, so prose that no one reads there costs bytes and
 start-up time, as it would in a JavaScript bundle (which esbuild minifies). Each
 docstring becomes ``""`` and each comment goes, but every line stays where it

@@ -20,12 +20,12 @@ entropy, time zone, program name), so the same inputs give the same bytes.
 
 from __future__ import annotations
 
-import gzip
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
+from .assets import packed
 from .cache import BuildCache, files_key
 from .errors import BuildError
 
@@ -95,4 +95,4 @@ def packed_snapshot(project_root: Path, web: Path, python_zip: bytes, cache: Bui
     `project_root` has node_modules/pyodide; `web` the worker's code (web/worker.js and what it imports)."""
     executable = node()
     key = snapshot_key(project_root, web, python_zip, node_version(executable))
-    return cache.get("snapshot.bin", key, lambda: gzip.compress(make_snapshot(project_root, web, python_zip), 9, mtime=0))
+    return cache.get("snapshot.bin", key, lambda: packed(make_snapshot(project_root, web, python_zip)))

@@ -44,7 +44,7 @@ async function boot({ port, pyodideUrl, pythonUrl, python, snapshot, snapshotUrl
     if (!response.ok) throw new Error(`could not download ${url}: HTTP ${response.status}`);
     return meter.count(response, name).arrayBuffer();
   });
-  const ours = bytes(python ?? download(pythonUrl, "python"));
+  const ours = bytes(python ?? download(pythonUrl, "python")).then(unpack);
   // A held worker (the page's second spare) gets as far as Pyodide waiting for its memory, and waits
   // there, small, for the page's "start": then it needs a fraction of a second more.
   const started = held ? new Promise((resolve) => {
@@ -143,7 +143,7 @@ async function bytes(source) {
   return value instanceof Uint8Array ? value : new Uint8Array(value);
 }
 
-/** The snapshot as Pyodide takes it: the build ships it gzipped (a host may have unpacked it already). */
+/** A download as Pyodide takes it: the build ships the snapshot and our zip gzipped (a host may have unpacked them already). */
 async function unpack(data) {
   if (data[0] !== 0x1f || data[1] !== 0x8b) return data;
   const stream = new Blob([data]).stream().pipeThrough(new DecompressionStream("gzip"));

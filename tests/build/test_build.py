@@ -24,7 +24,7 @@ def test_build_writes_lessons_index_assets_and_pyodide(course: Course) -> None:
     names = {p.relative_to(course.site).as_posix() for p in course.site.rglob("*") if p.is_file()}
     assert {"01-first.html", "02-second.html", "index.html", "_headers", ".nojekyll"} <= names
     for asset in ("style", "page", "worker", "python"):
-        assert any(re.fullmatch(rf"assets/{asset}-[0-9a-f]{{10}}\.(css|js|zip)", n) for n in names), asset
+        assert any(re.fullmatch(rf"assets/{asset}-[0-9a-f]{{10}}\.(css|js|zip\.gz)", n) for n in names), asset
     assert {f"pyodide/{f}" for f in pyodide.FILES} <= names
     assert [p.url for p in site.pages] == ["01-first.html", "02-second.html"]
     assert site.warnings == []
@@ -174,7 +174,7 @@ def test_a_fresh_builder_reuses_the_disk_cache_and_prunes_what_it_no_longer_uses
     Builder(course.project, cache=BuildCache(folder)).build()
     first = course.read("_site/01-first.html")
     entries = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
-    assert {e.split("/")[0] for e in entries} >= {"page.js", "worker.js", "python.zip", "style.css", "highlight", "output", "css"}
+    assert {e.split("/")[0] for e in entries} >= {"page.js", "worker.js", "python.zip.gz", "style.css", "highlight", "output", "css"}
 
     Builder(course.project, cache=BuildCache(folder)).build()  # a new process, as far as the cache can tell
     assert sorted(calls) == ["page", "worker"]

@@ -9,9 +9,11 @@ name the page's script tag names, and fail with one clear line when Node.js is m
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import re
 import struct
+import zipfile
 
 import pytest
 
@@ -44,6 +46,21 @@ def test_the_site_ships_the_snapshot_gzipped_and_the_page_names_it(course: Cours
     page = course.read("_site/01-first.html")
     assert re.search(rf'<script src="assets/page-[0-9a-f]+\.js"[^>]* data-snapshot-url="assets/{name}"', page)
     assert f'data-snapshot-url="assets/{name}"' in page.split("<body", 1)[1]
+
+
+def test_the_site_ships_our_python_as_one_zip_gzipped_whole_and_the_page_names_it(course: Course) -> None:
+    """Gzipped whole, not file by file inside the zip: our modules repeat each other's words (the worker unpacks
+    it as it does the snapshot)."""
+    course.build()
+    [path] = (course.site / "assets").glob("python-*.zip.gz")
+    packed = path.read_bytes()
+    assert packed[:2] == b"\x1f\x8b"
+    raw = gzip.decompress(packed)
+    assert raw == assets.python_zip(ROOT)
+    with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+        assert zf.namelist() and {info.compress_type for info in zf.infolist()} == {zipfile.ZIP_STORED}
+    page = course.read("_site/01-first.html")
+    assert page.count(f'data-python-url="assets/{path.name}"') == 2  # the script tag's and the body's
 
 
 def test_the_same_inputs_make_the_same_bytes(course: Course) -> None:
