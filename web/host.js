@@ -120,8 +120,8 @@ export class PythonHost {
 
   onReady(slot, msg) {
     this.failures = 0;
-    this.replenishSoon(); // the next spare can start booting
     performance.mark(this.status.state === "ready" ? "python-spare-ready" : "python-ready");
+    this.replenishSoon(); // the next spare can start booting
     if (this.status.state !== "ready") {
       this.notify({ state: "ready", step: `Python ${msg.python} (Pyodide ${msg.version}) is ready`, loaded: this.status.total, total: this.status.total });
     }
@@ -160,7 +160,10 @@ export class PythonHost {
     this.spares = this.spares.filter((spare) => spare !== slot);
     slot.start();
     this.spares[0]?.start(); // the next Run's worker gets ready now
-    this.replenishSoon();
+    // One boots at a time: a worker taken before it was ready is still booting, and a new spare waits until
+    // it is (onReady), else the two share the machine's cores and this Run waits for both.
+    if (slot.ready) this.replenishSoon();
+    else slot.whenReady.catch(() => this.replenish());
     await slot.whenReady;
     return slot;
   }

@@ -81,3 +81,40 @@ def test_a_run_clicked_the_moment_another_ends_runs_whole(fresh_page, server) ->
         assert detail["ok"] is True and not detail["stopped"], detail
         text = output_text(fresh_page)
         assert text.count("Finished in state Completed") == expected.count("Finished in state Completed"), text
+
+
+def test_a_run_on_a_worker_still_booting_has_the_machine_to_itself(fresh_page, server) -> None:  # type: ignore[no-untyped-def]
+    """Right after a Run, the next one takes the spare that is still booting: no other worker starts until that
+    one is ready (two boots at once share a machine's few cores, and the Run waits for both)."""
+    fresh_page.goto(server.url + LESSON)
+    wait_ready(fresh_page)
+    assert run(fresh_page)["ok"] is True
+    fresh_page.wait_for_function("() => performance.getEntriesByName('python-spare-ready').length >= 1")
+    fresh_page.wait_for_timeout(1_500)  # the held spare is as far as it goes before it is started
+    times = fresh_page.evaluate(
+        """async (selector) => {
+          const made = [];
+          const Original = window.Worker;
+          window.Worker = class extends Original {
+            constructor(...args) { super(...args); made.push(performance.now()); }
+          };
+          const root = document.querySelector(selector);
+          const done = () => new Promise((resolve) => root.addEventListener("run-finished", resolve, { once: true }));
+          let finished = done();
+          const clickedFirst = performance.now();
+          root.querySelector("[data-run]").click();
+          await finished;
+          finished = done();
+          const clicked = performance.now();
+          root.querySelector("[data-run]").click();  // at once: its worker is the one started a moment ago
+          await finished;
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          window.Worker = Original;
+          const ready = performance.getEntriesByName("python-spare-ready").map((m) => m.startTime).filter((t) => t > clickedFirst);
+          return { made, clicked, ready };
+        }""",
+        SNIPPET,
+    )
+    taken_ready = times["ready"][0]  # the first worker ready since the first click: the one the second Run took
+    assert taken_ready > times["clicked"], f"the spare was ready before the second click: nothing to check {times}"
+    assert all(t > taken_ready for t in times["made"]), times
