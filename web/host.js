@@ -68,6 +68,7 @@ export class PythonHost {
     this.speed = DEFAULT_SPEED;
     this.asides = 0; // ids of what the page said to a Run under way
     this.failures = 0; // spares in a row that could not start
+    this.booting = null; // a worker a Run took before it was ready: the next spare waits (held) until it is
     this.spares = [this.spawn()]; // ready or booting, oldest first; the first worker is the first spare
   }
 
@@ -85,9 +86,9 @@ export class PythonHost {
   replenish() {
     clearTimeout(this.replenishTimer);
     if (!this.memory) return;
-    this.spares[0]?.start();
+    if (!this.booting) this.spares[0]?.start();
     if (this.spares.length >= SPARES || this.spares.some((slot) => !slot.ready && !slot.held)) return;
-    this.spares.push(this.spawn(this.spares.length > 0));
+    this.spares.push(this.spawn(this.spares.length > 0 || Boolean(this.booting)));
   }
 
   /** Replenish now, or while a Run goes on and a spare is left, once the Run has gone on a moment. */
@@ -159,11 +160,21 @@ export class PythonHost {
     if (!slot) throw new Error(this.status.step);
     this.spares = this.spares.filter((spare) => spare !== slot);
     slot.start();
-    this.spares[0]?.start(); // the next Run's worker gets ready now
-    // One boots at a time: a worker taken before it was ready is still booting, and a new spare waits until
-    // it is (onReady), else the two share the machine's cores and this Run waits for both.
-    if (slot.ready) this.replenishSoon();
-    else slot.whenReady.catch(() => this.replenish());
+    if (slot.ready) {
+      this.spares[0]?.start(); // the next Run's worker gets ready now
+      this.replenishSoon();
+    } else {
+      // A worker taken before it was ready boots on alone: the next spare gets as far as a held one does
+      // (little work), and starts once this one is ready, else the two would share the machine's cores and
+      // this Run would wait for both.
+      this.booting = slot;
+      const booted = () => {
+        if (this.booting === slot) this.booting = null;
+        this.replenish();
+      };
+      slot.whenReady.then(booted, booted);
+      this.replenish();
+    }
     await slot.whenReady;
     return slot;
   }
