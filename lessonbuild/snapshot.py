@@ -20,6 +20,7 @@ entropy, time zone, program name), so the same inputs give the same bytes.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import tempfile
@@ -33,8 +34,9 @@ from .errors import BuildError
 # it was there, and a Run is a promising call (sim_prefect/lanes.py), so the snapshot is made with it.
 NODE_FLAGS = ("--experimental-wasm-stack-switching", "--wasm-stack-switching-stack-size=8192")
 MAKER = Path(__file__).with_name("snapshot.mjs")
-# The worker's boot path runs in the maker: its code is an input of the snapshot.
-WORKER_FILES = ("worker.js", "protocol.js", "download-meter.js")
+# The worker's boot path runs in the maker: its code (worker.js and the modules it imports) is an input of the snapshot.
+WORKER = "worker.js"
+LOCAL_IMPORT = re.compile(r'^import [^;]*? from "\./([\w.-]+\.js)";', re.M)
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
 TIMEOUT_S = 600
 
@@ -60,11 +62,24 @@ def node_version(executable: str) -> str:
 
 def snapshot_key(project_root: Path, web: Path, python_zip: bytes, node_version_text: str) -> str:
     pyodide_dir = project_root / "node_modules" / "pyodide"
-    inputs = [MAKER, Path(__file__), *(web / name for name in WORKER_FILES), *(pyodide_dir / name for name in PYODIDE_FILES)]
+    inputs = [MAKER, Path(__file__), *worker_files(web), *(pyodide_dir / name for name in PYODIDE_FILES)]
     missing = [path for path in inputs if not path.is_file()]
     if missing:
         raise BuildError(str(missing[0]), None, "is missing; run `npm ci` (or `make build`)")
     return files_key(inputs, python_zip, node_version_text, *NODE_FLAGS)
+
+
+def worker_files(web: Path) -> list[Path]:
+    """worker.js and every module of ours it imports, directly or not."""
+    found, todo = [], [web / WORKER]
+    while todo:
+        path = todo.pop()
+        if path in found:
+            continue
+        found.append(path)
+        if path.is_file():
+            todo += [web / name for name in LOCAL_IMPORT.findall(path.read_text(encoding="utf-8"))]
+    return found
 
 
 def make_snapshot(project_root: Path, web: Path, python_zip: bytes) -> bytes:

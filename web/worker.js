@@ -11,6 +11,7 @@
 // progress, snapshot, ready or fatal while booting, then messages and done out.
 import { DownloadMeter } from "./download-meter.js";
 import { errorOutcome, isMessage, toPage } from "./protocol.js";
+import { unzipInto } from "./unzip.js";
 
 const NETWORK = ["fetch", "XMLHttpRequest", "WebSocket", "WebSocketStream", "EventSource", "WebTransport",
   "importScripts", "Worker", "SharedWorker", "FontFace", "fonts", "caches", "BroadcastChannel", "indexedDB"];
@@ -45,21 +46,20 @@ async function boot({ port, pyodideUrl, pythonUrl, python, snapshot, snapshotUrl
     return meter.count(response, name).arrayBuffer();
   });
   const ours = bytes(python ?? download(pythonUrl, "python")).then(unpack);
-  // A held worker (the page's second spare) gets as far as Pyodide waiting for its memory, and waits
-  // there, small, for the page's "start": then it needs a fraction of a second more.
+  // A held worker (the page's second spare) sets Pyodide up as far as it can without its memory, and
+  // waits there, small, for the page's "start": then it needs a fraction of a second more.
   const started = held ? new Promise((resolve) => {
     port.addEventListener("message", ({ data }) => isMessage(data, ["start"]) && resolve());
     port.start();
   }) : null;
-  const memory = cold ? null : Promise.resolve(started).then(() => bytes(snapshot ?? download(snapshotUrl, SNAPSHOT))).then(unpack);
-  memory?.catch(() => {}); // Pyodide reports a failed download itself
+  const memory = cold ? null : snapshot ? fromThePage(snapshot, started, send) : fromTheHost(download(snapshotUrl, SNAPSHOT));
   const unwatch = meter ? meter.watch(integrity, (message) => send(toPage.fatal(message))) : () => {};
   const unshare = module ? shareCompiled(module) : keepCompiled();
   const retrampoline = cold ? null : watchTrampoline();
   let pyodide;
   try {
     const { loadPyodide } = await import(pyodideUrl + "pyodide.mjs");
-    pyodide = await loadPyodide(cold ? { indexURL: pyodideUrl, _makeSnapshot: true } : { indexURL: pyodideUrl, _loadSnapshot: memory });
+    pyodide = await loadPyodide(cold ? { indexURL: pyodideUrl, _makeSnapshot: true } : { indexURL: pyodideUrl, ...memory.config });
   } finally {
     unwatch();
   }
@@ -70,13 +70,13 @@ async function boot({ port, pyodideUrl, pythonUrl, python, snapshot, snapshotUrl
   // The snapshot's 30 MB are in Python's memory now: they are freed at once rather than at the next
   // garbage collection, which an idle worker may not have for long (the page's first worker hands
   // them on first, below).
-  if (snapshot) release(await memory);
+  if (snapshot) release(await memory.bytes);
   if (interruptBuffer) pyodide.setInterruptBuffer(interruptBuffer); // Stop, on a cross-origin isolated page
   meter?.setStep("Loading sim_prefect…");
   const zip = await ours;
   // A memory snapshot holds Python's memory, not its files: unpack ours again either way.
-  pyodide.unpackArchive(zip, "zip", { extractDir: "/home/pyodide/lib" });
-  if (cold) pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide/lib')");
+  await unzipInto(pyodide.FS, zip, LIB);
+  if (cold) pyodide.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(LIB)})`);
   // The snapshot's random state is every learner's (the build made it): seed it afresh, as a new process does.
   else pyodide.runPython("import random; random.seed()");
   const runner = pyodide.pyimport("playground.runner");
@@ -97,7 +97,7 @@ async function boot({ port, pyodideUrl, pythonUrl, python, snapshot, snapshotUrl
   } else if (snapshotUrl) {
     // The page keeps what this worker got for the next ones: as Blobs (the browser's copies, held
     // outside the page's memory), and the machine code Pyodide compiled.
-    const unpacked = await memory;
+    const unpacked = await memory.bytes;
     send(toPage.snapshot(new Blob([unpacked]), new Blob([zip]), compiled));
     release(unpacked);
   }
@@ -105,6 +105,39 @@ async function boot({ port, pyodideUrl, pythonUrl, python, snapshot, snapshotUrl
 }
 
 const SNAPSHOT = "snapshot";
+
+/**
+ * The first worker's memory, downloaded: Pyodide waits for it before it sets up. Returns the options that
+ * hand it to Pyodide, and the bytes.
+ */
+function fromTheHost(download) {
+  const bytes = download.then((data) => unpack(new Uint8Array(data)));
+  bytes.catch(() => {}); // Pyodide reports a failed download itself
+  return { config: { _loadSnapshot: bytes }, bytes };
+}
+
+/**
+ * A later worker's memory, from the page's Blob. Pyodide needs only its size to set up (compile its
+ * JavaScript, instantiate the compiled module, make its file system), and its bytes only once that is done:
+ * an array of that size, untouched (so it takes no memory yet), stands in, and is filled by the last step of
+ * the set-up, `fsInit`, once the page says "start" if the worker is held. A failure to read the Blob is
+ * the boot's failure.
+ */
+function fromThePage(snapshot, started, send) {
+  const memory = new Uint8Array(snapshot.size);
+  let filled;
+  const fsInit = async () => {
+    await started;
+    filled = bytes(snapshot).then((data) => {
+      memory.set(data);
+      release(data);
+      return memory;
+    });
+    await filled.catch((err) => send(toPage.fatal(`could not read Python's memory: ${(err && err.message) || err}`)));
+  };
+  return { config: { _loadSnapshot: memory, fsInit }, get bytes() { return filled; } };
+}
+const LIB = "/home/pyodide/lib"; // our Python's folder, first on sys.path
 
 /**
  * CPython calls C function pointers through a trampoline that Pyodide makes as it starts, where the
@@ -227,7 +260,7 @@ async function serve({ pyodide, runner }, msg, send) {
       outcome = await (STACK_SWITCHING ? terminal.run_command_json.callPromising(...args) : terminal.run_command_json(...args));
     } else {
       // A test module's Run brings pytest's files (pytest.zip): they go beside ours, for this worker only.
-      if (msg.archive) pyodide.unpackArchive(msg.archive, "zip", { extractDir: "/home/pyodide/lib" });
+      if (msg.archive) await unzipInto(pyodide.FS, await bytes(msg.archive), LIB);
       const entry = msg.options.runner === "pytest" ? runner.run_pytest_json : runner.run_json;
       const args = [msg.code, msg.filename, (json) => send(toPage.messages(json)), JSON.stringify(msg.options)];
       outcome = await (STACK_SWITCHING ? entry.callPromising(...args) : entry(...args));
