@@ -56,12 +56,14 @@ async function boot({ port, pyodideUrl, pythonUrl, python, snapshot, snapshotUrl
   const unwatch = meter ? meter.watch(integrity, (message) => send(toPage.fatal(message))) : () => {};
   const unshare = module ? shareCompiled(module) : keepCompiled();
   const retrampoline = cold ? null : watchTrampoline();
+  const unhook = cold ? () => {} : restoreSparsely(memory.isSnapshot);
   let pyodide;
   try {
     const { loadPyodide } = await import(pyodideUrl + "pyodide.mjs");
     pyodide = await loadPyodide(cold ? { indexURL: pyodideUrl, _makeSnapshot: true } : { indexURL: pyodideUrl, ...memory.config });
   } finally {
     unwatch();
+    unhook();
   }
   const compiled = unshare();
   retrampoline?.(pyodide);
@@ -113,7 +115,9 @@ const SNAPSHOT = "snapshot";
 function fromTheHost(download) {
   const bytes = download.then((data) => unpack(new Uint8Array(data)));
   bytes.catch(() => {}); // Pyodide reports a failed download itself
-  return { config: { _loadSnapshot: bytes }, bytes };
+  let buffer;
+  bytes.then((data) => { buffer = data.buffer; }, () => {});
+  return { config: { _loadSnapshot: bytes }, bytes, isSnapshot: (array) => array.buffer === buffer };
 }
 
 /**
@@ -135,9 +139,40 @@ function fromThePage(snapshot, started, send) {
     });
     await filled.catch((err) => send(toPage.fatal(`could not read Python's memory: ${(err && err.message) || err}`)));
   };
-  return { config: { _loadSnapshot: memory, fsInit }, get bytes() { return filled; } };
+  return { config: { _loadSnapshot: memory, fsInit }, get bytes() { return filled; }, isSnapshot: (array) => array.buffer === memory.buffer };
 }
 const LIB = "/home/pyodide/lib"; // our Python's folder, first on sys.path
+
+/**
+ * Pyodide restores a snapshot by copying it whole over Python's memory, which makes every page of that
+ * memory the worker's own, the 14 MB of zeros included (free heap, an unused stack). Fresh memory reads as
+ * zeros and costs nothing until written: this copy leaves a block alone where the snapshot and the memory
+ * are both zeros, so an idle worker holds only the snapshot's other pages. It takes over Pyodide's one
+ * copy of the snapshot (`HEAP8.set`), told apart by the array it reads; returns the function that undoes it.
+ */
+function restoreSparsely(isSnapshot) {
+  const original = Int8Array.prototype.set;
+  Int8Array.prototype.set = function set(source, offset = 0) {
+    if (offset !== 0 || !isSnapshot(source) || source.length > this.length || source.byteOffset % 4) return original.call(this, source, offset);
+    const target = new Uint8Array(this.buffer, this.byteOffset, source.length);
+    const words = (array) => new Uint32Array(array.buffer, array.byteOffset, array.length >>> 2);
+    const [from, to] = [words(source), words(target)];
+    for (let start = 0; start < source.length; start += RESTORE_BLOCK) {
+      const end = Math.min(start + RESTORE_BLOCK, source.length);
+      if (end % 4 || !zeros(from, start >>> 2, end >>> 2)) target.set(source.subarray(start, end), start);
+      else if (!zeros(to, start >>> 2, end >>> 2)) target.fill(0, start, end);
+    }
+    return undefined;
+  };
+  return () => { Int8Array.prototype.set = original; };
+}
+
+const RESTORE_BLOCK = 64 * 1024; // bytes: one WebAssembly page
+
+function zeros(words, from, to) {
+  for (let i = from; i < to; i++) if (words[i] !== 0) return false;
+  return true;
+}
 
 /**
  * CPython calls C function pointers through a trampoline that Pyodide makes as it starts, where the
