@@ -8,7 +8,9 @@ parametrised twice, ``real`` (marked ``pytest.mark.real``) and ``sim`` (marked
 Real Prefect is slow to start, so one dedicated server serves the whole
 session; it starts as soon as collection shows that real tests will run, and
 the sim tests run while it boots (they are ordered first). Scripts run a few at
-a time in the background, and each test waits for its own.
+a time in the background, and each test waits for its own. Tests marked
+``empty_server`` (the CLI transcripts, whose listings show everything on a
+server) run on it before any other test has written to it.
 """
 
 from __future__ import annotations
@@ -34,9 +36,17 @@ def _backend_of(item: pytest.Item) -> str | None:
     return callspec.params.get("backend") if callspec else None
 
 
+def _on_server(item: pytest.Item) -> bool:
+    """Whether the test talks to the session's Prefect server."""
+    return _backend_of(item) == "real" or "prefect_server" in getattr(item, "fixturenames", ()) or (
+        item.get_closest_marker("empty_server") is not None and item.get_closest_marker("real") is not None
+    )
+
+
 @pytest.hookimpl(trylast=True)  # after -m / -k have deselected what will not run
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Run the sim leg first, start the server now if real tests will run, and run the browser tests last.
+    """Run the sim leg first, start the server now if real tests will run, run the tests that need it
+    empty before any other test on it, and run the browser tests last.
 
     Playwright's sync API runs its event loop in a greenlet of this thread, and
     from its start to the end of the session asyncio sees that loop as running
@@ -44,7 +54,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     """
     on_both = [i for i in items if _backend_of(i) is not None]
     real = [i for i in on_both if _backend_of(i) == "real"]
-    if real and skip_reason() is None and not config.option.collectonly and not hasattr(config, "_prefect_server"):
+    if any(_on_server(i) for i in items) and skip_reason() is None and not config.option.collectonly and not hasattr(config, "_prefect_server"):
         server = PrefectServer()
         server.start()
         config._prefect_server = server  # type: ignore[attr-defined]
@@ -53,6 +63,11 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     ordered = [i for i in on_both if _backend_of(i) == "sim"] + real
     for slot, item in zip(slots, ordered):
         items[slot] = item
+    empty = [i for i in items if _on_server(i) and i.get_closest_marker("empty_server")]
+    if empty:
+        rest = [i for i in items if i not in empty]
+        first = next((n for n, i in enumerate(rest) if _on_server(i)), len(rest))
+        items[:] = rest[:first] + empty + rest[first:]
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None or "browser" in getattr(item, "fixturenames", ()))  # stable
 
 

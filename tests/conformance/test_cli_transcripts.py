@@ -4,10 +4,11 @@ Each scenario in ``cli/`` (a server set up by plain ``from prefect import ...`` 
 deployment served meanwhile, and the commands a learner types: tests/harness/cli_session.py)
 runs on both legs:
 
-- **real**: the installed ``prefect`` command, one process per command, against a server
-  of the CLI's own (``cli_server``). Listing commands show everything on a server, so the
-  CLI's scenarios cannot share the conformance suite's server, where other scenarios make
-  and remove variables and limits at the same time;
+- **real**: the installed ``prefect`` command, one process per command, against the
+  session's server (``prefect_server``). Listing commands show everything on a server, so
+  these tests are marked ``empty_server``: they run on it before any other test has written
+  to it (tests/conftest.py orders them), in the order below, and each scenario's cleanup
+  leaves it as it found it;
 - **sim**: `sim_prefect.cli.run` in one process, on the session the scripts ran in, in
   fast mode, as the page runs it.
 
@@ -23,7 +24,6 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +31,7 @@ import pytest
 
 from tests.conformance.test_conformance import DEVIATIONS, GOLDEN, assert_same, golden
 from tests.harness.normalize import mask_cli_transcript
-from tests.harness.real_prefect import PrefectServer, clean_env, skip_reason
+from tests.harness.real_prefect import PrefectServer, clean_env
 from tests.harness.transcripts import apply
 
 HERE = Path(__file__).resolve().parent
@@ -77,20 +77,6 @@ class Leg:
         return out.read_text(encoding="utf-8")
 
 
-@pytest.fixture(scope="session")
-def cli_server() -> Iterator[PrefectServer]:
-    reason = skip_reason()
-    if reason:
-        pytest.skip(reason)
-    server = PrefectServer()
-    server.start()
-    try:
-        server.wait_healthy()
-        yield server
-    finally:
-        server.stop()
-
-
 @pytest.fixture(
     scope="session",
     params=[
@@ -102,10 +88,11 @@ def cli_leg(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     workdir = tmp_path_factory.mktemp("cli")
     if request.param == "sim":
         return Leg("sim", {**clean_env(), **COMMON_ENV, **SIM_ENV}, workdir)
-    server: PrefectServer = request.getfixturevalue("cli_server")
+    server: PrefectServer = request.getfixturevalue("prefect_server")
     return Leg("real", {**server.client_env(), **COMMON_ENV}, workdir)
 
 
+@pytest.mark.empty_server
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.name)
 def test_cli_transcript_matches_prefect(cli_leg: Leg, scenario: CliScenario) -> None:
     actual = mask_cli_transcript(cli_leg.run(scenario), {str(HERE): "<conformance>"})
