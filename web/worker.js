@@ -11,6 +11,7 @@
 // progress, snapshot, ready or fatal while booting, then messages and done out.
 import { DownloadMeter } from "./download-meter.js";
 import { errorOutcome, isMessage, toPage } from "./protocol.js";
+import { restoreSparsely } from "./sparse-restore.js";
 import { unzipInto } from "./unzip.js";
 
 const NETWORK = ["fetch", "XMLHttpRequest", "WebSocket", "WebSocketStream", "EventSource", "WebTransport",
@@ -107,6 +108,7 @@ async function boot({ port, pyodideUrl, pythonUrl, python, snapshot, snapshotUrl
 }
 
 const SNAPSHOT = "snapshot";
+const LIB = "/home/pyodide/lib"; // our Python's folder, first on sys.path
 
 /**
  * The first worker's memory, downloaded: Pyodide waits for it before it sets up. Returns the options that
@@ -140,38 +142,6 @@ function fromThePage(snapshot, started, send) {
     await filled.catch((err) => send(toPage.fatal(`could not read Python's memory: ${(err && err.message) || err}`)));
   };
   return { config: { _loadSnapshot: memory, fsInit }, get bytes() { return filled; }, isSnapshot: (array) => array.buffer === memory.buffer };
-}
-const LIB = "/home/pyodide/lib"; // our Python's folder, first on sys.path
-
-/**
- * Pyodide restores a snapshot by copying it whole over Python's memory, which makes every page of that
- * memory the worker's own, the 14 MB of zeros included (free heap, an unused stack). Fresh memory reads as
- * zeros and costs nothing until written: this copy leaves a block alone where the snapshot and the memory
- * are both zeros, so an idle worker holds only the snapshot's other pages. It takes over Pyodide's one
- * copy of the snapshot (`HEAP8.set`), told apart by the array it reads; returns the function that undoes it.
- */
-function restoreSparsely(isSnapshot) {
-  const original = Int8Array.prototype.set;
-  Int8Array.prototype.set = function set(source, offset = 0) {
-    if (offset !== 0 || !isSnapshot(source) || source.length > this.length || source.byteOffset % 4) return original.call(this, source, offset);
-    const target = new Uint8Array(this.buffer, this.byteOffset, source.length);
-    const words = (array) => new Uint32Array(array.buffer, array.byteOffset, array.length >>> 2);
-    const [from, to] = [words(source), words(target)];
-    for (let start = 0; start < source.length; start += RESTORE_BLOCK) {
-      const end = Math.min(start + RESTORE_BLOCK, source.length);
-      if (end % 4 || !zeros(from, start >>> 2, end >>> 2)) target.set(source.subarray(start, end), start);
-      else if (!zeros(to, start >>> 2, end >>> 2)) target.fill(0, start, end);
-    }
-    return undefined;
-  };
-  return () => { Int8Array.prototype.set = original; };
-}
-
-const RESTORE_BLOCK = 64 * 1024; // bytes: one WebAssembly page
-
-function zeros(words, from, to) {
-  for (let i = from; i < to; i++) if (words[i] !== 0) return false;
-  return true;
 }
 
 /**
