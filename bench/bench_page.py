@@ -30,10 +30,11 @@ Measured (min / median / max over the repeats), from the browser's own clock:
 - memory of the page with its spares, idle after a Run, over the bare page in
   the same repeat, 2 s after the last Run and again 32 s later, settled
   (Chromium gives back the ended workers' memory only after some idle seconds;
-  the bare page is read at the same times after its boot): private memory of Chromium's renderer processes (a page and
-  its workers live there), from /proc, with only that page open. The page also
-  keeps the unpacked snapshot and our Python for its next workers in Blobs,
-  which the browser holds outside the renderer: their size is printed beside;
+  the bare page is read at the same times after its boot): private memory of
+  Chromium's renderer processes (a page and its workers live there), from
+  /proc, with only that page open. The page also keeps the unpacked snapshot
+  and our Python for its next workers in Blobs, which the browser holds
+  outside the renderer: their size is printed beside;
 - our own assets needed to reach Run-ready (the page, its CSS and script, the
   worker, our Python; not the editor, the run view or pytest, which load on
   first need), raw and as gzip sends them;

@@ -28,8 +28,8 @@
 import { errorOutcome, toWorker } from "./protocol.js";
 import { WorkerSlot } from "./worker-slot.js";
 
-// Spare workers: the first is kept ready, the second held (booted as far as Pyodide waiting for
-// its memory: small). A Run takes the first and starts the second, which is ready a fraction of
+// Spare workers: the first is kept ready, the second held (Pyodide set up, its memory not yet read:
+// worker.js). A Run takes the first and starts the second, which is ready a fraction of
 // a second later, for a Run clicked right after or a Check's judging.
 const SPARES = 2;
 // While a Run goes on, a spare that is not the last one boots only once the Run has gone on this long
@@ -164,9 +164,9 @@ export class PythonHost {
       this.spares[0]?.start(); // the next Run's worker gets ready now
       this.replenishSoon();
     } else {
-      // A worker taken before it was ready boots on alone: the next spare gets as far as a held one does
-      // (little work), and starts once this one is ready, else the two would share the machine's cores and
-      // this Run would wait for both.
+      // A worker taken before it was ready boots on alone: the next spare gets only as far as a held one
+      // does, and starts once this one is ready, else the two would restore and warm up at once on the
+      // machine's few cores and this Run would wait for both.
       this.booting = slot;
       const booted = () => {
         if (this.booting === slot) this.booting = null;

@@ -15,13 +15,18 @@ const DEFLATED = 8;
  * A zip that is not one, a name that leaves `dir`, or another compression method throws, naming it.
  */
 export async function unzipInto(FS, data, dir) {
+  const made = new Set(); // folders made already: most files share theirs
+  const folder = (path) => {
+    if (!made.has(path)) FS.mkdirTree(path);
+    made.add(path);
+  };
   for (const { name, method, body, size } of entries(data)) {
     if (name.endsWith("/")) {
-      FS.mkdirTree(`${dir}/${name}`);
+      folder(`${dir}/${name.slice(0, -1)}`);
       continue;
     }
     const at = name.lastIndexOf("/");
-    if (at > 0) FS.mkdirTree(`${dir}/${name.slice(0, at)}`);
+    if (at > 0) folder(`${dir}/${name.slice(0, at)}`);
     FS.writeFile(`${dir}/${name}`, method === STORED ? body : await inflate(body, size, name));
   }
 }

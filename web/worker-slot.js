@@ -29,7 +29,7 @@ export class WorkerSlot {
    * Start a worker from the build's memory snapshot. `memory` is what the page kept of the first
    * worker's downloads, {snapshot, python, module}, or null for the page's first worker, which
    * downloads them (and compiles Pyodide) and sends them back. A `held` worker boots only as far
-   * as Pyodide waiting for its memory, until `start()`.
+   * as Pyodide set up without its memory (worker.js), until `start()`.
    */
   constructor(urls, memory, owner, held = false) {
     this.owner = owner;

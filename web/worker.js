@@ -48,7 +48,7 @@ async function boot({ port, pyodideUrl, pythonUrl, python, snapshot, snapshotUrl
   });
   const ours = bytes(python ?? download(pythonUrl, "python")).then(unpack);
   // A held worker (the page's second spare) sets Pyodide up as far as it can without its memory, and
-  // waits there, small, for the page's "start": then it needs a fraction of a second more.
+  // waits there for the page's "start": then it needs a fraction of a second more.
   const started = held ? new Promise((resolve) => {
     port.addEventListener("message", ({ data }) => isMessage(data, ["start"]) && resolve());
     port.start();

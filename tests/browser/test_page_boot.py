@@ -86,7 +86,7 @@ def test_a_run_clicked_the_moment_another_ends_runs_whole(fresh_page, server) ->
 def test_a_run_on_a_worker_still_booting_has_the_machine_to_itself(fresh_page, server) -> None:  # type: ignore[no-untyped-def]
     """Right after a Run, the next one takes the spare that is still booting: no other worker boots until that
     one is ready (two boots at once share a machine's few cores, and the Run waits for both). The next spare
-    may get as far as a held one does, which is little work, and starts once the taken one is ready."""
+    may get as far as a held one does (Pyodide set up, its memory not read), and starts once the taken one is ready."""
     fresh_page.goto(server.url + LESSON)
     wait_ready(fresh_page)
     assert run(fresh_page)["ok"] is True
